@@ -1,0 +1,60 @@
+# wordfilter — see README.md. Every target is .PHONY.
+GO        ?= go
+BIN       ?= bin/wordfilter
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+LISTEN    ?= :10006
+FUZZTIME  ?= 20s
+BENCHTIME ?= 1s
+STATICCHECK_MOD     ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: all build run test test-short vet fmt fmt-check lint bench bench-engine bench-load fuzz clean check-all
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wordfilter
+
+run: build
+	./$(BIN) serve -listen $(LISTEN)
+
+vet:
+	$(GO) vet ./...
+
+# The whole suite: vet, then every test with the race detector in random order.
+test: vet
+	$(GO) test -race -shuffle=on -timeout 14m ./...
+
+test-short: vet
+	$(GO) test -short ./...
+
+fmt:
+	gofmt -s -w $$(git ls-files '*.go')
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+lint:
+	$(GO) run $(STATICCHECK_MOD) ./...
+
+# Engine microbenchmarks beside the code, then the HTTP load comparison.
+bench: bench-engine bench-load
+
+bench-engine:
+	mkdir -p bench/results
+	$(GO) test -run=NONE -bench=. -benchmem -benchtime=$(BENCHTIME) -count=3 ./filter/ ./dict/ | tee bench/results/engine.txt
+
+bench-load:
+	@if [ -d bench ] && ls bench/*.go >/dev/null 2>&1; then $(GO) run ./bench -out bench/results; else echo "load generator not built yet"; fi
+
+# Each fuzz target for FUZZTIME.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run=NONE -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	  done; done
+
+check-all: fmt-check vet lint test
+
+clean:
+	rm -rf bin

@@ -1,0 +1,28 @@
+package dict
+
+import (
+	"time"
+
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// Dictionary is one compiled, immutable snapshot of a dictionary folder.
+// It is safe for concurrent use; a reload makes a new Dictionary and never
+// changes an old one.
+type Dictionary struct {
+	// Matcher is the compiled automaton.
+	Matcher *filter.Matcher
+	// Version is the content hash of the folder (hex); the same content
+	// gives the same version on every machine.
+	Version string
+	// Words is the number of dictionary words (allow phrases excluded).
+	Words int
+	// Allow is the number of allow phrases.
+	Allow int
+	// Categories counts the words of each category.
+	Categories map[string]int
+	// LoadedAt is when this snapshot was compiled.
+	LoadedAt time.Time
+	// Source is the folder it was read from, or "embedded".
+	Source string
+}
