@@ -25,4 +25,6 @@ type Dictionary struct {
 	LoadedAt time.Time
 	// Source is the folder it was read from, or "embedded".
 	Source string
+	// Files is the number of dictionary files read (allow-lists included).
+	Files int
 }

@@ -1,21 +1,37 @@
 package dict
 
-// TEMPORARY stub of the Store API so that server/ and cmd/ can be written
-// against it; the dictionary work replaces this file (same exported
-// signatures, real parsing, hashing, watching).
-
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
+	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
 	"github.com/wordfilter/wordfilter/filter"
+)
+
+// Defaults of Config.
+const (
+	// DefaultPollInterval is how often Watch re-reads the folder when
+	// Config.PollInterval is 0.
+	DefaultPollInterval = 2 * time.Second
+	// DefaultDebounce is how long Watch waits after the last file-system
+	// event of a burst before it reloads, when Config.Debounce is 0.
+	DefaultDebounce = 100 * time.Millisecond
+	// maxDebounceDelay bounds the wait of a burst that never pauses.
+	maxDebounceDelay = time.Second
+)
+
+// Triggers of a ReloadEvent.
+const (
+	TriggerStartup = "startup" // the first load made by Watch
+	TriggerWatch   = "watch"   // a file-system event
+	TriggerPoll    = "poll"    // the periodic re-read found new content
+	TriggerSignal  = "signal"  // SIGHUP (the caller passes it to ReloadFrom)
+	TriggerAPI     = "api"     // POST /v1/dict/reload (Reload)
 )
 
 // Config configures a Store. The zero value serves the embedded default
@@ -27,11 +43,15 @@ type Config struct {
 	// hash compared, for filesystems where inotify is silent (default 2s;
 	// negative disables polling).
 	PollInterval time.Duration
+	// Debounce is how long Watch waits after a burst of file-system events
+	// before it reloads (default 100ms).
+	Debounce time.Duration
 	// Options are passed to filter.Compile (mask character, ...); the
 	// allow list comes from the folder.
 	Options filter.Options
 	// OnReload, when set, is called after every reload attempt, from the
 	// goroutine that made it. It is where the caller logs and counts.
+	// Watch and poll checks that find the content unchanged make no event.
 	OnReload func(ReloadEvent)
 }
 
@@ -45,22 +65,41 @@ type ReloadEvent struct {
 	Changed bool
 	// Err is the reason a reload was refused (the old dictionary stays).
 	Err error
-	// Duration is how long loading and compiling took.
+	// Duration is how long reading and compiling took.
 	Duration time.Duration
 }
 
 // Store holds the current Dictionary and replaces it atomically when the
-// folder changes. It is safe for concurrent use.
+// folder changes. It is safe for concurrent use: readers call Current for
+// a snapshot that stays valid (and unchanged) as long as they hold it;
+// reloads are serialised and never overlap.
 type Store struct {
-	cfg     Config
-	cur     atomic.Pointer[Dictionary]
-	mu      sync.Mutex // serialises reloads
+	cfg  Config
+	tree tree
+	cur  atomic.Pointer[Dictionary]
+	// lastErr is the message of the last refused reload, nil after a good one.
 	lastErr atomic.Pointer[string]
+
+	mu sync.Mutex // serialises reloads; guards the fields below
+	// failedVersion is the content version of the last refused load, so
+	// that watch and poll do not retry the same bad content.
+	failedVersion string
+	failedErr     error
+	// dirs are the folders (OS paths) seen by the last read, for Watch.
+	dirs []string
 }
 
 // NewStore returns a Store that has loaded nothing yet: call Reload (or
 // Watch) to load the first dictionary.
-func NewStore(cfg Config) *Store { return &Store{cfg: cfg} }
+func NewStore(cfg Config) *Store {
+	s := &Store{cfg: cfg}
+	if cfg.Dir == "" {
+		s.tree = defaultTree()
+	} else {
+		s.tree = osTree(cfg.Dir)
+	}
+	return s
+}
 
 // Current returns the dictionary in use, or nil before the first
 // successful load. Callers keep the returned snapshot for a whole request.
@@ -75,90 +114,203 @@ func (s *Store) LastError() string {
 	return ""
 }
 
-// Reload loads and compiles the folder now and swaps it in on success.
-// On failure the old dictionary stays and the error is returned;
-// ErrorLines gives its path:line messages.
-func (s *Store) Reload() (*Dictionary, error) { return s.reload("api") }
+// Reload reads the folder now and swaps a new dictionary in when its
+// content differs from the current one (Trigger "api"). On failure the
+// old dictionary stays and the error is returned; ErrorLines gives its
+// path:line messages. It waits for a reload in progress to finish.
+func (s *Store) Reload() (*Dictionary, error) { return s.reload(TriggerAPI, true) }
 
-// ReloadFrom is Reload with the trigger named in the ReloadEvent.
-func (s *Store) ReloadFrom(trigger string) (*Dictionary, error) { return s.reload(trigger) }
+// ReloadFrom is Reload with the trigger named in the ReloadEvent (e.g.
+// "signal" for SIGHUP).
+func (s *Store) ReloadFrom(trigger string) (*Dictionary, error) { return s.reload(trigger, true) }
 
-func (s *Store) reload(trigger string) (*Dictionary, error) {
+// source names the dictionary in Dictionary.Source.
+func (s *Store) source() string {
+	if s.cfg.Dir == "" {
+		return EmbeddedSource
+	}
+	return s.cfg.Dir
+}
+
+// reload reads the folder and, when its content is new, compiles and swaps
+// it in. A forced reload always makes an event; a watch or poll check
+// makes one only when something changed (a new dictionary, a new error,
+// or the recovery from an error).
+func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	d, err := s.load()
-	ev := ReloadEvent{Trigger: trigger, Err: err, Duration: time.Since(start)}
+	cur := s.cur.Load()
+	snap, err := s.tree.read()
+	s.dirs = s.dirs[:0]
+	for _, d := range snap.dirs {
+		s.dirs = append(s.dirs, filepath.Join(s.cfg.Dir, filepath.FromSlash(d)))
+	}
+	var d *Dictionary
+	switch {
+	case err != nil:
+		if !force && err.Error() == s.LastError() {
+			return cur, err // the same problem as last time: already reported
+		}
+	case cur != nil && snap.version == cur.Version:
+		hadErr := s.lastErr.Load() != nil
+		s.lastErr.Store(nil)
+		s.failedVersion, s.failedErr = "", nil
+		if force || hadErr {
+			s.emit(ReloadEvent{Trigger: trigger, Dict: cur, Duration: time.Since(start)})
+		}
+		return cur, nil
+	case !force && snap.version == s.failedVersion:
+		return cur, s.failedErr
+	default:
+		d, err = s.tree.build(snap, s.cfg.Options, s.source())
+		snap.files = nil // let the file contents go before the event is handled
+	}
+	ev := ReloadEvent{Trigger: trigger, Err: err}
 	if err != nil {
 		msg := err.Error()
 		s.lastErr.Store(&msg)
+		s.failedErr = err
+		s.failedVersion = snap.version // "" when the folder could not be read
 	} else {
 		s.cur.Store(d)
 		s.lastErr.Store(nil)
+		s.failedVersion, s.failedErr = "", nil
 		ev.Changed = true
 	}
 	ev.Dict = s.cur.Load()
-	if s.cfg.OnReload != nil {
-		s.cfg.OnReload(ev)
-	}
+	ev.Duration = time.Since(start)
+	s.emit(ev)
 	return ev.Dict, err
 }
 
-func (s *Store) load() (*Dictionary, error) {
-	var words []filter.Word
-	h := sha256.New()
-	if s.cfg.Dir == "" {
-		for _, w := range []string{"fuck", "shit", "法轮功"} {
-			words = append(words, filter.Word{Text: w, Category: "default", Action: filter.Mask})
-			h.Write([]byte(w + "\n"))
-		}
-	} else {
-		files, _ := filepath.Glob(filepath.Join(s.cfg.Dir, "*.txt"))
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				return nil, err
-			}
-			h.Write(b)
-			cat := strings.TrimSuffix(filepath.Base(f), ".txt")
-			for _, line := range strings.Split(string(b), "\n") {
-				if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-					words = append(words, filter.Word{Text: line, Category: cat, Action: filter.Mask})
-				}
-			}
-		}
+func (s *Store) emit(ev ReloadEvent) {
+	if s.cfg.OnReload != nil {
+		s.cfg.OnReload(ev)
 	}
-	m, err := filter.Compile(words, s.cfg.Options)
-	if err != nil {
-		return nil, err
-	}
-	cats := map[string]int{}
-	for i := 0; i < m.Len(); i++ {
-		cats[m.Word(i).Category]++
-	}
-	src := s.cfg.Dir
-	if src == "" {
-		src = "embedded"
-	}
-	return &Dictionary{Matcher: m, Version: hex.EncodeToString(h.Sum(nil))[:16], Words: m.Len(),
-		Categories: cats, LoadedAt: time.Now(), Source: src}, nil
 }
 
-// Watch reloads on every change of the folder until ctx is done. It loads
-// the first dictionary itself when none is loaded yet.
+// watchDirs returns the folders seen by the last read.
+func (s *Store) watchDirs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.dirs...)
+}
+
+// Watch keeps the dictionary up to date until ctx is done, then returns
+// nil. It loads the first dictionary itself when none is loaded yet (a
+// refused first load is reported through OnReload and retried on the next
+// change).
+//
+// It watches the folder and every subfolder with fsnotify (folders that
+// appear later are added), waits for a burst of events to pause
+// (Config.Debounce), and also re-reads the folder every
+// Config.PollInterval for filesystems where inotify says nothing; both
+// compare the content hash, so an unchanged folder is not recompiled. If
+// the watcher cannot be started, Watch reports it as a refused "watch"
+// event and keeps polling. For the embedded default there is nothing to
+// watch: Watch only loads it.
 func (s *Store) Watch(ctx context.Context) error {
 	if s.Current() == nil {
-		s.reload("startup")
+		s.reload(TriggerStartup, true)
 	}
-	<-ctx.Done()
-	return nil
-}
-
-// ErrorLines returns the messages of a load error, one "path:line: message"
-// per problem.
-func ErrorLines(err error) []string {
-	if err == nil {
+	if s.cfg.Dir == "" {
+		<-ctx.Done()
 		return nil
 	}
-	return []string{err.Error()}
+	debounce := s.cfg.Debounce
+	if debounce <= 0 {
+		debounce = DefaultDebounce
+	}
+	var pollC <-chan time.Time
+	switch {
+	case s.cfg.PollInterval == 0:
+		t := time.NewTicker(DefaultPollInterval)
+		defer t.Stop()
+		pollC = t.C
+	case s.cfg.PollInterval > 0:
+		t := time.NewTicker(s.cfg.PollInterval)
+		defer t.Stop()
+		pollC = t.C
+	}
+
+	var events <-chan fsnotify.Event
+	var werrs <-chan error
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		s.emit(ReloadEvent{Trigger: TriggerWatch, Dict: s.Current(),
+			Err: fmt.Errorf("dict: cannot watch %q, polling only: %w", s.cfg.Dir, err)})
+	} else {
+		defer w.Close()
+		events, werrs = w.Events, w.Errors
+	}
+	watched := map[string]bool{}
+	resync := func() {
+		if w != nil {
+			syncWatches(w, watched, s.watchDirs())
+		}
+	}
+	resync()
+
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	var pendingSince time.Time // zero when no event is pending
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+				delete(watched, ev.Name) // a removed folder must be added again if it comes back
+			}
+			now := time.Now()
+			if pendingSince.IsZero() {
+				pendingSince = now
+			}
+			if now.Sub(pendingSince) >= maxDebounceDelay {
+				timer.Reset(0)
+			} else {
+				timer.Reset(debounce)
+			}
+		case _, ok := <-werrs:
+			// An overflowed event queue loses events: reload to be sure.
+			if !ok {
+				werrs = nil
+				continue
+			}
+			timer.Reset(debounce)
+		case <-timer.C:
+			pendingSince = time.Time{}
+			s.reload(TriggerWatch, false)
+			resync()
+		case <-pollC:
+			s.reload(TriggerPoll, false)
+			resync()
+		}
+	}
+}
+
+// syncWatches makes w watch exactly dirs.
+func syncWatches(w *fsnotify.Watcher, watched map[string]bool, dirs []string) {
+	want := make(map[string]bool, len(dirs))
+	for _, d := range dirs {
+		want[d] = true
+		if !watched[d] {
+			if err := w.Add(d); err == nil {
+				watched[d] = true
+			}
+		}
+	}
+	for d := range watched {
+		if !want[d] {
+			// The folder may be gone already, and its watch with it.
+			_ = w.Remove(d)
+			delete(watched, d)
+		}
+	}
 }

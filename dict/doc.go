@@ -1,0 +1,78 @@
+// Package dict reads sensitive-word dictionaries from a folder, compiles
+// them with package filter, and keeps the compiled dictionary up to date
+// while the folder changes.
+//
+// # Folder format
+//
+// Every regular file named *.txt in the folder and its subfolders is read;
+// files and folders whose name starts with '.' are skipped, and symlinks
+// are followed. This matches a Kubernetes ConfigMap mount, whose visible
+// files are symlinks into the hidden "..data" folder: each word is read
+// once, through the visible name. A dangling symlink is skipped (it is the
+// middle of an update). Folders may nest MaxDepth deep.
+//
+// The file name gives the category and the action of its words (see
+// ParseFileName):
+//
+//	NAME.txt          category NAME, action mask
+//	NAME.mask.txt     category NAME, action mask
+//	NAME.block.txt    category NAME, action block
+//	NAME.review.txt   category NAME, action review
+//	allow.txt         allow-list
+//	NAME.allow.txt    allow-list (allow phrases apply to every category)
+//
+// Files in subfolders name categories the same way (zh/porn.mask.txt is
+// category "porn"). Each file holds one word or phrase per line, in UTF-8;
+// a byte-order mark and CRLF line ends are accepted, surrounding whitespace
+// is trimmed, and blank lines and lines starting with '#' are ignored (a
+// word cannot start with '#'). See Parse.
+//
+// # Errors
+//
+// Invalid UTF-8, a word with nothing matchable left after normalisation,
+// and a word longer than filter.MaxWordRunes characters are errors, as are
+// an unreadable file or folder and a folder with no *.txt file at all.
+// Each problem is a *LineError whose message reads "path:line: message";
+// a load collects all of them (up to MaxErrors) in a *LoadError and
+// refuses the folder whole. ErrorLines lists the messages.
+//
+// # Duplicates and versions
+//
+// Words that fold to the same text (see package filter) are one word and
+// the strongest action wins (block > mask > review); between equal actions
+// the first file in path order names the category. The version of a
+// dictionary is the first 16 hex digits of a SHA-256 over the sorted
+// relative paths and contents of its files: the same content gives the
+// same version on every machine, whatever the read order or modification
+// times.
+//
+// # Reloading
+//
+// A Store holds the current *Dictionary behind an atomic pointer. Readers
+// call Current once per request and use that snapshot throughout; a
+// reload reads and compiles the folder off to the side and swaps the new
+// dictionary in with one pointer store, so requests in flight are never
+// disturbed. Reloads are serialised. A refused reload keeps the old
+// dictionary and sets LastError until the next good load. Store.Watch
+// follows the folder with fsnotify (debounced) and also polls it, comparing
+// content versions so that an unchanged folder is not recompiled;
+// Store.Reload forces a read. The package never logs: every reload attempt
+// is reported to Config.OnReload, where the caller logs and counts.
+//
+// # Default dictionary
+//
+// With Config.Dir empty the Store serves a small dictionary embedded in
+// the binary (see Default): a few hundred Chinese and English words in the
+// categories politics, cult and violence (block), porn and profanity-en
+// (mask), slurs-en (block) and ads (review), with an allow-list. The NOTICE
+// file at the root of the repository names its sources and licences.
+//
+// # Resource use
+//
+// A reload holds the folder's bytes, its parsed words and the new compiled
+// matcher while the old dictionary still serves, so peak memory is about
+// two dictionaries plus the raw files; docs/benchmarks.md has measured
+// figures. Polling re-reads and hashes the folder every interval (a few
+// milliseconds for 2 MB of words) but compiles nothing when the content
+// is unchanged.
+package dict

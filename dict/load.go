@@ -1,0 +1,283 @@
+package dict
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// MaxDepth is how deep folders may nest inside a dictionary folder
+// (symlinked folders are followed; this stops a symlink loop).
+const MaxDepth = 16
+
+// versionLen is the number of hex digits of the content hash kept as the
+// dictionary version (64 bits).
+const versionLen = 16
+
+// EmbeddedSource is the Dictionary.Source of the built-in default.
+const EmbeddedSource = "embedded"
+
+//go:embed default/*.txt
+var defaultFS embed.FS
+
+// rawFile is one dictionary file as read from the folder.
+type rawFile struct {
+	rel  string // slash-separated path inside the folder
+	data []byte
+}
+
+// snapshot is the content of a dictionary folder read at one moment.
+type snapshot struct {
+	files   []rawFile // sorted by rel
+	dirs    []string  // slash-separated folders read, "." first
+	version string
+}
+
+// tree reads dictionary folders from a file system and names their files
+// for error messages.
+type tree struct {
+	fsys    fs.FS
+	display func(rel string) string
+}
+
+// osTree is the tree of the folder dir on disk.
+func osTree(dir string) tree {
+	return tree{fsys: os.DirFS(dir), display: func(rel string) string {
+		return filepath.Join(dir, filepath.FromSlash(rel))
+	}}
+}
+
+// defaultTree is the tree of the embedded default dictionary.
+func defaultTree() tree {
+	sub, err := fs.Sub(defaultFS, "default")
+	if err != nil {
+		panic("BUG: dict: embedded default folder missing: " + err.Error())
+	}
+	return tree{fsys: sub, display: func(rel string) string { return EmbeddedSource + "/" + rel }}
+}
+
+// read reads every dictionary file of the tree and hashes the content.
+// On error the snapshot still lists the folders it could read. A
+// dangling symlink or a file vanishing while it is read is skipped (it is
+// the middle of an update, and the update's next event reloads again).
+func (t tree) read() (*snapshot, error) {
+	snap := &snapshot{}
+	var errs LoadError
+	t.walk(".", 0, snap, &errs)
+	if err := errs.err(); err != nil {
+		return snap, err
+	}
+	if len(snap.files) == 0 {
+		errs.add(&LineError{Path: t.display("."), Msg: "no dictionary files (*.txt) in the folder"})
+		return snap, errs.err()
+	}
+	sort.Slice(snap.files, func(i, j int) bool { return snap.files[i].rel < snap.files[j].rel })
+	snap.version = hashFiles(snap.files)
+	return snap, nil
+}
+
+// walk reads the folder dir (slash path inside the tree) and its subfolders.
+func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
+	entries, err := fs.ReadDir(t.fsys, dir)
+	if err != nil {
+		errs.add(&LineError{Path: t.display(dir), Msg: "cannot read folder: " + pathErrText(err)})
+		return
+	}
+	snap.dirs = append(snap.dirs, dir)
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		p := path.Join(dir, name)
+		typ := e.Type()
+		if typ&fs.ModeSymlink != 0 {
+			info, err := fs.Stat(t.fsys, p)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // dangling: mid-update, or not ours
+			}
+			if err != nil {
+				errs.add(&LineError{Path: t.display(p), Msg: "cannot follow symlink: " + pathErrText(err)})
+				continue
+			}
+			typ = info.Mode().Type()
+		}
+		switch {
+		case typ.IsDir():
+			if depth+1 >= MaxDepth {
+				errs.add(&LineError{Path: t.display(p), Msg: fmt.Sprintf("folders nested more than %d deep (a symlink loop?)", MaxDepth)})
+				continue
+			}
+			t.walk(p, depth+1, snap, errs)
+		case typ.IsRegular():
+			if _, ok := ParseFileName(name); !ok {
+				continue
+			}
+			data, err := fs.ReadFile(t.fsys, p)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				errs.add(&LineError{Path: t.display(p), Msg: "cannot read file: " + pathErrText(err)})
+				continue
+			}
+			snap.files = append(snap.files, rawFile{rel: p, data: data})
+		}
+	}
+}
+
+// pathErrText returns the reason of a *fs.PathError without repeating the path.
+func pathErrText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// hashFiles is the content version: sha256 over the sorted relative paths
+// and contents, independent of read order and modification times.
+func hashFiles(files []rawFile) string {
+	h := sha256.New()
+	var num []byte
+	for _, f := range files {
+		h.Write([]byte(f.rel))
+		num = strconv.AppendInt(append(num[:0], 0), int64(len(f.data)), 10)
+		h.Write(append(num, 0))
+		h.Write(f.data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:versionLen]
+}
+
+// position is where a word was read.
+type position struct {
+	path string
+	line int
+}
+
+// build parses and compiles a snapshot. Every bad line of every file is
+// reported (up to MaxErrors); any error refuses the whole snapshot.
+func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictionary, error) {
+	var (
+		errs     LoadError
+		words    []filter.Word
+		wordPos  []position
+		allowPos []position
+		cats     = map[string]int{}
+	)
+	allow := append([]string(nil), opts.Allow...)
+	for range opts.Allow {
+		allowPos = append(allowPos, position{path: "Options.Allow"})
+	}
+	for _, f := range snap.files {
+		kind, _ := ParseFileName(path.Base(f.rel))
+		disp := t.display(f.rel)
+		entries, err := Parse(bytes.NewReader(f.data))
+		var le *LoadError
+		if errors.As(err, &le) {
+			for _, e := range le.Errs {
+				e.Path = disp
+				errs.add(e)
+			}
+			errs.Omitted += le.Omitted
+		} else if err != nil {
+			errs.add(&LineError{Path: disp, Msg: "cannot read file: " + err.Error()})
+		}
+		if _, seen := cats[kind.Category]; !seen && !kind.Allow {
+			cats[kind.Category] = 0 // a file of comments still names its category
+		}
+		for _, e := range entries {
+			if kind.Allow {
+				allow = append(allow, e.Text)
+				allowPos = append(allowPos, position{disp, e.Line})
+				continue
+			}
+			words = append(words, filter.Word{Text: e.Text, Category: kind.Category, Action: kind.Action})
+			wordPos = append(wordPos, position{disp, e.Line})
+		}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	opts.Allow = allow
+	m, err := filter.Compile(words, opts)
+	if err != nil {
+		var we *filter.WordError
+		if !errors.As(err, &we) {
+			return nil, fmt.Errorf("dict: cannot compile %s: %w", source, err)
+		}
+		pos := position{path: source}
+		if we.Allow && we.Index >= 0 && we.Index < len(allowPos) {
+			pos = allowPos[we.Index]
+		} else if !we.Allow && we.Index >= 0 && we.Index < len(wordPos) {
+			pos = wordPos[we.Index]
+		}
+		errs.add(&LineError{Path: pos.path, Line: pos.line, Text: snippet(we.Text), Msg: we.Reason})
+		return nil, errs.err()
+	}
+	for i := 0; i < m.Len(); i++ {
+		cats[m.Word(i).Category]++
+	}
+	return &Dictionary{
+		Matcher:    m,
+		Version:    snap.version,
+		Words:      m.Len(),
+		Allow:      m.Stats().Allow,
+		Categories: cats,
+		LoadedAt:   time.Now(),
+		Source:     source,
+		Files:      len(snap.files),
+	}, nil
+}
+
+// Load reads, checks and compiles the dictionary folder dir (see the
+// package documentation for the format). A folder with any error is
+// refused whole: the error is a *LoadError listing every problem as
+// "path:line: message". opts.Allow is extended with the folder's
+// allow-lists.
+func Load(dir string, opts filter.Options) (*Dictionary, error) {
+	t := osTree(dir)
+	snap, err := t.read()
+	if err != nil {
+		return nil, err
+	}
+	return t.build(snap, opts, dir)
+}
+
+// LoadFS is Load for a folder of any file system (the root of fsys);
+// source names it in Dictionary.Source and in error messages.
+func LoadFS(fsys fs.FS, source string, opts filter.Options) (*Dictionary, error) {
+	t := tree{fsys: fsys, display: func(rel string) string { return path.Join(source, rel) }}
+	snap, err := t.read()
+	if err != nil {
+		return nil, err
+	}
+	return t.build(snap, opts, source)
+}
+
+// Default compiles the embedded default dictionary: a small Chinese and
+// English selection (politics, cults, violence and drugs refused; porn and
+// English profanity masked; advertising sent to review; with an
+// allow-list). Its Source is "embedded". See the NOTICE file for its
+// sources and licences.
+func Default(opts filter.Options) (*Dictionary, error) {
+	t := defaultTree()
+	snap, err := t.read()
+	if err != nil {
+		return nil, err
+	}
+	return t.build(snap, opts, EmbeddedSource)
+}

@@ -1,0 +1,250 @@
+package dict
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// MaxErrors is the most errors one Parse or one folder load collects; the
+// rest are counted in LoadError.Omitted.
+const MaxErrors = 100
+
+// snippetRunes is how much of a bad line an error message quotes.
+const snippetRunes = 40
+
+// Entry is one word or phrase of a dictionary file.
+type Entry struct {
+	// Text is the word as written, with surrounding whitespace trimmed.
+	Text string
+	// Line is its 1-based line number in the file.
+	Line int
+}
+
+// LineError is one problem in a dictionary file. Its message has the form
+// "path:line: message" (or "path: message" when Line is 0, e.g. an
+// unreadable file). Find it in any error of this package with errors.As.
+type LineError struct {
+	// Path names the file as the operator wrote it (folder joined with the
+	// file's path inside it); empty for Parse, which has no file name.
+	Path string
+	// Line is the 1-based line number, or 0 for a problem with the whole file.
+	Line int
+	// Text is a snippet of the offending line (truncated), or "".
+	Text string
+	// Msg says what is wrong, e.g. "invalid UTF-8".
+	Msg string
+}
+
+// Error returns "path:line: message", quoting the line's snippet.
+func (e *LineError) Error() string {
+	var b strings.Builder
+	switch {
+	case e.Path != "" && e.Line > 0:
+		fmt.Fprintf(&b, "%s:%d: ", e.Path, e.Line)
+	case e.Path != "":
+		b.WriteString(e.Path + ": ")
+	case e.Line > 0:
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	if e.Text != "" {
+		fmt.Fprintf(&b, "word %q: ", e.Text)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// LoadError is the error of a refused Parse or folder load: every problem
+// found, in file and line order, up to MaxErrors.
+type LoadError struct {
+	// Errs are the problems, each naming its path and line.
+	Errs []*LineError
+	// Omitted counts the problems beyond MaxErrors that were not kept.
+	Omitted int
+}
+
+// Error returns the problems one per line.
+func (e *LoadError) Error() string {
+	lines := e.Lines()
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return fmt.Sprintf("dict: %d errors:\n%s", len(e.Errs)+e.Omitted, strings.Join(lines, "\n"))
+}
+
+// Lines returns one "path:line: message" string per problem, plus a last
+// line counting the omitted ones if any.
+func (e *LoadError) Lines() []string {
+	out := make([]string, 0, len(e.Errs)+1)
+	for _, le := range e.Errs {
+		out = append(out, le.Error())
+	}
+	if e.Omitted > 0 {
+		out = append(out, fmt.Sprintf("... and %d more errors", e.Omitted))
+	}
+	return out
+}
+
+// Unwrap returns the problems, so that errors.As finds the first *LineError.
+func (e *LoadError) Unwrap() []error {
+	errs := make([]error, len(e.Errs))
+	for i, le := range e.Errs {
+		errs[i] = le
+	}
+	return errs
+}
+
+// add records a problem, keeping at most MaxErrors.
+func (e *LoadError) add(le *LineError) {
+	if len(e.Errs) >= MaxErrors {
+		e.Omitted++
+		return
+	}
+	e.Errs = append(e.Errs, le)
+}
+
+// err returns e as an error, or nil when it holds no problem.
+func (e *LoadError) err() error {
+	if len(e.Errs) == 0 && e.Omitted == 0 {
+		return nil
+	}
+	return e
+}
+
+// ErrorLines returns the messages of a load error, one "path:line: message"
+// per problem (the body of a 422 answer to a refused reload). It returns nil
+// for a nil error and the error's text for an error of another kind.
+func ErrorLines(err error) []string {
+	if err == nil {
+		return nil
+	}
+	var le *LoadError
+	if errors.As(err, &le) {
+		return le.Lines()
+	}
+	return []string{err.Error()}
+}
+
+// snippet returns s truncated to snippetRunes characters for an error message.
+func snippet(s string) string {
+	if utf8.RuneCountInString(s) <= snippetRunes {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == snippetRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+var bom = []byte("\uFEFF")
+
+// Parse reads a dictionary file: one word or phrase per line, UTF-8, an
+// optional byte-order mark, LF or CRLF line ends, surrounding whitespace
+// trimmed, blank lines and lines starting with '#' ignored. Lines may be
+// of any length.
+//
+// Every word is checked with filter.CheckWord (something matchable must
+// be left after normalisation, and at most filter.MaxWordRunes
+// characters); invalid UTF-8 is refused. When any line is bad, Parse
+// returns the good entries together with a *LoadError listing every bad
+// line (up to MaxErrors) without a path; Load fills the path in. Only a
+// read error of r is returned as is.
+func Parse(r io.Reader) ([]Entry, error) {
+	var entries []Entry
+	var errs LoadError
+	br := bufio.NewReader(r)
+	for n := 1; ; n++ {
+		line, rerr := br.ReadSlice('\n')
+		if errors.Is(rerr, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it whole.
+			long := append([]byte(nil), line...)
+			for errors.Is(rerr, bufio.ErrBufferFull) {
+				line, rerr = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if rerr != nil && !errors.Is(rerr, io.EOF) {
+			return entries, rerr
+		}
+		if n == 1 {
+			line = bytes.TrimPrefix(line, bom)
+		}
+		if e, le := parseLine(line, n); le != nil {
+			errs.add(le)
+		} else if e.Text != "" {
+			entries = append(entries, e)
+		}
+		if rerr != nil { // io.EOF
+			break
+		}
+	}
+	return entries, errs.err()
+}
+
+// parseLine turns one raw line into an Entry (empty Text for a blank or
+// comment line) or a problem.
+func parseLine(line []byte, n int) (Entry, *LineError) {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 || line[0] == '#' {
+		return Entry{}, nil
+	}
+	if !utf8.Valid(line) {
+		return Entry{}, &LineError{Line: n, Text: snippet(strings.ToValidUTF8(string(line), "\uFFFD")), Msg: "invalid UTF-8"}
+	}
+	text := string(line)
+	if reason := filter.CheckWord(text); reason != "" {
+		return Entry{}, &LineError{Line: n, Text: snippet(text), Msg: reason}
+	}
+	return Entry{Text: text, Line: n}, nil
+}
+
+// FileKind is what a dictionary file holds, read from its name.
+type FileKind struct {
+	// Category is the file name without its action and ".txt" suffixes.
+	Category string
+	// Action is the action of its words (Mask unless the name says otherwise).
+	Action filter.Action
+	// Allow tells that the file is an allow-list (allow.txt or NAME.allow.txt).
+	Allow bool
+}
+
+// ParseFileName reads the category and action from a dictionary file name
+// (its base name): NAME.txt is category NAME with action mask;
+// NAME.mask.txt, NAME.block.txt and NAME.review.txt give that action;
+// allow.txt and NAME.allow.txt are allow-lists. It reports false for a
+// name that is not a dictionary file (not ending in ".txt", starting with
+// '.', or with nothing before the suffixes).
+func ParseFileName(name string) (FileKind, bool) {
+	if strings.HasPrefix(name, ".") {
+		return FileKind{}, false
+	}
+	base, ok := strings.CutSuffix(name, ".txt")
+	if !ok || base == "" {
+		return FileKind{}, false
+	}
+	if base == "allow" {
+		return FileKind{Category: "allow", Allow: true}, true
+	}
+	k := FileKind{Category: base, Action: filter.Mask}
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		switch suffix := base[i+1:]; suffix {
+		case "allow":
+			return FileKind{Category: base[:i], Allow: true}, true
+		case "mask", "block", "review":
+			k.Category = base[:i]
+			k.Action, _ = filter.ParseAction(suffix)
+		}
+	}
+	return k, true
+}
