@@ -200,7 +200,7 @@ func parseLine(line []byte, n int) (Entry, *LineError) {
 		return Entry{}, nil
 	}
 	if !utf8.Valid(line) {
-		return Entry{}, &LineError{Line: n, Text: snippet(strings.ToValidUTF8(string(line), "\uFFFD")), Msg: "invalid UTF-8"}
+		return Entry{}, &LineError{Line: n, Text: snippet(string(line)), Msg: "invalid UTF-8"}
 	}
 	text := string(line)
 	if reason := filter.CheckWord(text); reason != "" {

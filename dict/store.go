@@ -87,6 +87,9 @@ type Store struct {
 	failedErr     error
 	// dirs are the folders (OS paths) seen by the last read, for Watch.
 	dirs []string
+
+	// noWatch makes Watch poll only (tests of polling).
+	noWatch bool
 }
 
 // NewStore returns a Store that has loaded nothing yet: call Reload (or
@@ -236,11 +239,15 @@ func (s *Store) Watch(ctx context.Context) error {
 
 	var events <-chan fsnotify.Event
 	var werrs <-chan error
-	w, err := fsnotify.NewWatcher()
+	var w *fsnotify.Watcher
+	var err error
+	if !s.noWatch {
+		w, err = fsnotify.NewWatcher()
+	}
 	if err != nil {
 		s.emit(ReloadEvent{Trigger: TriggerWatch, Dict: s.Current(),
 			Err: fmt.Errorf("dict: cannot watch %q, polling only: %w", s.cfg.Dir, err)})
-	} else {
+	} else if w != nil {
 		defer w.Close()
 		events, werrs = w.Events, w.Errors
 	}

@@ -1,0 +1,7 @@
+package dict
+
+// PollOnly makes s.Watch poll without a file-system watcher.
+func PollOnly(s *Store) { s.noWatch = true }
+
+// Check runs the check a watch event or a poll tick makes.
+func Check(s *Store, trigger string) (*Dictionary, error) { return s.reload(trigger, false) }

@@ -1,0 +1,261 @@
+package dict_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// writeFiles creates files (path relative to dir → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// mustLoad loads dir and fails the test on error.
+func mustLoad(t *testing.T, dir string) *dict.Dictionary {
+	t.Helper()
+	d, err := dict.Load(dir, filter.Options{})
+	if err != nil {
+		t.Fatalf("Load(%s): %v", dir, err)
+	}
+	return d
+}
+
+// wordAction returns the category and action of word in d, or ok false.
+func wordAction(d *dict.Dictionary, word string) (string, filter.Action, bool) {
+	for i := 0; i < d.Matcher.Len(); i++ {
+		if w := d.Matcher.Word(i); w.Text == word {
+			return w.Category, w.Action, true
+		}
+	}
+	return "", 0, false
+}
+
+func TestLoadFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"politics.block.txt":    "# refused\n法轮功\r\n",
+		"porn.txt":              "\uFEFFfuck\nshit\n",
+		"ads.review.txt":        "free money\n",
+		"en/profanity.mask.txt": "bitch\n",
+		"allow.txt":             "class\n",
+		"extra.allow.txt":       "pen is\n",
+		"notes.md":              "fuck2\n",
+		".hidden.txt":           "hidden1\n",
+		".git/x.txt":            "hidden2\n",
+		"empty.block.txt":       "# nothing yet\n",
+	})
+	d := mustLoad(t, dir)
+	if d.Words != 5 || d.Allow != 2 || d.Files != 7 || d.Source != dir {
+		t.Fatalf("Load = words %d allow %d files %d source %q, want 5, 2, 7, %q", d.Words, d.Allow, d.Files, d.Source, dir)
+	}
+	wantCats := map[string]int{"politics": 1, "porn": 2, "ads": 1, "profanity": 1, "empty": 0}
+	if !reflect.DeepEqual(d.Categories, wantCats) {
+		t.Fatalf("Categories = %v, want %v", d.Categories, wantCats)
+	}
+	for word, want := range map[string]struct {
+		cat string
+		act filter.Action
+	}{
+		"法轮功": {"politics", filter.Block}, "fuck": {"porn", filter.Mask},
+		"free money": {"ads", filter.Review}, "bitch": {"profanity", filter.Mask},
+	} {
+		cat, act, ok := wordAction(d, word)
+		if !ok || cat != want.cat || act != want.act {
+			t.Errorf("word %q = %q %v %v, want %q %v", word, cat, act, ok, want.cat, want.act)
+		}
+	}
+	for _, hidden := range []string{"fuck2", "hidden1", "hidden2"} {
+		if _, _, ok := wordAction(d, hidden); ok {
+			t.Errorf("word %q from an ignored file was loaded", hidden)
+		}
+	}
+	r := d.Report("what the fuck")
+	if r.Decision != "mask" || r.Text != "what the ****" || r.Version != d.Version {
+		t.Fatalf("Report = %+v, want mask of fuck with version %s", r, d.Version)
+	}
+}
+
+func TestLoadStrongestActionWins(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.review.txt": "dup1\ndup2\ndup3\n",
+		"b.block.txt":  "dup1\n",
+		"c.mask.txt":   "dup2\ndup1\n",
+		"d.txt":        "dup3\ndup3\n",
+	})
+	d := mustLoad(t, dir)
+	if d.Words != 3 {
+		t.Fatalf("Words = %d, want 3", d.Words)
+	}
+	for word, want := range map[string]filter.Action{"dup1": filter.Block, "dup2": filter.Mask, "dup3": filter.Mask} {
+		if _, act, _ := wordAction(d, word); act != want {
+			t.Errorf("word %q action %v, want %v", word, act, want)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"good.txt":      "fine\n",
+		"bad.block.txt": "ok\n\n***\nok2\n\xff\n",
+		"sub/long.txt":  strings.Repeat("长", filter.MaxWordRunes+1) + "\n",
+		"sub/allow.txt": "# header\n...\n",
+	})
+	_, err := dict.Load(dir, filter.Options{})
+	want := []string{
+		filepath.Join(dir, "bad.block.txt") + `:3: word "***": nothing matchable left after normalisation`,
+		filepath.Join(dir, "bad.block.txt") + `:5: word "\xff": invalid UTF-8`,
+		filepath.Join(dir, "sub/allow.txt") + `:2: word "...": nothing matchable left after normalisation`,
+		filepath.Join(dir, "sub/long.txt") + ":1: word",
+	}
+	got := dict.ErrorLines(err)
+	if len(got) != len(want) {
+		t.Fatalf("ErrorLines = %q, want %d lines like %q", got, len(want), want)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("error %d = %q, want prefix %q", i, got[i], want[i])
+		}
+	}
+	var le *dict.LineError
+	if !errors.As(err, &le) || le.Path != filepath.Join(dir, "bad.block.txt") || le.Line != 3 {
+		t.Fatalf("errors.As(*LineError) = %+v, want bad.block.txt line 3", le)
+	}
+}
+
+func TestLoadFolderProblems(t *testing.T) {
+	f := func(dir, wantSub string) {
+		t.Helper()
+		_, err := dict.Load(dir, filter.Options{})
+		if err == nil || !strings.Contains(err.Error(), wantSub) {
+			t.Fatalf("Load(%s) error = %v, want it to say %q", dir, err, wantSub)
+		}
+	}
+	f(filepath.Join(t.TempDir(), "missing"), "cannot read folder")
+	empty := t.TempDir()
+	writeFiles(t, empty, map[string]string{"readme.md": "x"})
+	f(empty, "no dictionary files")
+
+	loop := t.TempDir()
+	writeFiles(t, loop, map[string]string{"a.txt": "word\n"})
+	if err := os.Symlink(".", filepath.Join(loop, "self")); err != nil {
+		t.Fatal(err)
+	}
+	f(loop, "nested more than")
+
+	if os.Geteuid() != 0 { // root reads everything
+		unreadable := t.TempDir()
+		writeFiles(t, unreadable, map[string]string{"a.txt": "word\n"})
+		if err := os.Chmod(filepath.Join(unreadable, "a.txt"), 0); err != nil {
+			t.Fatal(err)
+		}
+		f(unreadable, filepath.Join(unreadable, "a.txt")+": cannot read file")
+	}
+}
+
+func TestLoadFollowsSymlinks(t *testing.T) {
+	outside := t.TempDir()
+	writeFiles(t, outside, map[string]string{"real.txt": "linked1\n", "more/x.block.txt": "linked2\n"})
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"own.txt": "own1\n"})
+	for name, target := range map[string]string{
+		"file.mask.txt": filepath.Join(outside, "real.txt"),
+		"sub":           filepath.Join(outside, "more"),
+		"dangling.txt":  filepath.Join(outside, "gone.txt"),
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := mustLoad(t, dir)
+	for _, w := range []string{"own1", "linked1", "linked2"} {
+		if _, _, ok := wordAction(d, w); !ok {
+			t.Errorf("word %q missing", w)
+		}
+	}
+	if d.Words != 3 {
+		t.Fatalf("Words = %d, want 3", d.Words)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	files := map[string]string{"a.txt": "one\n", "b.block.txt": "two\n", "z/c.txt": "three\n"}
+	d1, d2 := t.TempDir(), t.TempDir()
+	writeFiles(t, d1, files)
+	writeFiles(t, d2, files) // written in another order (map order), at other times
+	v1, v2 := mustLoad(t, d1).Version, mustLoad(t, d2).Version
+	if v1 != v2 || len(v1) != 16 {
+		t.Fatalf("versions %q and %q of the same content differ (or are not 16 hex digits)", v1, v2)
+	}
+	if again := mustLoad(t, d1).Version; again != v1 {
+		t.Fatalf("second load version %q, want %q", again, v1)
+	}
+	// Same content through fs.FS gives the same version.
+	mfs := fstest.MapFS{}
+	for name, c := range files {
+		mfs[name] = &fstest.MapFile{Data: []byte(c)}
+	}
+	d, err := dict.LoadFS(mfs, "mem", filter.Options{})
+	if err != nil || d.Version != v1 {
+		t.Fatalf("LoadFS version %q (%v), want %q", d.Version, err, v1)
+	}
+	for _, change := range []map[string]string{
+		{"a.txt": "one\nfour\n"}, // content
+		{"a.block.txt": "one\n"}, // a rename changes the action
+	} {
+		d3 := t.TempDir()
+		writeFiles(t, d3, files)
+		if _, ok := change["a.block.txt"]; ok {
+			os.Remove(filepath.Join(d3, "a.txt"))
+		}
+		writeFiles(t, d3, change)
+		if v := mustLoad(t, d3).Version; v == v1 {
+			t.Errorf("change %v kept version %q", change, v)
+		}
+	}
+}
+
+func TestDefault(t *testing.T) {
+	d, err := dict.Default(filter.Options{})
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	if d.Source != "embedded" || d.Words < 200 || d.Allow < 50 {
+		t.Fatalf("Default = source %q, %d words, %d allow; want embedded, ≥200, ≥50", d.Source, d.Words, d.Allow)
+	}
+	for _, c := range []string{"politics", "porn", "ads", "profanity-en", "violence", "cult", "slurs-en"} {
+		if d.Categories[c] == 0 {
+			t.Errorf("Default has no %s words", c)
+		}
+	}
+	for text, want := range map[string]string{
+		"what the fuck": "mask", "法轮功": "block", "代开发票": "review", "hello there": "pass",
+	} {
+		if r := d.Report(text); r.Decision != want {
+			t.Errorf("Default.Report(%q).Decision = %q, want %q", text, r.Decision, want)
+		}
+	}
+	s := dict.NewStore(dict.Config{})
+	sd, err := s.Reload()
+	if err != nil || sd.Version != d.Version || sd.Source != "embedded" {
+		t.Fatalf("Store{Dir:\"\"}.Reload = %+v, %v; want the default dictionary", sd, err)
+	}
+}
