@@ -1,20 +1,293 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/term"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
 )
 
-// checkCmd implements "wordfilter check". Placeholder until the dictionary
-// work lands.
-func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "wordfilter check: not implemented yet")
-	return 2
+// dictConfig is what the dictionary flags of check and validate hold.
+type dictConfig struct {
+	dir  string
+	json bool
+	mask string
 }
 
-// validateCmd implements "wordfilter validate". Placeholder until the
-// dictionary work lands.
+// progressEvery is how often check reports progress on a terminal.
+const progressEvery = time.Second
+
+// loadDict loads the folder dir, or the embedded default when dir is "".
+func loadDict(dir string, opts filter.Options) (*dict.Dictionary, error) {
+	if dir == "" {
+		return dict.Default(opts)
+	}
+	return dict.Load(dir, opts)
+}
+
+// printLoadErrors writes every problem of a refused load to w, one
+// "path:line: message" a line.
+func printLoadErrors(w io.Writer, err error) {
+	for _, line := range dict.ErrorLines(err) {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// maskRune converts the -mask flag to the mask character.
+func maskRune(s string) (rune, error) {
+	r, size := utf8.DecodeRuneInString(s)
+	if s == "" || size != len(s) || r == utf8.RuneError {
+		return 0, fmt.Errorf("-mask %q: want exactly one character", s)
+	}
+	return r, nil
+}
+
+// checkCmd implements "wordfilter check [-dict DIR] [-json] [FILE...]": it
+// filters each line of the FILEs (or stdin) as one message and prints one
+// result a line. It exits 0, or 1 when the dictionary cannot be loaded or
+// a FILE cannot be read (the other FILEs are still checked), 2 on bad flags.
+func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var cfg dictConfig
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: wordfilter check [-dict DIR] [-json] [-mask C] [FILE...]
+
+Filters each line of the FILEs (or of stdin when there is none, or for "-")
+as one message and prints one result a line: the decision, a tab and the
+filtered text, or with -json one /v1/filter result object a line. Lines may
+be of any length. Progress goes to stderr when it is a terminal.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.dir, "dict", os.Getenv("WORDFILTER_DICT"), "dictionary folder; empty means the embedded default (env WORDFILTER_DICT)")
+	fs.BoolVar(&cfg.json, "json", false, "print one JSON object a line, shaped like a /v1/filter result")
+	fs.StringVar(&cfg.mask, "mask", envDefault("WORDFILTER_MASK", "*"), "the character that replaces each masked character (env WORDFILTER_MASK)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	mask, err := maskRune(cfg.mask)
+	if err != nil {
+		fmt.Fprintf(stderr, "wordfilter check: %v\n", err)
+		return 2
+	}
+	d, err := loadDict(cfg.dir, filter.Options{Mask: mask})
+	if err != nil {
+		fmt.Fprintln(stderr, "wordfilter check: cannot load the dictionary:")
+		printLoadErrors(stderr, err)
+		return 1
+	}
+
+	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10)}
+	c.enc = json.NewEncoder(c.out)
+	c.enc.SetEscapeHTML(false)
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		c.progress = stderr
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	code := 0
+	for _, name := range files {
+		if err := c.checkFile(name, stdin); err != nil {
+			c.out.Flush()
+			c.clearProgress()
+			fmt.Fprintf(stderr, "wordfilter check: %v\n", err)
+			code = 1
+		}
+	}
+	if err := c.out.Flush(); err != nil {
+		fmt.Fprintf(stderr, "wordfilter check: cannot write the results: %v\n", err)
+		return 1
+	}
+	c.clearProgress()
+	return code
+}
+
+// envDefault returns the environment variable key, or def when it is unset.
+func envDefault(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+// checker filters lines and writes their results.
+type checker struct {
+	dict     *dict.Dictionary
+	json     bool
+	out      *bufio.Writer
+	enc      *json.Encoder // writes to out
+	progress io.Writer     // nil unless stderr is a terminal
+
+	lines, bytes int64
+	lastReport   time.Time
+	reported     bool
+}
+
+// checkFile checks every line of the file name ("-" is stdin).
+func (c *checker) checkFile(name string, stdin io.Reader) error {
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("cannot open %q: %w", name, unwrapPath(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	if err := c.checkLines(r); err != nil {
+		return fmt.Errorf("cannot read %q: %w", name, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops the path a *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// checkLines filters each line of r. A line may be of any length; its
+// LF or CRLF end is not part of the message. Output is flushed whenever
+// the input has nothing more buffered, so an interactive session sees
+// each result at once while a large file is written in big blocks.
+func (c *checker) checkLines(r io.Reader) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte
+	for {
+		if br.Buffered() == 0 {
+			if err := c.out.Flush(); err != nil {
+				return err
+			}
+		}
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if len(line) > 0 {
+			c.bytes += int64(len(line))
+			msg := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
+			if werr := c.checkLine(msg); werr != nil {
+				return werr
+			}
+		}
+		if err != nil { // io.EOF
+			return nil
+		}
+	}
+}
+
+// checkLine filters one message and writes its result.
+func (c *checker) checkLine(msg string) error {
+	rep := c.dict.Report(msg)
+	if c.json {
+		if err := c.enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		c.out.WriteString(rep.Decision)
+		c.out.WriteByte('\t')
+		c.out.WriteString(rep.Text)
+		c.out.WriteByte('\n')
+	}
+	c.lines++
+	if c.progress != nil && c.lines%1024 == 0 {
+		if now := time.Now(); now.Sub(c.lastReport) >= progressEvery {
+			c.lastReport = now
+			c.reported = true
+			fmt.Fprintf(c.progress, "\rchecked %d lines (%.1f MB)", c.lines, float64(c.bytes)/1e6)
+		}
+	}
+	return nil
+}
+
+// clearProgress ends the progress line, if one was written.
+func (c *checker) clearProgress() {
+	if c.reported {
+		fmt.Fprintf(c.progress, "\rchecked %d lines (%.1f MB)\n", c.lines, float64(c.bytes)/1e6)
+		c.reported = false
+	}
+}
+
+// validateCmd implements "wordfilter validate -dict DIR": it loads and
+// compiles the folder and prints a one-line summary (exit 0), or every
+// error as "path:line: message" on stderr (exit 1). Without -dict (and
+// WORDFILTER_DICT) it validates the embedded default. Bad flags exit 2.
 func validateCmd(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "wordfilter validate: not implemented yet")
-	return 2
+	var cfg dictConfig
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: wordfilter validate -dict DIR
+
+Loads and compiles the dictionary folder DIR. Prints a one-line summary and
+exits 0, or prints every error as "path:line: message" on stderr and exits 1.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.dir, "dict", os.Getenv("WORDFILTER_DICT"), "dictionary folder; empty means the embedded default (env WORDFILTER_DICT)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "wordfilter validate: unexpected argument %q (the folder goes after -dict)\n", fs.Arg(0))
+		return 2
+	}
+	d, err := loadDict(cfg.dir, filter.Options{})
+	if err != nil {
+		printLoadErrors(stderr, err)
+		return 1
+	}
+	fmt.Fprintln(stdout, summary(d))
+	return 0
+}
+
+// summary is validate's one-line description of a dictionary.
+func summary(d *dict.Dictionary) string {
+	names := make([]string, 0, len(d.Categories))
+	for name := range d.Categories {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	cats := make([]string, len(names))
+	for i, name := range names {
+		cats[i] = fmt.Sprintf("%s %d", name, d.Categories[name])
+	}
+	return fmt.Sprintf("ok: %s: %d words, %d allow phrases, %d files, %d categories (%s), version %s",
+		d.Source, d.Words, d.Allow, d.Files, len(names), strings.Join(cats, ", "), d.Version)
 }

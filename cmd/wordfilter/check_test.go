@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// writeDictFolder creates a flat folder of files (name → content).
+func writeDictFolder(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runCmd runs the command line args with stdin and returns the exit code,
+// stdout and stderr.
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// testDict is a small folder used by the check tests.
+var testDict = map[string]string{
+	"profanity.mask.txt": "fuck\nshit\n",
+	"politics.block.txt": "法轮功\n",
+	"ads.review.txt":     "free money\n",
+}
+
+func TestValidateGood(t *testing.T) {
+	dir := writeDictFolder(t, testDict)
+	code, out, errOut := runCmd(t, "", "validate", "-dict", dir)
+	if code != 0 || errOut != "" {
+		t.Fatalf("validate = %d, stderr %q; want 0 and nothing", code, errOut)
+	}
+	d, err := dict.Load(dir, filter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ok: " + dir + ": 4 words, 0 allow phrases, 3 files, 3 categories (ads 1, politics 1, profanity 2), version " + d.Version + "\n"
+	if out != want {
+		t.Fatalf("validate stdout = %q, want %q", out, want)
+	}
+}
+
+func TestValidateErrors(t *testing.T) {
+	dir := writeDictFolder(t, map[string]string{
+		"a.txt":       "ok\n***\n",
+		"b.block.txt": "\xff\xfe\n\nfine\n",
+	})
+	code, out, errOut := runCmd(t, "", "validate", "-dict", dir)
+	want := filepath.Join(dir, "a.txt") + `:2: word "***": nothing matchable left after normalisation` + "\n" +
+		filepath.Join(dir, "b.block.txt") + `:1: word "\xff\xfe": invalid UTF-8` + "\n"
+	if code != 1 || out != "" || errOut != want {
+		t.Fatalf("validate = %d, stdout %q, stderr %q; want 1, nothing, %q", code, out, errOut, want)
+	}
+}
+
+func TestValidateExitCodes(t *testing.T) {
+	t.Setenv("WORDFILTER_DICT", "")
+	f := func(wantCode int, wantOut, wantErr string, args ...string) {
+		t.Helper()
+		code, out, errOut := runCmd(t, "", args...)
+		if code != wantCode || !strings.Contains(out, wantOut) || !strings.Contains(errOut, wantErr) {
+			t.Fatalf("%q = %d, stdout %q, stderr %q; want %d, %q, %q", args, code, out, errOut, wantCode, wantOut, wantErr)
+		}
+	}
+	missing := filepath.Join(t.TempDir(), "nope")
+	f(1, "", missing+": cannot read folder", "validate", "-dict", missing)
+	f(1, "", "no dictionary files", "validate", "-dict", t.TempDir())
+	f(0, "ok: embedded: ", "", "validate")
+	f(2, "", "unexpected argument", "validate", "somedir")
+	f(2, "", "flag provided but not defined", "validate", "-bogus")
+	f(0, "", "Usage: wordfilter validate", "validate", "-h")
+}
+
+func TestCheckPlain(t *testing.T) {
+	dir := writeDictFolder(t, testDict)
+	in := "what the fuck\n你好\r\n\n法轮功 and shit\nfree money here\nno newline at the end"
+	code, out, errOut := runCmd(t, in, "check", "-dict", dir)
+	want := "mask\twhat the ****\n" +
+		"pass\t你好\n" +
+		"pass\t\n" +
+		"block\t*** and ****\n" +
+		"review\tfree money here\n" +
+		"pass\tno newline at the end\n"
+	if code != 0 || out != want || errOut != "" {
+		t.Fatalf("check = %d, stdout %q, stderr %q; want 0, %q, nothing", code, out, errOut, want)
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	dir := writeDictFolder(t, testDict)
+	d, err := dict.Load(dir, filter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "what the fuck <b>\nhello\n", "check", "-json", "-dict", dir)
+	if code != 0 || errOut != "" {
+		t.Fatalf("check -json = %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("check -json printed %d lines, want 2: %q", len(lines), out)
+	}
+	var r dict.Report
+	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil {
+		t.Fatalf("line 1 %q: %v", lines[0], err)
+	}
+	want := dict.Report{Decision: "mask", Text: "what the **** <b>", Version: d.Version,
+		Matches: []dict.ReportMatch{{Word: "fuck", Category: "profanity", Action: "mask", Start: 9, End: 13}}}
+	if r.Decision != want.Decision || r.Text != want.Text || r.Version != want.Version || len(r.Matches) != 1 || r.Matches[0] != want.Matches[0] {
+		t.Fatalf("line 1 = %+v, want %+v", r, want)
+	}
+	if !strings.Contains(lines[0], "<b>") {
+		t.Errorf("line 1 %q escapes HTML, want it as written", lines[0])
+	}
+	if want := `{"decision":"pass","text":"hello","matches":[],"version":"` + d.Version + `"}`; lines[1] != want {
+		t.Fatalf("line 2 = %q, want %q", lines[1], want)
+	}
+}
+
+func TestCheckFiles(t *testing.T) {
+	dir := writeDictFolder(t, testDict)
+	files := writeDictFolder(t, map[string]string{"one.log": "fuck\n", "two.log": "clean\nshit\n"})
+	missing := filepath.Join(files, "missing.log")
+	code, out, errOut := runCmd(t, "stdin is not read\n", "check", "-dict", dir, "-mask", "#",
+		filepath.Join(files, "one.log"), missing, filepath.Join(files, "two.log"))
+	if want := "mask\t####\npass\tclean\nmask\t####\n"; out != want {
+		t.Fatalf("check FILES stdout = %q, want %q", out, want)
+	}
+	if code != 1 || !strings.Contains(errOut, `cannot open "`+missing+`": no such file or directory`) {
+		t.Fatalf("check with a missing FILE = %d, stderr %q; want 1 and the file named", code, errOut)
+	}
+}
+
+func TestCheckLongLine(t *testing.T) {
+	dir := writeDictFolder(t, testDict)
+	long := strings.Repeat("好", 1<<20/3) + "fuck"
+	code, out, errOut := runCmd(t, long+"\nshort\n", "check", "-dict", dir)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 0 || errOut != "" || len(lines) != 2 {
+		t.Fatalf("check of a 1 MB line = %d, %d output lines, stderr %q; want 0 and 2 lines", code, len(lines), errOut)
+	}
+	if want := "mask\t" + long[:len(long)-4] + "****"; lines[0] != want {
+		t.Fatalf("the 1 MB line was not filtered as one message (got %d bytes)", len(lines[0]))
+	}
+	if lines[1] != "pass\tshort" {
+		t.Fatalf("line 2 = %q, want pass of short", lines[1])
+	}
+}
+
+func TestCheckBadInput(t *testing.T) {
+	bad := writeDictFolder(t, map[string]string{"a.txt": "ok\n!!!\n"})
+	code, out, errOut := runCmd(t, "x\n", "check", "-dict", bad)
+	if code != 1 || out != "" || !strings.Contains(errOut, filepath.Join(bad, "a.txt")+":2: ") {
+		t.Fatalf("check with a bad dictionary = %d, stdout %q, stderr %q; want 1 and path:line", code, out, errOut)
+	}
+	for _, mask := range []string{"", "**"} {
+		if code, _, errOut := runCmd(t, "x\n", "check", "-mask", mask); code != 2 || !strings.Contains(errOut, "exactly one character") {
+			t.Fatalf("check -mask %q = %d, %q; want 2", mask, code, errOut)
+		}
+	}
+}
+
+func TestCheckEmbeddedDefault(t *testing.T) {
+	t.Setenv("WORDFILTER_DICT", "")
+	code, out, _ := runCmd(t, "what the fuck\n", "check", "-json")
+	var r dict.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("check -json with the embedded default = %d, %q, %v", code, out, err)
+	}
+	if r.Decision != "mask" || len(r.Matches) != 1 || r.Matches[0].Category != "profanity-en" {
+		t.Fatalf("embedded default result = %+v, want fuck masked as profanity-en", r)
+	}
+}
