@@ -162,53 +162,58 @@ func hashFiles(files []rawFile) string {
 	return hex.EncodeToString(h.Sum(nil))[:versionLen]
 }
 
-// position is where a word was read.
+// position is where a word was read: an index into the list of file
+// names, and a line (kept small, one per word).
 type position struct {
-	path string
-	line int
+	file, line int32
 }
 
-// build parses and compiles a snapshot. Every bad line of every file is
-// reported (up to MaxErrors); any error refuses the whole snapshot.
+// build parses and compiles a snapshot, consuming it (its files are
+// dropped). Every bad line of every file is reported (up to MaxErrors);
+// any error refuses the whole snapshot.
 func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictionary, error) {
 	var (
-		errs     LoadError
-		words    []filter.Word
-		wordPos  []position
-		allowPos []position
-		cats     = map[string]int{}
+		errs  LoadError
+		paths = make([]string, 0, len(snap.files)+1) // display path of each file
+		cats  = map[string]int{}
+		lines int
 	)
-	allow := append([]string(nil), opts.Allow...)
-	for range opts.Allow {
-		allowPos = append(allowPos, position{path: "Options.Allow"})
-	}
 	for _, f := range snap.files {
+		lines += bytes.Count(f.data, []byte{'\n'}) + 1
+	}
+	words := make([]filter.Word, 0, lines) // one allocation: the largest transient of a load
+	wordPos := make([]position, 0, lines)
+	allow := append([]string(nil), opts.Allow...)
+	allowPos := make([]position, len(opts.Allow))
+	for i := range allowPos {
+		allowPos[i] = position{file: int32(len(snap.files)), line: int32(i + 1)}
+	}
+	for fi, f := range snap.files {
 		kind, _ := ParseFileName(path.Base(f.rel))
 		disp := t.display(f.rel)
-		entries, err := Parse(bytes.NewReader(f.data))
-		var le *LoadError
-		if errors.As(err, &le) {
-			for _, e := range le.Errs {
-				e.Path = disp
-				errs.add(e)
-			}
-			errs.Omitted += le.Omitted
-		} else if err != nil {
-			errs.add(&LineError{Path: disp, Msg: "cannot read file: " + err.Error()})
-		}
+		paths = append(paths, disp)
 		if _, seen := cats[kind.Category]; !seen && !kind.Allow {
 			cats[kind.Category] = 0 // a file of comments still names its category
 		}
-		for _, e := range entries {
+		var fileErrs LoadError
+		parseBytes(f.data, func(e Entry) {
+			pos := position{file: int32(fi), line: int32(e.Line)}
 			if kind.Allow {
 				allow = append(allow, e.Text)
-				allowPos = append(allowPos, position{disp, e.Line})
-				continue
+				allowPos = append(allowPos, pos)
+				return
 			}
 			words = append(words, filter.Word{Text: e.Text, Category: kind.Category, Action: kind.Action})
-			wordPos = append(wordPos, position{disp, e.Line})
+			wordPos = append(wordPos, pos)
+		}, &fileErrs)
+		for _, e := range fileErrs.Errs {
+			e.Path = disp
+			errs.add(e)
 		}
+		errs.Omitted += fileErrs.Omitted
 	}
+	paths = append(paths, "Options.Allow")
+	snap.files = nil // the words hold copies: let the raw files go before compiling
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -219,13 +224,17 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		if !errors.As(err, &we) {
 			return nil, fmt.Errorf("dict: cannot compile %s: %w", source, err)
 		}
-		pos := position{path: source}
+		pos, ok := position{}, false
 		if we.Allow && we.Index >= 0 && we.Index < len(allowPos) {
-			pos = allowPos[we.Index]
+			pos, ok = allowPos[we.Index], true
 		} else if !we.Allow && we.Index >= 0 && we.Index < len(wordPos) {
-			pos = wordPos[we.Index]
+			pos, ok = wordPos[we.Index], true
 		}
-		errs.add(&LineError{Path: pos.path, Line: pos.line, Text: snippet(we.Text), Msg: we.Reason})
+		le := &LineError{Path: source, Text: snippet(we.Text), Msg: we.Reason}
+		if ok {
+			le.Path, le.Line = paths[pos.file], int(pos.line)
+		}
+		errs.add(le)
 		return nil, errs.err()
 	}
 	for i := 0; i < m.Len(); i++ {
@@ -239,7 +248,7 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		Categories: cats,
 		LoadedAt:   time.Now(),
 		Source:     source,
-		Files:      len(snap.files),
+		Files:      len(paths) - 1, // the last is Options.Allow
 	}, nil
 }
 

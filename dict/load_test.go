@@ -259,3 +259,13 @@ func TestDefault(t *testing.T) {
 		t.Fatalf("Store{Dir:\"\"}.Reload = %+v, %v; want the default dictionary", sd, err)
 	}
 }
+
+func TestCompileErrorNamesItsPlace(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.txt": "word\n"})
+	_, err := dict.Load(dir, filter.Options{Allow: []string{"fine", "+++"}})
+	want := `Options.Allow:2: word "+++": nothing matchable left after normalisation`
+	if got := dict.ErrorLines(err); len(got) != 1 || got[0] != want {
+		t.Fatalf("Load with a bad Options.Allow = %q, want %q", got, want)
+	}
+}

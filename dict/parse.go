@@ -1,7 +1,6 @@
 package dict
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -158,38 +157,35 @@ var bom = []byte("\uFEFF")
 // characters); invalid UTF-8 is refused. When any line is bad, Parse
 // returns the good entries together with a *LoadError listing every bad
 // line (up to MaxErrors) without a path; Load fills the path in. Only a
-// read error of r is returned as is.
+// read error of r is returned as is. Parse reads r whole before parsing.
 func Parse(r io.Reader) ([]Entry, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
 	var entries []Entry
 	var errs LoadError
-	br := bufio.NewReader(r)
-	for n := 1; ; n++ {
-		line, rerr := br.ReadSlice('\n')
-		if errors.Is(rerr, bufio.ErrBufferFull) {
-			// A line longer than the buffer: gather it whole.
-			long := append([]byte(nil), line...)
-			for errors.Is(rerr, bufio.ErrBufferFull) {
-				line, rerr = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
-		if rerr != nil && !errors.Is(rerr, io.EOF) {
-			return entries, rerr
-		}
-		if n == 1 {
-			line = bytes.TrimPrefix(line, bom)
+	parseBytes(data, func(e Entry) { entries = append(entries, e) }, &errs)
+	return entries, errs.err()
+}
+
+// parseBytes parses a whole file, calling emit for each word and adding
+// each bad line to errs.
+func parseBytes(data []byte, emit func(Entry), errs *LoadError) {
+	data = bytes.TrimPrefix(data, bom)
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
 		}
 		if e, le := parseLine(line, n); le != nil {
 			errs.add(le)
 		} else if e.Text != "" {
-			entries = append(entries, e)
-		}
-		if rerr != nil { // io.EOF
-			break
+			emit(e)
 		}
 	}
-	return entries, errs.err()
 }
 
 // parseLine turns one raw line into an Entry (empty Text for a blank or

@@ -167,7 +167,6 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 		return cur, s.failedErr
 	default:
 		d, err = s.tree.build(snap, s.cfg.Options, s.source())
-		snap.files = nil // let the file contents go before the event is handled
 	}
 	ev := ReloadEvent{Trigger: trigger, Err: err}
 	if err != nil {
