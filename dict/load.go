@@ -41,8 +41,11 @@ type rawFile struct {
 
 // snapshot is the content of a dictionary folder read at one moment.
 type snapshot struct {
-	files   []rawFile // sorted by rel
-	dirs    []string  // slash-separated folders read, "." first
+	files []rawFile // sorted by rel
+	// watch lists what a watcher must follow (slash paths): the folders
+	// read, "." first, and the files reached through a symlink (whose
+	// target may lie outside every watched folder).
+	watch   []string
 	version string
 }
 
@@ -96,7 +99,7 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 		errs.add(&LineError{Path: t.display(dir), Msg: "cannot read folder: " + pathErrText(err)})
 		return
 	}
-	snap.dirs = append(snap.dirs, dir)
+	snap.watch = append(snap.watch, dir)
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") {
@@ -135,6 +138,9 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 				continue
 			}
 			snap.files = append(snap.files, rawFile{rel: p, data: data})
+			if e.Type()&fs.ModeSymlink != 0 {
+				snap.watch = append(snap.watch, p)
+			}
 		}
 	}
 }

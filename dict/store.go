@@ -85,8 +85,8 @@ type Store struct {
 	// that watch and poll do not retry the same bad content.
 	failedVersion string
 	failedErr     error
-	// dirs are the folders (OS paths) seen by the last read, for Watch.
-	dirs []string
+	// watch is what the last read says Watch must follow (OS paths).
+	watch []string
 
 	// noWatch makes Watch poll only (tests of polling).
 	noWatch bool
@@ -145,9 +145,9 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	start := time.Now()
 	cur := s.cur.Load()
 	snap, err := s.tree.read()
-	s.dirs = s.dirs[:0]
-	for _, d := range snap.dirs {
-		s.dirs = append(s.dirs, filepath.Join(s.cfg.Dir, filepath.FromSlash(d)))
+	s.watch = s.watch[:0]
+	for _, p := range snap.watch {
+		s.watch = append(s.watch, filepath.Join(s.cfg.Dir, filepath.FromSlash(p)))
 	}
 	var d *Dictionary
 	switch {
@@ -192,11 +192,11 @@ func (s *Store) emit(ev ReloadEvent) {
 	}
 }
 
-// watchDirs returns the folders seen by the last read.
-func (s *Store) watchDirs() []string {
+// watchPaths returns the folders and symlinked files seen by the last read.
+func (s *Store) watchPaths() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.dirs...)
+	return append([]string(nil), s.watch...)
 }
 
 // Watch keeps the dictionary up to date until ctx is done, then returns
@@ -204,8 +204,8 @@ func (s *Store) watchDirs() []string {
 // refused first load is reported through OnReload and retried on the next
 // change).
 //
-// It watches the folder and every subfolder with fsnotify (folders that
-// appear later are added), waits for a burst of events to pause
+// It watches the folder, every subfolder and every file reached through a
+// symlink with fsnotify (what appears later is added), waits for a burst of events to pause
 // (Config.Debounce), and also re-reads the folder every
 // Config.PollInterval for filesystems where inotify says nothing; both
 // compare the content hash, so an unchanged folder is not recompiled. If
@@ -253,7 +253,7 @@ func (s *Store) Watch(ctx context.Context) error {
 	watched := map[string]bool{}
 	resync := func() {
 		if w != nil {
-			syncWatches(w, watched, s.watchDirs())
+			syncWatches(w, watched, s.watchPaths())
 		}
 	}
 	resync()
@@ -271,8 +271,10 @@ func (s *Store) Watch(ctx context.Context) error {
 				events = nil
 				continue
 			}
-			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
-				delete(watched, ev.Name) // a removed folder must be added again if it comes back
+			if (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) && watched[ev.Name] {
+				// Forget it, so that it is added again if it comes back.
+				_ = w.Remove(ev.Name)
+				delete(watched, ev.Name)
 			}
 			now := time.Now()
 			if pendingSince.IsZero() {
@@ -301,10 +303,10 @@ func (s *Store) Watch(ctx context.Context) error {
 	}
 }
 
-// syncWatches makes w watch exactly dirs.
-func syncWatches(w *fsnotify.Watcher, watched map[string]bool, dirs []string) {
-	want := make(map[string]bool, len(dirs))
-	for _, d := range dirs {
+// syncWatches makes w watch exactly paths.
+func syncWatches(w *fsnotify.Watcher, watched map[string]bool, paths []string) {
+	want := make(map[string]bool, len(paths))
+	for _, d := range paths {
 		want[d] = true
 		if !watched[d] {
 			if err := w.Add(d); err == nil {

@@ -178,6 +178,21 @@ func TestWatchChangeModes(t *testing.T) {
 	}
 }
 
+func TestWatchSymlinkedFileOutsideTheFolder(t *testing.T) {
+	outside := t.TempDir()
+	writeFiles(t, outside, map[string]string{"real.txt": "outside1\n"})
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(outside, "real.txt"), filepath.Join(dir, "linked.block.txt")); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := watchStore(t, dict.Config{Dir: dir, PollInterval: -1}, false)
+	if !has(s, "outside1") {
+		t.Fatalf("first load lacks the symlinked word")
+	}
+	writeFiles(t, outside, map[string]string{"real.txt": "outside2\n"})
+	waitFor(t, "the edit of a symlink target outside the folder", func() bool { return has(s, "outside2") })
+}
+
 func TestBadFileKeepsOldDictionary(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"a.txt": "good1\n"})
