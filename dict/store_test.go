@@ -63,16 +63,19 @@ func watchStore(t *testing.T, cfg dict.Config, pollOnly bool) (*dict.Store, *eve
 	return s, evs
 }
 
-// waitFor polls cond until it holds or changeDeadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitFor polls cond until it holds or changeDeadline passes, and
+// returns how long it took.
+func waitFor(t *testing.T, what string, cond func() bool) time.Duration {
 	t.Helper()
-	deadline := time.Now().Add(changeDeadline)
+	start := time.Now()
+	deadline := start.Add(changeDeadline)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s did not happen within %v", what, changeDeadline)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	return time.Since(start)
 }
 
 // has tells whether the current dictionary of s holds word.
@@ -155,9 +158,10 @@ func TestWatchChangeModes(t *testing.T) {
 			if !has(s, "base1") {
 				t.Fatalf("first load lacks base1")
 			}
+			var slowest time.Duration
 			for _, st := range steps {
 				st.change(t, dir)
-				waitFor(t, mode.name+": "+st.name, func() bool {
+				took := waitFor(t, mode.name+": "+st.name, func() bool {
 					for _, w := range st.appear {
 						if !has(s, w) {
 							return false
@@ -173,7 +177,9 @@ func TestWatchChangeModes(t *testing.T) {
 				if e := s.LastError(); e != "" {
 					t.Fatalf("%s: LastError = %q", st.name, e)
 				}
+				slowest = max(slowest, took)
 			}
+			t.Logf("%s: %d changes, the slowest took effect after %v", mode.name, len(steps), slowest)
 		})
 	}
 }
