@@ -50,8 +50,13 @@ type Config struct {
 	// allow list comes from the folder.
 	Options filter.Options
 	// OnReload, when set, is called after every reload attempt, from the
-	// goroutine that made it. It is where the caller logs and counts.
-	// Watch and poll checks that find the content unchanged make no event.
+	// goroutine that made it, while the Store still holds its reload lock:
+	// it may call Current and LastError but must not call Reload. It is
+	// where the caller logs and counts. Watch and poll checks that find
+	// the content unchanged (or the same bad content again) make no event;
+	// a forced reload always makes one. A watcher that cannot start is
+	// reported as an event with Trigger "watch", Err set and Changed false
+	// (Watch then polls only).
 	OnReload func(ReloadEvent)
 }
 

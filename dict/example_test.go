@@ -1,0 +1,57 @@
+package dict_test
+
+import (
+	"fmt"
+	"strings"
+	"testing/fstest"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+func ExampleParse() {
+	entries, err := dict.Parse(strings.NewReader("\uFEFF# porn words\r\n  fuck \r\n\r\n***\r\nfree money\r\n"))
+	for _, e := range entries {
+		fmt.Printf("line %d: %q\n", e.Line, e.Text)
+	}
+	fmt.Println(err)
+	// Output:
+	// line 2: "fuck"
+	// line 5: "free money"
+	// line 4: word "***": nothing matchable left after normalisation
+}
+
+func ExampleParseFileName() {
+	for _, name := range []string{"porn.txt", "politics.block.txt", "ads.review.txt", "allow.txt", "en.allow.txt", "notes.md"} {
+		k, ok := dict.ParseFileName(name)
+		fmt.Println(name, k.Category, k.Action, k.Allow, ok)
+	}
+	// Output:
+	// porn.txt porn mask false true
+	// politics.block.txt politics block false true
+	// ads.review.txt ads review false true
+	// allow.txt allow pass true true
+	// en.allow.txt en pass true true
+	// notes.md  pass false false
+}
+
+func ExampleLoadFS() {
+	folder := fstest.MapFS{
+		"profanity.mask.txt": {Data: []byte("fuck\n")},
+		"politics.block.txt": {Data: []byte("法轮功\n")},
+		"bad/ads.review.txt": {Data: []byte("ok\n!!!\n")},
+	}
+	_, err := dict.LoadFS(folder, "conf", filter.Options{})
+	fmt.Println(dict.ErrorLines(err))
+
+	delete(folder, "bad/ads.review.txt")
+	d, err := dict.LoadFS(folder, "conf", filter.Options{})
+	if err != nil {
+		panic(err)
+	}
+	r := d.Report("what the fuck")
+	fmt.Println(d.Words, d.Categories, r.Decision, r.Text)
+	// Output:
+	// [conf/bad/ads.review.txt:2: word "!!!": nothing matchable left after normalisation]
+	// 2 map[politics:1 profanity:1] mask what the ****
+}
