@@ -11,6 +11,7 @@ import (
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/shareddata"
 )
 
 // writeFiles creates files (path relative to dir → content) under dir.
@@ -267,5 +268,44 @@ func TestCompileErrorNamesItsPlace(t *testing.T) {
 	want := `Options.Allow:2: word "+++": nothing matchable left after normalisation`
 	if got := dict.ErrorLines(err); len(got) != 1 || got[0] != want {
 		t.Fatalf("Load with a bad Options.Allow = %q, want %q", got, want)
+	}
+}
+
+func TestLoadRealDictionaries(t *testing.T) {
+	for _, name := range []string{"zh-small", "zh-medium", "zh-large", "zh-xlarge", "en", "allow-zh", "allow-en"} {
+		t.Run(name, func(t *testing.T) {
+			src := shareddata.Path(t, "dicts/"+name+".txt")
+			data, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(data), "\n")
+			dir := t.TempDir()
+			if err := os.Symlink(src, filepath.Join(dir, "x.txt")); err != nil {
+				t.Fatal(err)
+			}
+			d, err := dict.Load(dir, filter.Options{})
+			if err == nil {
+				if d.Words == 0 || d.Words > len(lines) {
+					t.Fatalf("%d words from %d lines", d.Words, len(lines))
+				}
+				return
+			}
+			// Real lists hold a few entries the contract refuses; each
+			// error must name the line that holds the quoted word.
+			var le *dict.LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("Load error %v is not a *LoadError", err)
+			}
+			for _, e := range le.Errs {
+				if e.Path != filepath.Join(dir, "x.txt") || e.Line < 1 || e.Line > len(lines) {
+					t.Fatalf("error %q names no line of the file", e.Error())
+				}
+				if got := strings.TrimSpace(lines[e.Line-1]); !strings.HasPrefix(got, strings.TrimSuffix(e.Text, "…")) {
+					t.Fatalf("error %q: line %d holds %q", e.Error(), e.Line, got)
+				}
+			}
+			t.Logf("%s refused with %d errors, e.g. %s", name, len(le.Errs)+le.Omitted, le.Errs[0])
+		})
 	}
 }

@@ -486,3 +486,33 @@ func TestReloadsNeverOverlap(t *testing.T) {
 		t.Fatalf("%d reloads ran at once, want 1", maxInside.Load())
 	}
 }
+
+func TestWatchDebouncesBursts(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.txt": "first\n"})
+	s, evs := watchStore(t, dict.Config{Dir: dir, PollInterval: -1}, false)
+	const files = 30
+	for i := 0; i < files; i++ {
+		writeFiles(t, dir, map[string]string{fmt.Sprintf("burst%02d.txt", i): fmt.Sprintf("burst%d\n", i)})
+	}
+	waitFor(t, "the burst", func() bool { return has(s, fmt.Sprintf("burst%d", files-1)) && s.Current().Words == files+1 })
+	n := 0
+	for _, ev := range evs.list() {
+		if ev.Trigger == "watch" {
+			n++
+		}
+	}
+	// Each file makes several events (create, write, close); a reload
+	// per event would be 30 or more.
+	if n > files/3 {
+		t.Fatalf("%d reloads for a burst of %d files, want at most %d", n, files, files/3)
+	}
+}
+
+func TestWatchEmbedded(t *testing.T) {
+	s, evs := watchStore(t, dict.Config{}, false)
+	d := s.Current()
+	if d == nil || d.Source != "embedded" || evs.list()[0].Trigger != "startup" {
+		t.Fatalf("Watch of the embedded default: %+v, events %+v", d, evs.list())
+	}
+}
