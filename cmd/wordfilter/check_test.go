@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
@@ -185,5 +188,46 @@ func TestCheckEmbeddedDefault(t *testing.T) {
 	}
 	if r.Decision != "mask" || len(r.Matches) != 1 || r.Matches[0].Category != "profanity-en" {
 		t.Fatalf("embedded default result = %+v, want fuck masked as profanity-en", r)
+	}
+}
+
+func TestCheckStreams(t *testing.T) {
+	dir := writeDictFolder(t, testDict)
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := run([]string{"check", "-dict", dir}, inR, outW, io.Discard)
+		outW.Close()
+		done <- code
+	}()
+	results := bufio.NewReader(outR)
+	// Each result must arrive while stdin is still open: nothing waits
+	// for the end of the input.
+	for _, c := range []struct{ in, want string }{
+		{"what the fuck\n", "mask\twhat the ****\n"},
+		{"hello\n", "pass\thello\n"},
+	} {
+		if _, err := io.WriteString(inW, c.in); err != nil {
+			t.Fatal(err)
+		}
+		type line struct {
+			s   string
+			err error
+		}
+		ch := make(chan line, 1)
+		go func() { s, err := results.ReadString('\n'); ch <- line{s, err} }()
+		select {
+		case got := <-ch:
+			if got.err != nil || got.s != c.want {
+				t.Fatalf("result of %q = %q, %v; want %q", c.in, got.s, got.err, c.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no result for %q while stdin stays open: check does not stream", c.in)
+		}
+	}
+	inW.Close()
+	if code := <-done; code != 0 {
+		t.Fatalf("check exited %d, want 0", code)
 	}
 }
