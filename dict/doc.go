@@ -34,7 +34,9 @@
 // an unreadable file or folder and a folder with no *.txt file at all.
 // Each problem is a *LineError whose message reads "path:line: message";
 // a load collects all of them (up to MaxErrors) in a *LoadError and
-// refuses the folder whole. ErrorLines lists the messages.
+// refuses the folder whole. ErrorLines lists the messages, and errors.Is
+// tells the kinds apart (ErrInvalidUTF8, ErrBadWord, ErrUnreadable,
+// ErrNoFiles, ErrTooDeep).
 //
 // # Duplicates and versions
 //

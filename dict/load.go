@@ -84,7 +84,7 @@ func (t tree) read() (*snapshot, error) {
 		return snap, err
 	}
 	if len(snap.files) == 0 {
-		errs.add(&LineError{Path: t.display("."), Msg: "no dictionary files (*.txt) in the folder"})
+		errs.add(&LineError{Path: t.display("."), Err: ErrNoFiles, Msg: "no dictionary files (*.txt) in the folder"})
 		return snap, errs.err()
 	}
 	sort.Slice(snap.files, func(i, j int) bool { return snap.files[i].rel < snap.files[j].rel })
@@ -96,7 +96,7 @@ func (t tree) read() (*snapshot, error) {
 func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 	entries, err := fs.ReadDir(t.fsys, dir)
 	if err != nil {
-		errs.add(&LineError{Path: t.display(dir), Msg: "cannot read folder: " + pathErrText(err)})
+		errs.add(&LineError{Path: t.display(dir), Err: ErrUnreadable, Msg: "cannot read folder: " + pathErrText(err)})
 		return
 	}
 	snap.watch = append(snap.watch, dir)
@@ -113,7 +113,7 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 				continue // dangling: mid-update, or not ours
 			}
 			if err != nil {
-				errs.add(&LineError{Path: t.display(p), Msg: "cannot follow symlink: " + pathErrText(err)})
+				errs.add(&LineError{Path: t.display(p), Err: ErrUnreadable, Msg: "cannot follow symlink: " + pathErrText(err)})
 				continue
 			}
 			typ = info.Mode().Type()
@@ -121,7 +121,7 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 		switch {
 		case typ.IsDir():
 			if depth+1 >= MaxDepth {
-				errs.add(&LineError{Path: t.display(p), Msg: fmt.Sprintf("folders nested more than %d deep (a symlink loop?)", MaxDepth)})
+				errs.add(&LineError{Path: t.display(p), Err: ErrTooDeep, Msg: fmt.Sprintf("folders nested more than %d deep (a symlink loop?)", MaxDepth)})
 				continue
 			}
 			t.walk(p, depth+1, snap, errs)
@@ -134,7 +134,7 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 				continue
 			}
 			if err != nil {
-				errs.add(&LineError{Path: t.display(p), Msg: "cannot read file: " + pathErrText(err)})
+				errs.add(&LineError{Path: t.display(p), Err: ErrUnreadable, Msg: "cannot read file: " + pathErrText(err)})
 				continue
 			}
 			snap.files = append(snap.files, rawFile{rel: p, data: data})
@@ -236,7 +236,7 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		} else if !we.Allow && we.Index >= 0 && we.Index < len(wordPos) {
 			pos, ok = wordPos[we.Index], true
 		}
-		le := &LineError{Path: source, Text: snippet(we.Text), Msg: we.Reason}
+		le := &LineError{Path: source, Text: snippet(we.Text), Err: ErrBadWord, Msg: we.Reason}
 		if ok {
 			le.Path, le.Line = paths[pos.file], int(pos.line)
 		}

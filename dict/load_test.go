@@ -140,27 +140,42 @@ func TestLoadErrors(t *testing.T) {
 	if !errors.As(err, &le) || le.Path != filepath.Join(dir, "bad.block.txt") || le.Line != 3 {
 		t.Fatalf("errors.As(*LineError) = %+v, want bad.block.txt line 3", le)
 	}
+	for _, kind := range []error{dict.ErrBadWord, dict.ErrInvalidUTF8} {
+		if !errors.Is(err, kind) {
+			t.Errorf("errors.Is(err, %v) = false, want true", kind)
+		}
+	}
+	if errors.Is(err, dict.ErrUnreadable) {
+		t.Errorf("errors.Is(err, ErrUnreadable) = true, want false")
+	}
 }
 
 func TestLoadFolderProblems(t *testing.T) {
-	f := func(dir, wantSub string) {
+	f := func(dir, wantSub string, wantKind error) {
 		t.Helper()
 		_, err := dict.Load(dir, filter.Options{})
-		if err == nil || !strings.Contains(err.Error(), wantSub) {
-			t.Fatalf("Load(%s) error = %v, want it to say %q", dir, err, wantSub)
+		if err == nil || !strings.Contains(err.Error(), wantSub) || !errors.Is(err, wantKind) {
+			t.Fatalf("Load(%s) error = %v, want it to say %q and be %v", dir, err, wantSub, wantKind)
 		}
 	}
-	f(filepath.Join(t.TempDir(), "missing"), "cannot read folder")
+	f(filepath.Join(t.TempDir(), "missing"), "cannot read folder", dict.ErrUnreadable)
 	empty := t.TempDir()
 	writeFiles(t, empty, map[string]string{"readme.md": "x"})
-	f(empty, "no dictionary files")
+	f(empty, "no dictionary files", dict.ErrNoFiles)
 
 	loop := t.TempDir()
 	writeFiles(t, loop, map[string]string{"a.txt": "word\n"})
 	if err := os.Symlink(".", filepath.Join(loop, "self")); err != nil {
 		t.Fatal(err)
 	}
-	f(loop, "nested more than")
+	f(loop, "nested more than", dict.ErrTooDeep)
+
+	selfLink := t.TempDir()
+	writeFiles(t, selfLink, map[string]string{"a.txt": "word\n"})
+	if err := os.Symlink("loop.txt", filepath.Join(selfLink, "loop.txt")); err != nil {
+		t.Fatal(err)
+	}
+	f(selfLink, filepath.Join(selfLink, "loop.txt")+": cannot follow symlink", dict.ErrUnreadable)
 
 	if os.Geteuid() != 0 { // root reads everything
 		unreadable := t.TempDir()
@@ -168,7 +183,7 @@ func TestLoadFolderProblems(t *testing.T) {
 		if err := os.Chmod(filepath.Join(unreadable, "a.txt"), 0); err != nil {
 			t.Fatal(err)
 		}
-		f(unreadable, filepath.Join(unreadable, "a.txt")+": cannot read file")
+		f(unreadable, filepath.Join(unreadable, "a.txt")+": cannot read file", dict.ErrUnreadable)
 	}
 }
 

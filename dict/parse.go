@@ -26,6 +26,22 @@ type Entry struct {
 	Line int
 }
 
+// The kinds of problem a LineError reports; errors.Is finds them in a
+// *LineError and in a *LoadError holding one.
+var (
+	// ErrInvalidUTF8 is a line that is not valid UTF-8.
+	ErrInvalidUTF8 = errors.New("dict: invalid UTF-8")
+	// ErrBadWord is a word that filter refuses (filter.CheckWord or
+	// filter.Compile): nothing matchable left, or too long. Msg says which.
+	ErrBadWord = errors.New("dict: word refused")
+	// ErrUnreadable is a file, folder or symlink that cannot be read.
+	ErrUnreadable = errors.New("dict: cannot read")
+	// ErrNoFiles is a folder with no *.txt file at all.
+	ErrNoFiles = errors.New("dict: no dictionary files")
+	// ErrTooDeep is a folder nested more than MaxDepth deep.
+	ErrTooDeep = errors.New("dict: folders nested too deep")
+)
+
 // LineError is one problem in a dictionary file. Its message has the form
 // "path:line: message" (or "path: message" when Line is 0, e.g. an
 // unreadable file). Find it in any error of this package with errors.As.
@@ -39,7 +55,12 @@ type LineError struct {
 	Text string
 	// Msg says what is wrong, e.g. "invalid UTF-8".
 	Msg string
+	// Err is the kind of problem: ErrInvalidUTF8, ErrBadWord, ...
+	Err error
 }
+
+// Unwrap returns the kind of problem, for errors.Is.
+func (e *LineError) Unwrap() error { return e.Err }
 
 // Error returns "path:line: message", quoting the line's snippet.
 func (e *LineError) Error() string {
@@ -196,11 +217,11 @@ func parseLine(line []byte, n int) (Entry, *LineError) {
 		return Entry{}, nil
 	}
 	if !utf8.Valid(line) {
-		return Entry{}, &LineError{Line: n, Text: snippet(string(line)), Msg: "invalid UTF-8"}
+		return Entry{}, &LineError{Line: n, Text: snippet(string(line)), Err: ErrInvalidUTF8, Msg: "invalid UTF-8"}
 	}
 	text := string(line)
 	if reason := filter.CheckWord(text); reason != "" {
-		return Entry{}, &LineError{Line: n, Text: snippet(text), Msg: reason}
+		return Entry{}, &LineError{Line: n, Text: snippet(text), Err: ErrBadWord, Msg: reason}
 	}
 	return Entry{Text: text, Line: n}, nil
 }
