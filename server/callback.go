@@ -156,8 +156,13 @@ func (c *call) addStr(key, value string) {
 	c.out.str(key, value)
 }
 
-// addRaw adds a field holding raw JSON to the allow answer.
+// addRaw adds a field holding raw JSON (echoed from the request) to the
+// allow answer; a value OpenIM could not parse is re-encoded or left out.
 func (c *call) addRaw(key string, value []byte) {
+	value, ok := strictJSON(value)
+	if !ok {
+		return
+	}
 	c.head()
 	c.out.raw(key, value)
 }

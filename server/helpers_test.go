@@ -1,11 +1,12 @@
 package server_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -213,3 +214,46 @@ func mustJSON(t testing.TB, v any) []byte {
 }
 
 var errTest = errors.New("test error")
+
+// filter2Word is a mask word and its category, for short word lists.
+type filter2Word struct{ text, category string }
+
+type wordList []filter2Word
+
+func (l wordList) words() []filter.Word {
+	out := make([]filter.Word, len(l))
+	for i, w := range l {
+		out[i] = filter.Word{Text: w.text, Category: w.category, Action: filter.Mask}
+	}
+	return out
+}
+
+// newCtx builds a request context to call Handler directly.
+func newCtx(method, path string, body []byte) *fasthttp.RequestCtx {
+	var ctx fasthttp.RequestCtx
+	ctx.Request.Header.SetMethod(method)
+	ctx.Request.SetRequestURI(path)
+	ctx.Request.SetBody(body)
+	return &ctx
+}
+
+// equalJSON compares two values by their JSON encoding.
+func equalJSON(t testing.TB, a, b any) bool {
+	t.Helper()
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+// sameJSON reports whether got and want hold the same JSON value.
+func sameJSON(t testing.TB, got []byte, want string) bool {
+	t.Helper()
+	var a, b any
+	if err := json.Unmarshal(got, &a); err != nil {
+		return false
+	}
+	if err := json.Unmarshal([]byte(want), &b); err != nil {
+		t.Fatalf("bad want JSON %s: %v", want, err)
+	}
+	return reflect.DeepEqual(a, b)
+}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+
 	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/ast"
 )
@@ -33,6 +35,21 @@ func (c *call) echoRaw(key string, v rawJSON) {
 	if v != nil {
 		c.addRaw(key, v)
 	}
+}
+
+// strictJSON returns v, re-encoded when strict JSON parsers would refuse
+// it (sonic accepts raw control characters in strings; Go's encoding/json,
+// which OpenIM uses, does not). It reports false when v cannot be read.
+func strictJSON(v []byte) ([]byte, bool) {
+	if json.Valid(v) {
+		return v, true
+	}
+	var x any
+	if err := sonic.Unmarshal(v, &x); err != nil {
+		return nil, false
+	}
+	b, err := json.Marshal(x)
+	return b, err == nil
 }
 
 // changedText adds key to the answer only when masking changed text.
