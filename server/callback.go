@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bytedance/sonic"
+	"github.com/bytedance/sonic/ast"
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
@@ -86,7 +87,9 @@ type call struct {
 	category string        // category of the match that decided
 	offender string        // text holding that match (logged only with LogText)
 
-	out jsonObject // the allow answer being built
+	out  jsonObject // the allow answer being built
+	msg  msgReq     // decoded message callback (kept here to avoid an allocation)
+	node ast.Node   // text value found in an element (idem)
 }
 
 func (c *call) reset() {
@@ -95,6 +98,8 @@ func (c *call) reset() {
 	c.decision, c.refuse, c.category, c.offender = filter.Pass, false, "", ""
 	c.out.b = c.out.b[:0]
 	c.out.empty = true
+	c.msg = msgReq{}
+	c.node = ast.Node{}
 }
 
 // filter filters one human text: it returns the masked text and whether it
@@ -174,9 +179,11 @@ func (c *call) head() {
 	}
 }
 
-// decode decodes the body into v with sonic.
+// decode decodes the body into v with sonic. Keys are matched case
+// sensitively (OpenIM sends its exact field names), which spares sonic a
+// lower-cased copy of every key the struct does not name.
 func (c *call) decode(v any) error {
-	return sonic.UnmarshalString(c.body, v)
+	return c.s.json.UnmarshalFromString(c.body, v)
 }
 
 // callback answers POST <prefix>/<command>.
@@ -219,7 +226,7 @@ func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time
 		c.reset()
 		s.calls.Put(c)
 	}()
-	c.d, c.cmd, c.body = d, string(cmd), b2s(body)
+	c.d, c.cmd, c.body = d, b2s(cmd), b2s(body)
 	if op := ctx.Request.Header.Peek("operationID"); len(op) > 0 {
 		c.op = b2s(op)
 	}

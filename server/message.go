@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+
 	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/ast"
 	"go.uber.org/zap"
@@ -29,10 +31,10 @@ func isNotification(contentType int32) bool { return contentType >= 1000 && cont
 // elementKeys names the keys of a content element that hold human text
 // (OPENIM.md §5).
 type elementKeys struct {
-	strs []string // string keys
-	list string   // key of an array of strings
-	objs string   // key of an array of objects ...
-	obj  string   // ... whose key obj holds text
+	str  string // a string key
+	list string // key of an array of strings
+	objs string // key of an array of objects ...
+	obj  string // ... whose key obj holds text
 }
 
 // textKeys returns the human-text keys of a content type; the zero value
@@ -40,26 +42,26 @@ type elementKeys struct {
 func textKeys(contentType int32) elementKeys {
 	switch contentType {
 	case 101, 118: // Text, MarkdownText
-		return elementKeys{strs: []string{"content"}}
+		return elementKeys{str: "content"}
 	case 105: // File
-		return elementKeys{strs: []string{"fileName"}}
+		return elementKeys{str: "fileName"}
 	case 106: // AtText
-		return elementKeys{strs: []string{"text"}, objs: "atUsersInfo", obj: "groupNickname"}
+		return elementKeys{str: "text", objs: "atUsersInfo", obj: "groupNickname"}
 	case 107: // Merger: the forwarded messages inside were filtered when sent
-		return elementKeys{strs: []string{"title"}, list: "abstractList"}
+		return elementKeys{str: "title", list: "abstractList"}
 	case 108: // Card
-		return elementKeys{strs: []string{"nickname"}}
+		return elementKeys{str: "nickname"}
 	case 109: // Location
-		return elementKeys{strs: []string{"description"}}
+		return elementKeys{str: "description"}
 	case 110, 119, 120: // Custom and its variants
-		return elementKeys{strs: []string{"description"}}
+		return elementKeys{str: "description"}
 	case 114, 117: // Quote, AdvancedText: the quoted message is older content
-		return elementKeys{strs: []string{"text"}}
+		return elementKeys{str: "text"}
 	}
 	return elementKeys{}
 }
 
-func (k elementKeys) none() bool { return len(k.strs) == 0 && k.list == "" && k.objs == "" }
+func (k elementKeys) none() bool { return k.str == "" && k.list == "" && k.objs == "" }
 
 // element filters the human text of a content element (the JSON string of
 // a message's content) and returns the rewritten element when a text was
@@ -70,19 +72,19 @@ func (c *call) element(contentType int32, content string) (string, bool) {
 	if keys.none() || content == "" {
 		return content, false
 	}
+	if keys.list == "" && keys.objs == "" {
+		if out, changed, ok := c.elementKey(content, keys.str); ok {
+			return out, changed
+		}
+	}
 	root, err := sonic.GetFromString(content)
 	if err != nil || root.TypeSafe() != ast.V_OBJECT {
 		c.s.log.Debug("message content is not a JSON object; filtered as plain text",
 			zap.String("command", c.cmd), zap.Int32("contentType", contentType))
 		return c.filter(content)
 	}
-	changed := false
 	bad := false
-	for _, k := range keys.strs {
-		if c.filterKey(&root, k, &bad) {
-			changed = true
-		}
-	}
+	changed := c.filterKey(&root, keys.str, &bad)
 	if keys.list != "" {
 		if arr := root.Get(keys.list); arr != nil && arr.TypeSafe() == ast.V_ARRAY {
 			for i := 0; ; i++ {
@@ -146,6 +148,51 @@ func (c *call) element(contentType int32, content string) (string, bool) {
 	return string(out), true
 }
 
+// elementKey is the fast path of element for elements with one text key:
+// it finds the key without building a tree, and only edits the element
+// when the text was masked. ok is false when the element needs the slow
+// path (not an object, malformed, or the edit failed); nothing was
+// filtered then.
+func (c *call) elementKey(content, key string) (out string, changed, ok bool) {
+	if len(content) == 0 || content[0] != '{' {
+		return "", false, false
+	}
+	var err error
+	c.node, err = sonic.GetFromString(content, key)
+	n := &c.node
+	if err != nil {
+		if errors.Is(err, ast.ErrNotExist) {
+			return content, false, true
+		}
+		return "", false, false
+	}
+	if n.TypeSafe() != ast.V_STRING {
+		return content, false, true
+	}
+	text, err := n.String()
+	if err != nil {
+		return "", false, false
+	}
+	masked, changed := c.filter(text)
+	if !changed {
+		return content, false, true
+	}
+	root, err := sonic.GetFromString(content)
+	if err == nil {
+		_, err = root.Set(key, ast.NewString(masked))
+	}
+	var b []byte
+	if err == nil {
+		b, err = root.MarshalJSON()
+	}
+	if err != nil || !sonic.Valid(b) {
+		// The text is counted already; mask the element as plain text.
+		c.s.log.Debug("cannot edit message content; masked as plain text", zap.String("command", c.cmd))
+		return c.d.Matcher.Replace(content), true, true
+	}
+	return string(b), true, true
+}
+
 // filterKey filters the string at key of the object obj and replaces it
 // when masked; it reports whether it did. A value that cannot be read sets
 // *bad.
@@ -178,8 +225,10 @@ func (c *call) filterKey(obj *ast.Node, key string, bad *bool) bool {
 
 // decodeMsg decodes a message callback; skip tells that the message is a
 // notification, which is always allowed.
-func (c *call) decodeMsg() (req msgReq, skip bool, err error) {
-	if err := c.decode(&req); err != nil {
+func (c *call) decodeMsg() (req *msgReq, skip bool, err error) {
+	req = &c.msg
+	*req = msgReq{}
+	if err := c.decode(req); err != nil {
 		return req, false, err
 	}
 	c.op, c.user = orStr(req.OperationID, c.op), req.SendID

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bytedance/sonic"
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
@@ -132,6 +133,7 @@ type Server struct {
 	calls    sync.Pool // *call
 	handlers map[string]callbackHandler
 	modify   map[int32]bool // content types the modify callback sees
+	json     sonic.API      // request decoder
 }
 
 // New returns a Server answering from the dictionaries of src and logging
@@ -147,7 +149,8 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 		log = zap.NewNop()
 	}
 	cfg.setDefaults()
-	s := &Server{cfg: cfg, src: src, log: log, handlers: callbackHandlers(), modify: map[int32]bool{}}
+	s := &Server{cfg: cfg, src: src, log: log, handlers: callbackHandlers(), modify: map[int32]bool{},
+		json: sonic.Config{CaseSensitive: true}.Froze()}
 	for _, t := range cfg.ModifyContentTypes {
 		s.modify[t] = true
 	}
