@@ -130,12 +130,12 @@ func newServeFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.dict.Dir, "dict", "", env("dict", "dictionary folder; empty means the embedded default dictionary"))
 	fs.StringVar(&cfg.server.AdminToken, "admin-token", "", env("admin-token", "when set, POST /v1/dict/reload requires 'Authorization: Bearer <token>'; when empty it is answered for loopback clients only"))
 	fs.IntVar(&cfg.server.BlockCode, "block-code", cfg.server.BlockCode, env("block-code", "errCode returned to OpenIM when a message is refused (must be >= 100)"))
-	fs.Var(maskFlag{&cfg.dict.Options.Mask}, "mask", env("mask", "the character that replaces each masked character"))
+	fs.Var(maskFlag{&cfg.dict.Options.Mask}, "mask", env("mask", "the `character` that replaces each masked character; default *"))
 	fs.StringVar(&cfg.server.CallbackPrefix, "callback-prefix", "", env("callback-prefix", "when set (e.g. /some-secret), OpenIM callbacks are answered only under this path prefix, others get 404; put the same prefix in OpenIM's webhooks.yml url"))
-	fs.Var(typesFlag{&cfg.server.ModifyContentTypes}, "modify-types", env("modify-types", "content types OpenIM sends to the modify callback (comma list, ranges allowed, e.g. 101,105-110); the before-send callbacks refuse a message needing masking in any other type. OpenIM releases up to 3.8.3 send Text only"))
+	fs.Var(typesFlag{&cfg.server.ModifyContentTypes}, "modify-types", env("modify-types", "content `types` OpenIM sends to the modify callback (comma list, ranges allowed, e.g. 101,105-110); the before-send callbacks refuse a message needing masking in any other type. OpenIM releases up to 3.8.3 send Text only"))
 	fs.DurationVar(&cfg.dict.PollInterval, "poll-interval", 2*time.Second, env("poll-interval", "how often the dictionary folder is re-read and hashed, besides file-change events (negative disables polling)"))
 	fs.BoolVar(&cfg.server.LogText, "log-text", false, env("log-text", "include the offending text in the log line of a refused message"))
-	fs.Var(levelFlag{&cfg.logLevel}, "log-level", env("log-level", "log level: debug, info, warn or error"))
+	fs.Var(levelFlag{&cfg.logLevel}, "log-level", env("log-level", "log `level`: debug, info, warn or error; default info"))
 	fs.StringVar(&cfg.logFormat, "log-format", cfg.logFormat, env("log-format", "log format: json or console"))
 	fs.IntVar(&cfg.server.MaxBodySize, "max-body", server.DefaultMaxBodySize, env("max-body", "request body size limit in bytes"))
 	fs.DurationVar(&cfg.server.ReadTimeout, "read-timeout", server.DefaultReadTimeout, env("read-timeout", "time limit for reading one request"))
@@ -167,11 +167,13 @@ func parseServeFlags(args []string, getenv func(string) (string, bool), stderr i
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var envErr error
+	fromEnv := map[string]bool{}
 	fs.VisitAll(func(f *flag.Flag) {
 		if given[f.Name] || envErr != nil {
 			return
 		}
 		if v, ok := getenv(envName(f.Name)); ok {
+			fromEnv[f.Name] = true
 			if err := fs.Set(f.Name, v); err != nil {
 				envErr = fmt.Errorf("invalid value %q for %s: %v", v, envName(f.Name), err)
 			}
@@ -180,17 +182,24 @@ func parseServeFlags(args []string, getenv func(string) (string, bool), stderr i
 	if envErr != nil {
 		return cfg, envErr
 	}
+	// origin names where a setting came from, for error messages.
+	origin := func(name string) string {
+		if fromEnv[name] {
+			return envName(name)
+		}
+		return "-" + name
+	}
 	if cfg.server.BlockCode < 100 {
-		return cfg, fmt.Errorf("-block-code %d: must be >= 100 (OpenIM turns smaller codes into 500 or drops the error)", cfg.server.BlockCode)
+		return cfg, fmt.Errorf("%s %d: must be >= 100 (OpenIM turns smaller codes into 500 or drops the error)", origin("block-code"), cfg.server.BlockCode)
 	}
 	if cfg.logFormat != "json" && cfg.logFormat != "console" {
-		return cfg, fmt.Errorf("-log-format %q: want json or console", cfg.logFormat)
+		return cfg, fmt.Errorf("%s %q: want json or console", origin("log-format"), cfg.logFormat)
 	}
 	if cfg.server.MaxBodySize <= 0 {
-		return cfg, fmt.Errorf("-max-body %d: must be positive", cfg.server.MaxBodySize)
+		return cfg, fmt.Errorf("%s %d: must be positive", origin("max-body"), cfg.server.MaxBodySize)
 	}
 	if cfg.server.MaxConns <= 0 {
-		return cfg, fmt.Errorf("-max-conns %d: must be positive", cfg.server.MaxConns)
+		return cfg, fmt.Errorf("%s %d: must be positive", origin("max-conns"), cfg.server.MaxConns)
 	}
 	if cfg.server.ReadTimeout <= 0 || cfg.server.WriteTimeout <= 0 || cfg.server.IdleTimeout <= 0 {
 		return cfg, errors.New("-read-timeout, -write-timeout and -idle-timeout must be positive")
