@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"errors"
 	"strconv"
 	"time"
@@ -190,7 +191,8 @@ func (c *call) decode(v any) error {
 func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time) {
 	if s.cfg.CallbackPrefix != "" {
 		p := s.cfg.CallbackPrefix
-		if len(path) <= len(p) || string(path[:len(p)]) != p || path[len(p)] != '/' {
+		if len(path) <= len(p) || path[len(p)] != '/' ||
+			subtle.ConstantTimeCompare(path[:len(p)], s.prefix) != 1 {
 			s.restError(ctx, fasthttp.StatusNotFound, "not found")
 			return
 		}

@@ -134,6 +134,7 @@ type Server struct {
 	handlers map[string]callbackHandler
 	modify   map[int32]bool // content types the modify callback sees
 	json     sonic.API      // request decoder
+	prefix   []byte         // cfg.CallbackPrefix
 }
 
 // New returns a Server answering from the dictionaries of src and logging
@@ -151,6 +152,7 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 	cfg.setDefaults()
 	s := &Server{cfg: cfg, src: src, log: log, handlers: callbackHandlers(), modify: map[int32]bool{},
 		json: sonic.Config{CaseSensitive: true}.Froze()}
+	s.prefix = []byte(cfg.CallbackPrefix)
 	for _, t := range cfg.ModifyContentTypes {
 		s.modify[t] = true
 	}
@@ -314,7 +316,9 @@ func (s *Server) readyz(ctx *fasthttp.RequestCtx) {
 
 // ObserveReload logs and counts one reload attempt of the dictionary store;
 // pass it as dict.Config.OnReload. It logs one line per reload that changed
-// the dictionary or failed (unchanged polls are logged at debug level).
+// the dictionary or failed (unchanged polls are logged at debug level) and
+// counts them in wordfilter_dictionary_reloads_total and
+// wordfilter_dictionary_reload_errors_total.
 func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 	fields := []zap.Field{zap.String("trigger", ev.Trigger), zap.Duration("duration", ev.Duration)}
 	if ev.Dict != nil {
@@ -331,8 +335,8 @@ func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 		}
 		return
 	}
-	s.met.reloads.Inc()
 	if ev.Changed {
+		s.met.reloads.Inc()
 		s.log.Info("dictionary loaded", fields...)
 		return
 	}
