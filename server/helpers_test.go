@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"reflect"
 	"sync/atomic"
@@ -82,6 +84,8 @@ type testServer struct {
 	ln   *fasthttputil.InmemoryListener
 	logs *observer.ObservedLogs
 	cli  *fasthttp.Client
+	// maxBody is the server's body size limit.
+	maxBody int
 }
 
 // newTestServer starts a server with the test dictionary loaded (unless
@@ -98,7 +102,10 @@ func newTestServer(t testing.TB, cfg server.Config) *testServer {
 	ln := fasthttputil.NewInmemoryListener()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	ts := &testServer{t: t, srv: srv, src: src, ln: ln, logs: logs}
+	ts := &testServer{t: t, srv: srv, src: src, ln: ln, logs: logs, maxBody: cfg.MaxBodySize}
+	if ts.maxBody == 0 {
+		ts.maxBody = server.DefaultMaxBodySize
+	}
 	ts.cli = &fasthttp.Client{Dial: func(string) (net.Conn, error) { return ln.Dial() }}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -256,4 +263,32 @@ func sameJSON(t testing.TB, got []byte, want string) bool {
 		t.Fatalf("bad want JSON %s: %v", want, err)
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// doRaw sends one request on a fresh connection and reads the answer. A
+// body over the server's limit is not sent at all: the server answers 413
+// from the Content-Length alone, and closes the connection, which would
+// race with writing the body.
+func (ts *testServer) doRaw(method, path string, body []byte) response {
+	ts.t.Helper()
+	conn, err := ts.ln.Dial()
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer conn.Close()
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: wordfilter\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n",
+		method, path, len(body))
+	if len(body) <= ts.maxBody {
+		req.Write(body)
+	}
+	if _, err := conn.Write(req.Bytes()); err != nil {
+		ts.t.Fatal(err)
+	}
+	var resp fasthttp.Response
+	if err := resp.Read(bufio.NewReader(conn)); err != nil {
+		ts.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return response{status: resp.StatusCode(), contentType: string(resp.Header.ContentType()),
+		body: append([]byte(nil), resp.Body()...)}
 }

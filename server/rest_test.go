@@ -70,7 +70,7 @@ func TestRESTBadRequests(t *testing.T) {
 		{"POST", "/healthz", ``, 405},
 		{"POST", "/metrics", ``, 405},
 	} {
-		r := ts.do(tc.method, tc.path, []byte(tc.body))
+		r := ts.doRaw(tc.method, tc.path, []byte(tc.body))
 		var e struct {
 			Error string `json:"error"`
 		}
@@ -327,7 +327,7 @@ func TestCallbackPathsAndBadBodies(t *testing.T) {
 		{strings.Repeat("[", 2000) + strings.Repeat("]", 2000), 400},
 		{`{"content":"` + strings.Repeat("x", 5000) + `"}`, 413},
 	} {
-		r := ts.do("POST", "/callbackExample/"+cmdModify, []byte(tc.body))
+		r := ts.doRaw("POST", "/callbackExample/"+cmdModify, []byte(tc.body))
 		var e openIMResp
 		if r.status != tc.status || json.Unmarshal(r.body, &e) != nil || e.ActionCode != 1 || e.ErrCode != int32(tc.status) || e.ErrMsg == "" {
 			t.Errorf("body %.30q = %d %s, want %d with the callback error JSON", tc.body, r.status, r.body, tc.status)
