@@ -43,6 +43,7 @@ type serverMetrics struct {
 	reloads      *metrics.Counter
 	reloadErrors *metrics.Counter
 	readErrors   *metrics.Counter
+	refusedConns *metrics.Counter
 
 	categories sync.Map // category -> *metrics.Counter
 
@@ -73,6 +74,7 @@ func newServerMetrics(src Source) *serverMetrics {
 	m.reloads = m.set.NewCounter("wordfilter_dictionary_reloads_total")
 	m.reloadErrors = m.set.NewCounter("wordfilter_dictionary_reload_errors_total")
 	m.readErrors = m.set.NewCounter("wordfilter_bad_requests_total")
+	m.refusedConns = m.set.NewCounter("wordfilter_refused_connections_total")
 	m.set.NewGauge("wordfilter_dictionary_words", func() float64 {
 		if d := src.Current(); d != nil {
 			return float64(d.Words)

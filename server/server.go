@@ -169,10 +169,11 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 		ReadTimeout:                  cfg.ReadTimeout,
 		WriteTimeout:                 cfg.WriteTimeout,
 		IdleTimeout:                  cfg.IdleTimeout,
-		Concurrency:                  cfg.MaxConns,
-		MaxConnsPerIP:                cfg.MaxConnsPerIP,
-		MaxRequestBodySize:           cfg.MaxBodySize,
-		Logger:                       zapPrintf{log},
+		// The limitListener of Serve enforces MaxConns and MaxConnsPerIP
+		// with JSON answers; fasthttp's own limit is only a backstop.
+		Concurrency:        2 * cfg.MaxConns,
+		MaxRequestBodySize: cfg.MaxBodySize,
+		Logger:             zapPrintf{log},
 	}
 	return s, nil
 }
@@ -184,8 +185,12 @@ func (z zapPrintf) Printf(format string, args ...any) {
 	z.log.Debug("fasthttp", zap.String("msg", fmt.Sprintf(format, args...)))
 }
 
-// Serve answers requests on ln until Shutdown is called; it then returns nil.
-func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }
+// Serve answers requests on ln until Shutdown is called; it then returns
+// nil. Connections beyond Config.MaxConns (or MaxConnsPerIP) are answered
+// 503 with a JSON body and closed.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.srv.Serve(newLimitListener(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerIP, s.met.refusedConns.Inc))
+}
 
 // SetDraining marks the server not ready (/readyz answers 503) without
 // closing anything, so that load balancers stop sending before Shutdown.
