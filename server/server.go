@@ -27,9 +27,10 @@ const (
 	DefaultMaxConns     = 10000
 )
 
-// DefaultModifyContentTypes are the content types OpenIM's released
-// servers (v3.5 to v3.8.3-patch.16) send to the modify callback: Text only.
-var DefaultModifyContentTypes = []int32{101}
+// DefaultModifyContentTypes returns the content types OpenIM's released
+// servers (v3.5 to v3.8.3-patch.16) send to the modify callback: Text (101)
+// only. Each call returns a new slice.
+func DefaultModifyContentTypes() []int32 { return []int32{101} }
 
 // Config holds the server settings. The zero value of each field means its
 // default.
@@ -45,7 +46,7 @@ type Config struct {
 	// requires; when empty the reload is answered for loopback clients only.
 	AdminToken string
 	// ModifyContentTypes lists the content types OpenIM sends to the modify
-	// callback (default DefaultModifyContentTypes). A before-send callback
+	// callback (default DefaultModifyContentTypes()). A before-send callback
 	// refuses a message that needs masking when its type is not listed,
 	// because nothing would mask it.
 	ModifyContentTypes []int32
@@ -95,7 +96,7 @@ func (c *Config) setDefaults() {
 	orDefault(&c.IdleTimeout, DefaultIdleTimeout)
 	orDefault(&c.MaxConns, DefaultMaxConns)
 	if c.ModifyContentTypes == nil {
-		c.ModifyContentTypes = DefaultModifyContentTypes
+		c.ModifyContentTypes = DefaultModifyContentTypes()
 	}
 	if c.CallbackPrefix != "" {
 		c.CallbackPrefix = "/" + strings.Trim(c.CallbackPrefix, "/")

@@ -121,7 +121,7 @@ func newServeFlags(cfg *serveConfig) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.listen = ":10006"
 	cfg.server.BlockCode = server.DefaultBlockCode
-	cfg.server.ModifyContentTypes = append([]int32(nil), server.DefaultModifyContentTypes...)
+	cfg.server.ModifyContentTypes = server.DefaultModifyContentTypes()
 	cfg.logFormat = "json"
 	cfg.logLevel = zapcore.InfoLevel
 	env := func(name, usage string) string { return usage + " (env " + envName(name) + ")" }
