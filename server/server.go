@@ -1,74 +1,350 @@
-// Package server answers OpenIM's webhook callbacks, the REST filtering API
-// and the operations endpoints over fasthttp.
 package server
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/bytedance/sonic"
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
+
+	"github.com/wordfilter/wordfilter/dict"
 )
 
-// Config holds the server settings; the zero value of each field means its
+// Defaults of the Config fields.
+const (
+	DefaultBlockCode    = 5001
+	DefaultMaxBodySize  = 1 << 20
+	DefaultReadTimeout  = 5 * time.Second
+	DefaultWriteTimeout = 5 * time.Second
+	DefaultIdleTimeout  = 60 * time.Second
+	DefaultMaxConns     = 10000
+)
+
+// DefaultModifyContentTypes returns the content types OpenIM's released
+// servers (v3.5 to v3.8.3-patch.16) send to the modify callback: Text (101)
+// only. Each call returns a new slice.
+func DefaultModifyContentTypes() []int32 { return []int32{101} }
+
+// Config holds the server settings. The zero value of each field means its
 // default.
 type Config struct {
+	// BlockCode is the errCode of a refusal (default 5001; must be ≥ 100,
+	// see OPENIM.md §2).
+	BlockCode int
+	// CallbackPrefix, when set (e.g. "/secret"), makes the server answer
+	// OpenIM callbacks only under that path prefix; other paths get a 404
+	// JSON answer. Empty means callbacks are answered under any path.
+	CallbackPrefix string
+	// AdminToken, when set, is the Bearer token POST /v1/dict/reload
+	// requires; when empty the reload is answered for loopback clients only.
+	AdminToken string
+	// ModifyContentTypes lists the content types OpenIM sends to the modify
+	// callback (default DefaultModifyContentTypes()). A before-send callback
+	// refuses a message that needs masking when its type is not listed,
+	// because nothing would mask it.
+	ModifyContentTypes []int32
+	// LogText adds the offending text to the log line of a refusal.
+	LogText bool
+	// MaxBodySize limits a request body in bytes (default 1 MiB).
+	MaxBodySize int
 	// ReadTimeout bounds reading one request (default 5s).
 	ReadTimeout time.Duration
 	// WriteTimeout bounds writing one response (default 5s).
 	WriteTimeout time.Duration
 	// IdleTimeout bounds a keep-alive connection's idle time (default 60s).
 	IdleTimeout time.Duration
+	// MaxConns limits the connections served at once (default 10000);
+	// further connections are refused.
+	MaxConns int
+	// MaxConnsPerIP limits the connections of one client IP (0: no limit).
+	MaxConnsPerIP int
 }
 
-// Server is the HTTP front of wordfilter. Create it with New.
+// Validate reports the first invalid setting.
+func (c *Config) Validate() error {
+	switch {
+	case c.BlockCode != 0 && c.BlockCode < 100:
+		return fmt.Errorf("server: block code %d is below 100 (OpenIM maps codes below 100 to 500)", c.BlockCode)
+	case c.BlockCode > 1<<31-1:
+		return fmt.Errorf("server: block code %d does not fit OpenIM's int32 errCode", c.BlockCode)
+	case c.MaxBodySize < 0:
+		return fmt.Errorf("server: negative body size limit %d", c.MaxBodySize)
+	case c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.IdleTimeout < 0:
+		return errors.New("server: negative timeout")
+	case c.MaxConns < 0 || c.MaxConnsPerIP < 0:
+		return errors.New("server: negative connection limit")
+	case c.CallbackPrefix != "" && strings.Trim(c.CallbackPrefix, "/") == "":
+		return fmt.Errorf("server: callback prefix %q names no path", c.CallbackPrefix)
+	case strings.ContainsAny(c.CallbackPrefix, "?# "):
+		return fmt.Errorf("server: callback prefix %q must be a plain path", c.CallbackPrefix)
+	}
+	return nil
+}
+
+func (c *Config) setDefaults() {
+	orDefault(&c.BlockCode, DefaultBlockCode)
+	orDefault(&c.MaxBodySize, DefaultMaxBodySize)
+	orDefault(&c.ReadTimeout, DefaultReadTimeout)
+	orDefault(&c.WriteTimeout, DefaultWriteTimeout)
+	orDefault(&c.IdleTimeout, DefaultIdleTimeout)
+	orDefault(&c.MaxConns, DefaultMaxConns)
+	if c.ModifyContentTypes == nil {
+		c.ModifyContentTypes = DefaultModifyContentTypes()
+	}
+	if c.CallbackPrefix != "" {
+		c.CallbackPrefix = "/" + strings.Trim(c.CallbackPrefix, "/")
+	}
+}
+
+// orDefault sets *v to def when it is zero.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Source gives the server its dictionaries. *dict.Store implements it.
+type Source interface {
+	// Current returns the dictionary in use, or nil before the first load.
+	Current() *dict.Dictionary
+	// Reload loads the dictionary folder now (POST /v1/dict/reload).
+	Reload() (*dict.Dictionary, error)
+	// LastError returns the error of the last refused reload, or "".
+	LastError() string
+}
+
+// Server is the HTTP front of wordfilter: OpenIM callbacks, the REST API
+// and the operations endpoints. Create it with New; it is safe for
+// concurrent use.
 type Server struct {
 	cfg      Config
+	src      Source
 	log      *zap.Logger
 	srv      *fasthttp.Server
+	met      *serverMetrics
 	draining atomic.Bool
+	calls    sync.Pool // *call
+	handlers map[string]callbackHandler
+	modify   map[int32]bool // content types the modify callback sees
+	json     sonic.API      // request decoder
+	prefix   []byte         // cfg.CallbackPrefix
 }
 
-// New returns a Server that logs to log.
-func New(cfg Config, log *zap.Logger) *Server {
-	if cfg.ReadTimeout == 0 {
-		cfg.ReadTimeout = 5 * time.Second
+// New returns a Server answering from the dictionaries of src and logging
+// to log. It reports an invalid cfg.
+func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.WriteTimeout == 0 {
-		cfg.WriteTimeout = 5 * time.Second
+	if src == nil {
+		return nil, errors.New("server: nil dictionary source")
 	}
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = 60 * time.Second
+	if log == nil {
+		log = zap.NewNop()
 	}
-	s := &Server{cfg: cfg, log: log}
+	cfg.setDefaults()
+	s := &Server{cfg: cfg, src: src, log: log, handlers: callbackHandlers(), modify: map[int32]bool{},
+		json: sonic.Config{CaseSensitive: true}.Froze()}
+	s.prefix = []byte(cfg.CallbackPrefix)
+	for _, t := range cfg.ModifyContentTypes {
+		s.modify[t] = true
+	}
+	s.met = newServerMetrics(src)
+	s.calls.New = func() any { return &call{s: s} }
 	s.srv = &fasthttp.Server{
-		Handler:      s.handle,
-		Name:         "wordfilter",
-		ReadTimeout:  cfg.ReadTimeout,
-		WriteTimeout: cfg.WriteTimeout,
-		IdleTimeout:  cfg.IdleTimeout,
+		Handler:                      s.Handler,
+		ErrorHandler:                 s.handleReadError,
+		Name:                         "wordfilter",
+		NoDefaultServerHeader:        true,
+		NoDefaultDate:                true,
+		DisablePreParseMultipartForm: true,
+		CloseOnShutdown:              true,
+		ReadTimeout:                  cfg.ReadTimeout,
+		WriteTimeout:                 cfg.WriteTimeout,
+		IdleTimeout:                  cfg.IdleTimeout,
+		// The limitListener of Serve enforces MaxConns and MaxConnsPerIP
+		// with JSON answers; fasthttp's own limit is only a backstop.
+		Concurrency:        2 * cfg.MaxConns,
+		MaxRequestBodySize: cfg.MaxBodySize,
+		Logger:             zapPrintf{log},
 	}
-	return s
+	return s, nil
 }
 
-// Serve answers requests on ln until Shutdown is called.
-func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }
+// zapPrintf adapts zap to fasthttp.Logger (connection-level errors).
+type zapPrintf struct{ log *zap.Logger }
 
-// Shutdown marks the server not ready, closes the listener and waits for
-// in-flight requests to finish.
-func (s *Server) Shutdown() error {
+func (z zapPrintf) Printf(format string, args ...any) {
+	z.log.Debug("fasthttp", zap.String("msg", fmt.Sprintf(format, args...)))
+}
+
+// Serve answers requests on ln until Shutdown is called; it then returns
+// nil. Connections beyond Config.MaxConns (or MaxConnsPerIP) are answered
+// 503 with a JSON body and closed.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.srv.Serve(newLimitListener(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerIP, s.met.refusedConns.Inc))
+}
+
+// SetDraining marks the server not ready (/readyz answers 503) without
+// closing anything, so that load balancers stop sending before Shutdown.
+func (s *Server) SetDraining() { s.draining.Store(true) }
+
+// Shutdown marks the server not ready, closes the listeners and waits for
+// in-flight requests to finish, or for ctx to be done.
+func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
-	return s.srv.Shutdown()
+	return s.srv.ShutdownWithContext(ctx)
 }
 
-func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+// Ready reports whether a dictionary is loaded and the server is not
+// draining: what /readyz answers.
+func (s *Server) Ready() bool { return !s.draining.Load() && s.src.Current() != nil }
+
+// Handler answers one request; Serve uses it. It never panics: a panic in
+// a handler is logged and answered with a JSON error.
+func (s *Server) Handler(ctx *fasthttp.RequestCtx) {
+	start := time.Now()
+	defer s.recoverPanic(ctx)
 	ctx.SetContentType("application/json")
-	switch string(ctx.Path()) {
+	path := ctx.Path()
+	switch string(path) {
 	case "/healthz":
+		if !ctx.IsGet() && !ctx.IsHead() {
+			s.restError(ctx, fasthttp.StatusMethodNotAllowed, "use GET")
+			return
+		}
 		ctx.SetBodyString(`{"status":"ok"}`)
+	case "/readyz":
+		s.readyz(ctx)
+	case "/metrics":
+		s.metrics(ctx)
+	case "/v1/filter":
+		s.filterREST(ctx, start)
+	case "/v1/dict":
+		s.dictInfo(ctx)
+	case "/v1/dict/reload":
+		s.dictReload(ctx)
 	default:
-		ctx.SetStatusCode(fasthttp.StatusNotFound)
-		ctx.SetBodyString(`{"error":"not found"}`)
+		s.callback(ctx, path, start)
 	}
+}
+
+func (s *Server) recoverPanic(ctx *fasthttp.RequestCtx) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	s.log.Error("panic while answering a request",
+		zap.ByteString("path", ctx.Path()), zap.Any("panic", p), zap.Stack("stack"))
+	ctx.ResetBody()
+	ctx.SetContentType("application/json")
+	if s.isREST(ctx.Path()) {
+		s.restError(ctx, fasthttp.StatusInternalServerError, "internal error")
+		return
+	}
+	s.callbackError(ctx, fasthttp.StatusInternalServerError, "internal error")
+}
+
+// isREST reports whether path is one of the REST or operations routes.
+func (s *Server) isREST(path []byte) bool {
+	switch string(path) {
+	case "/healthz", "/readyz", "/metrics", "/v1/filter", "/v1/dict", "/v1/dict/reload":
+		return true
+	}
+	return false
+}
+
+// handleReadError answers requests fasthttp could not read (body over the
+// limit, malformed request line, ...), with JSON like every other answer.
+func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
+	status := fasthttp.StatusBadRequest
+	msg := "cannot read request: " + err.Error()
+	var tooLarge bool
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		tooLarge = true
+		status = fasthttp.StatusRequestEntityTooLarge
+		msg = fmt.Sprintf("request body larger than %d bytes", s.cfg.MaxBodySize)
+	}
+	s.met.readErrors.Inc()
+	s.log.Debug("bad request", zap.Error(err), zap.Bool("tooLarge", tooLarge))
+	ctx.SetContentType("application/json")
+	if s.isREST(ctx.Request.URI().Path()) {
+		s.restError(ctx, status, msg)
+		return
+	}
+	s.callbackError(ctx, status, msg)
+}
+
+// restError answers a REST request with {"error":msg}. It is the one place
+// REST errors get their status.
+func (s *Server) restError(ctx *fasthttp.RequestCtx, status int, msg string) {
+	var o jsonObject
+	o.open()
+	o.str("error", msg)
+	o.close()
+	ctx.SetStatusCode(status)
+	ctx.SetBody(o.b)
+}
+
+// callbackError answers a callback that could not be understood, with the
+// callback error JSON of CONTRACT §4 and errCode = the HTTP status.
+func (s *Server) callbackError(ctx *fasthttp.RequestCtx, status int, msg string) {
+	var o jsonObject
+	o.open()
+	o.int("actionCode", 1)
+	o.int("errCode", int64(status))
+	o.str("errMsg", msg)
+	o.str("errDlt", "")
+	o.int("nextCode", 0)
+	o.close()
+	ctx.SetStatusCode(status)
+	ctx.SetBody(o.b)
+}
+
+func (s *Server) readyz(ctx *fasthttp.RequestCtx) {
+	switch {
+	case s.draining.Load():
+		s.restError(ctx, fasthttp.StatusServiceUnavailable, "shutting down")
+	case s.src.Current() == nil:
+		s.restError(ctx, fasthttp.StatusServiceUnavailable, "no dictionary loaded yet")
+	default:
+		ctx.SetBodyString(`{"status":"ready"}`)
+	}
+}
+
+// ObserveReload logs and counts one reload attempt of the dictionary store;
+// pass it as dict.Config.OnReload. It logs one line per reload that changed
+// the dictionary or failed (unchanged polls are logged at debug level) and
+// counts them in wordfilter_dictionary_reloads_total and
+// wordfilter_dictionary_reload_errors_total.
+func (s *Server) ObserveReload(ev dict.ReloadEvent) {
+	fields := []zap.Field{zap.String("trigger", ev.Trigger), zap.Duration("duration", ev.Duration)}
+	if ev.Dict != nil {
+		fields = append(fields, zap.String("version", ev.Dict.Version), zap.Int("words", ev.Dict.Words),
+			zap.Int("allow", ev.Dict.Allow), zap.String("source", ev.Dict.Source))
+	}
+	if ev.Err != nil {
+		s.met.reloadErrors.Inc()
+		fields = append(fields, zap.Strings("errors", dict.ErrorLines(ev.Err)))
+		if ev.Dict != nil {
+			s.log.Error("dictionary reload refused; keeping the dictionary in use", fields...)
+		} else {
+			s.log.Error("dictionary load failed; no dictionary in use", fields...)
+		}
+		return
+	}
+	if ev.Changed {
+		s.met.reloads.Inc()
+		s.log.Info("dictionary loaded", fields...)
+		return
+	}
+	s.log.Debug("dictionary unchanged", fields...)
 }

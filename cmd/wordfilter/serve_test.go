@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// env returns a getenv function over fixed variables.
+func env(kv ...string) func(string) (string, bool) {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestServeFlagDefaults(t *testing.T) {
+	cfg, err := parseServeFlags(nil, env(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.listen != ":10006" || cfg.dict.Dir != "" || cfg.server.BlockCode != 5001 || cfg.dict.Options.Mask != 0 ||
+		cfg.server.AdminToken != "" || cfg.server.CallbackPrefix != "" || cfg.dict.PollInterval != 2*time.Second ||
+		!reflect.DeepEqual(cfg.server.ModifyContentTypes, []int32{101}) || cfg.server.MaxBodySize != 1<<20 {
+		t.Errorf("defaults = %+v", cfg)
+	}
+}
+
+func TestServeFlagsFromEnvironmentAndFlagWins(t *testing.T) {
+	getenv := env("WORDFILTER_LISTEN", "127.0.0.1:1", "WORDFILTER_DICT", "/d", "WORDFILTER_ADMIN_TOKEN", "tok",
+		"WORDFILTER_BLOCK_CODE", "20001", "WORDFILTER_MASK", "＊", "WORDFILTER_CALLBACK_PREFIX", "secret",
+		"WORDFILTER_MODIFY_TYPES", "101,105-107", "WORDFILTER_LOG_LEVEL", "debug", "WORDFILTER_MAX_BODY", "4096")
+	cfg, err := parseServeFlags([]string{"-block-code", "30001", "-listen", ":2"}, getenv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.listen != ":2" || cfg.server.BlockCode != 30001 {
+		t.Errorf("flag should win over env: listen %q block code %d", cfg.listen, cfg.server.BlockCode)
+	}
+	if cfg.dict.Dir != "/d" || cfg.server.AdminToken != "tok" || cfg.dict.Options.Mask != '＊' ||
+		cfg.server.CallbackPrefix != "/secret" || cfg.logLevel.String() != "debug" || cfg.server.MaxBodySize != 4096 ||
+		!reflect.DeepEqual(cfg.server.ModifyContentTypes, []int32{101, 105, 106, 107}) {
+		t.Errorf("env not applied: %+v", cfg)
+	}
+}
+
+func TestServeBadFlagValuesExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"-block-code", "99"},
+		{"-block-code", "x"},
+		{"-mask", "**"},
+		{"-mask", ""},
+		{"-modify-types", "10a"},
+		{"-log-format", "xml"},
+		{"-log-level", "loud"},
+		{"-max-body", "0"},
+		{"-callback-prefix", "/"},
+		{"stray"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(append([]string{"serve"}, args...), nil, &out, &errb); code != 2 {
+			t.Errorf("serve %v exited %d, want 2", args, code)
+		}
+		if errb.Len() == 0 {
+			t.Errorf("serve %v printed no message", args)
+		}
+	}
+	t.Setenv("WORDFILTER_BLOCK_CODE", "42")
+	var errb bytes.Buffer
+	if code := run([]string{"serve"}, nil, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "WORDFILTER_BLOCK_CODE") {
+		t.Errorf("bad WORDFILTER_BLOCK_CODE: exit %d, stderr %q; want 2 naming the variable", code, errb.String())
+	}
+}
+
+func TestServeHelpDocumentsEveryFlag(t *testing.T) {
+	var errb bytes.Buffer
+	if code := run([]string{"serve", "-h"}, nil, io.Discard, &errb); code != 0 {
+		t.Fatalf("serve -h exited %d", code)
+	}
+	var cfg serveConfig
+	newServeFlags(&cfg).VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(errb.String(), "-"+f.Name) || !strings.Contains(errb.String(), envName(f.Name)) {
+			t.Errorf("serve -h does not document -%s and %s", f.Name, envName(f.Name))
+		}
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, deadline time.Duration, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(deadline); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestServeProcessPrefixReloadAndGracefulShutdown(t *testing.T) {
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "profanity.txt"), []byte("fuck\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "-listen", addr, "-dict", dir, "-drain-delay", "1s")
+	cmd.Env = append(os.Environ(), "WORDFILTER_CALLBACK_PREFIX=/s3cret")
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	waitHealthy(t, addr, 30*time.Second)
+	client := &http.Client{Timeout: 5 * time.Second}
+	get := func(path string) int {
+		resp, err := client.Get("http://" + addr + path)
+		if err != nil {
+			return -1
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	waitFor(t, "/readyz 200", 10*time.Second, func() bool { return get("/readyz") == 200 })
+
+	body := `{"callbackCommand":"callbackBeforeMsgModifyCommand","contentType":101,"content":"{\"content\":\"oh fuck\"}"}`
+	post := func(path string) (int, string) {
+		resp, err := client.Post("http://"+addr+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("POST %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, got := post("/s3cret/callbackBeforeMsgModifyCommand"); code != 200 || !strings.Contains(got, `oh ****`) {
+		t.Errorf("callback under the prefix = %d %s", code, got)
+	}
+	if code, _ := post("/callbackExample/callbackBeforeMsgModifyCommand"); code != 404 {
+		t.Errorf("callback outside the prefix = %d, want 404", code)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a reload log line with trigger signal", 10*time.Second, func() bool {
+		return strings.Contains(stderr.String(), `"trigger":"signal"`)
+	})
+
+	// A request in flight when SIGTERM arrives: headers and half the body.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /s3cret/callbackBeforeMsgModifyCommand HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		len(body), body[:len(body)/2])
+	time.Sleep(100 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "/readyz 503 while draining", 5*time.Second, func() bool { return get("/readyz") == 503 })
+	if _, err := io.WriteString(conn, body[len(body)/2:]); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request got no answer: %v\n%s", err, stderr.String())
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "oh ****") {
+		t.Errorf("in-flight request = %d %s", resp.StatusCode, b)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v, want 0; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no exit within 20s of SIGTERM")
+	}
+	if get("/healthz") != -1 {
+		t.Errorf("the listener is still open after exit")
+	}
+}

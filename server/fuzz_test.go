@@ -1,0 +1,75 @@
+package server_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/wordfilter/wordfilter/server"
+)
+
+// FuzzHandler feeds arbitrary paths and bodies to every route: the server
+// must never panic and must always answer JSON (Prometheus text on
+// /metrics).
+func FuzzHandler(f *testing.F) {
+	for _, tc := range maskCases {
+		for _, cmd := range []string{cmdModify, cmdSingle, cmdGroup} {
+			f.Add("/callbackExample/"+cmd, msgBody(f, cmd, tc.contentType, tc.element))
+		}
+	}
+	for _, tc := range profileCases {
+		f.Add("/callbackExample/"+tc.cmd, []byte(tc.body))
+	}
+	for _, p := range []string{"/v1/filter", "/v1/dict", "/v1/dict/reload", "/healthz", "/readyz", "/metrics", "//x//", "/x/%2F"} {
+		f.Add(p, []byte(`{"text":"fuck","texts":["法轮功",""]}`))
+	}
+	f.Add("/cb/"+cmdModify, []byte(`{"contentType":106,"content":"{\"text\":1,\"atUsersInfo\":[{\"groupNickname\":[]},7,{\"groupNickname\":\"fuck\"}]}"}`))
+	f.Add("/cb/"+cmdModify, []byte(`{"contentType":107,"content":"{\"title\":\"fuck\",\"abstractList\":[1,\"fuck\",{]}"}`))
+	f.Add("/cb/"+cmdModify, []byte("{\"contentType\":101,\"content\":\"{\\\"content\\\":\\\"f\xffuck\\\"}\"}"))
+	f.Add("/cb/callbackBeforeUserRegisterCommand", []byte(`{"users":[null,1,"x",{"nickname":5},{"nickname":"fuck"}]}`))
+
+	core, logs := observer.New(zap.ErrorLevel)
+	src := &fakeSource{}
+	src.cur.Store(newDict(f, "v1", testWords))
+	srv, err := server.New(server.Config{MaxBodySize: 1 << 16}, src, zap.New(core))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, path string, body []byte) {
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		for _, method := range []string{"POST", "GET"} {
+			ctx := newCtx(method, path, body)
+			srv.Handler(ctx)
+			if n := logs.Len(); n > 0 {
+				t.Fatalf("%s %q %q: %d error log lines, first %v", method, path, body, n, logs.All()[0].ContextMap())
+			}
+			ct := string(ctx.Response.Header.ContentType())
+			if strings.HasPrefix(ct, "text/plain") && string(ctx.Path()) == "/metrics" {
+				continue
+			}
+			if ct != "application/json" || !json.Valid(ctx.Response.Body()) {
+				t.Fatalf("%s %q %q answered %d %q %q, want JSON", method, path, body,
+					ctx.Response.StatusCode(), ct, ctx.Response.Body())
+			}
+			var resp openIMResp
+			if ctx.Response.StatusCode() == 200 && json.Unmarshal(ctx.Response.Body(), &resp) == nil &&
+				resp.Content != nil && !json.Valid([]byte(*resp.Content)) && json.Valid([]byte(contentOf(body))) {
+				t.Fatalf("%q: answered content %q is not JSON although the request's was", body, *resp.Content)
+			}
+		}
+	})
+}
+
+// contentOf returns the content string of a message callback body, or "".
+func contentOf(body []byte) string {
+	var req struct {
+		Content string `json:"content"`
+	}
+	json.Unmarshal(body, &req)
+	return req.Content
+}

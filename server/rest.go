@@ -1,0 +1,184 @@
+package server
+
+import (
+	"crypto/subtle"
+	"time"
+
+	"github.com/bytedance/sonic"
+	"github.com/valyala/fasthttp"
+
+	"github.com/wordfilter/wordfilter/dict"
+)
+
+// filterRequest is the body of POST /v1/filter: one text or a batch.
+type filterRequest struct {
+	Text  *string  `json:"text"`
+	Texts []string `json:"texts"`
+}
+
+// batchResponse is the answer to a batch POST /v1/filter.
+type batchResponse struct {
+	Results []dict.Report `json:"results"`
+	Version string        `json:"version"`
+}
+
+// dictResponse is the answer of GET /v1/dict and POST /v1/dict/reload.
+type dictResponse struct {
+	Version    string         `json:"version"`
+	Words      int            `json:"words"`
+	Allow      int            `json:"allow"`
+	Categories map[string]int `json:"categories"`
+	LoadedAt   string         `json:"loadedAt"`
+	Source     string         `json:"source"`
+	LastError  string         `json:"lastError"`
+}
+
+// reloadErrors is the 422 answer of POST /v1/dict/reload.
+type reloadErrors struct {
+	Errors []string `json:"errors"`
+}
+
+// writeJSON answers v encoded as JSON with status.
+func (s *Server) writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
+	b, err := sonic.ConfigStd.Marshal(v)
+	if err != nil {
+		s.restError(ctx, fasthttp.StatusInternalServerError, "cannot encode answer: "+err.Error())
+		return
+	}
+	ctx.SetStatusCode(status)
+	ctx.SetBody(b)
+}
+
+// filterREST answers POST /v1/filter.
+func (s *Server) filterREST(ctx *fasthttp.RequestCtx, start time.Time) {
+	route := s.met.route("filter")
+	defer func() { route.latency.UpdateDuration(start) }()
+	if !ctx.IsPost() {
+		s.restError(ctx, fasthttp.StatusMethodNotAllowed, "use POST")
+		return
+	}
+	var req filterRequest
+	body := ctx.PostBody()
+	if !sonic.Valid(body) {
+		route.requests[decisionError].Inc()
+		s.restError(ctx, fasthttp.StatusBadRequest, "request body is not valid JSON")
+		return
+	}
+	if err := sonic.Unmarshal(body, &req); err != nil {
+		route.requests[decisionError].Inc()
+		s.restError(ctx, fasthttp.StatusBadRequest, "cannot decode request: "+decodeError(err))
+		return
+	}
+	if req.Text == nil && req.Texts == nil {
+		route.requests[decisionError].Inc()
+		s.restError(ctx, fasthttp.StatusBadRequest, `missing field "text" or "texts"`)
+		return
+	}
+	d := s.src.Current()
+	if d == nil {
+		route.requests[decisionError].Inc()
+		s.restError(ctx, fasthttp.StatusServiceUnavailable, "no dictionary loaded yet")
+		return
+	}
+	if req.Texts == nil {
+		r := s.report(d, *req.Text, route)
+		s.writeJSON(ctx, fasthttp.StatusOK, r)
+		return
+	}
+	resp := batchResponse{Results: make([]dict.Report, len(req.Texts)), Version: d.Version}
+	for i, t := range req.Texts {
+		resp.Results[i] = s.report(d, t, route)
+	}
+	s.writeJSON(ctx, fasthttp.StatusOK, resp)
+}
+
+// report filters one text for the REST API and counts it.
+func (s *Server) report(d *dict.Dictionary, text string, route *routeMetrics) dict.Report {
+	r := d.Report(text)
+	decision := 0
+	for i := range route.requests {
+		if decisionLabel(i) == r.Decision {
+			decision = i
+		}
+	}
+	route.requests[decision].Inc()
+	for _, m := range r.Matches {
+		s.met.match(m.Category)
+	}
+	return r
+}
+
+// dictInfo answers GET /v1/dict.
+func (s *Server) dictInfo(ctx *fasthttp.RequestCtx) {
+	if !ctx.IsGet() && !ctx.IsHead() {
+		s.restError(ctx, fasthttp.StatusMethodNotAllowed, "use GET")
+		return
+	}
+	d := s.src.Current()
+	if d == nil {
+		s.restError(ctx, fasthttp.StatusServiceUnavailable, "no dictionary loaded yet: "+s.src.LastError())
+		return
+	}
+	s.writeJSON(ctx, fasthttp.StatusOK, s.describe(d))
+}
+
+func (s *Server) describe(d *dict.Dictionary) dictResponse {
+	cats := d.Categories
+	if cats == nil {
+		cats = map[string]int{}
+	}
+	return dictResponse{
+		Version: d.Version, Words: d.Words, Allow: d.Allow, Categories: cats,
+		LoadedAt: d.LoadedAt.UTC().Format(time.RFC3339), Source: d.Source, LastError: s.src.LastError(),
+	}
+}
+
+// dictReload answers POST /v1/dict/reload: 200 with the /v1/dict object,
+// or 422 with the path:line errors (the old dictionary stays).
+func (s *Server) dictReload(ctx *fasthttp.RequestCtx) {
+	if !ctx.IsPost() {
+		s.restError(ctx, fasthttp.StatusMethodNotAllowed, "use POST")
+		return
+	}
+	if !s.authorized(ctx) {
+		return
+	}
+	d, err := s.src.Reload()
+	if err != nil {
+		lines := dict.ErrorLines(err)
+		if len(lines) == 0 {
+			lines = []string{err.Error()}
+		}
+		s.writeJSON(ctx, fasthttp.StatusUnprocessableEntity, reloadErrors{Errors: lines})
+		return
+	}
+	if d == nil {
+		d = s.src.Current()
+	}
+	if d == nil {
+		s.restError(ctx, fasthttp.StatusServiceUnavailable, "no dictionary loaded")
+		return
+	}
+	s.writeJSON(ctx, fasthttp.StatusOK, s.describe(d))
+}
+
+// authorized checks the admin token, or that the client is on loopback
+// when no token is configured; it answers the refusal itself.
+func (s *Server) authorized(ctx *fasthttp.RequestCtx) bool {
+	if s.cfg.AdminToken == "" {
+		if ctx.RemoteIP().IsLoopback() {
+			return true
+		}
+		s.restError(ctx, fasthttp.StatusForbidden, "reload is allowed from loopback only when no admin token is set")
+		return false
+	}
+	auth := ctx.Request.Header.Peek("Authorization")
+	const prefix = "Bearer "
+	if len(auth) > len(prefix) && string(auth[:len(prefix)]) == prefix &&
+		subtle.ConstantTimeCompare(auth[len(prefix):], []byte(s.cfg.AdminToken)) == 1 {
+		return true
+	}
+	ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="wordfilter"`)
+	s.restError(ctx, fasthttp.StatusUnauthorized, "missing or wrong admin token")
+	return false
+}

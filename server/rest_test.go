@@ -1,0 +1,359 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.uber.org/zap"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/server"
+)
+
+var (
+	loopback = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
+	remote   = &net.TCPAddr{IP: net.IPv4(10, 1, 2, 3), Port: 40000}
+)
+
+func TestFilterSingleAndBatch(t *testing.T) {
+	ts := newTestServer(t, server.Config{})
+	r := ts.do("POST", "/v1/filter", []byte(`{"text":"oh fuck"}`))
+	if r.status != 200 || r.contentType != "application/json" {
+		t.Fatalf("POST /v1/filter = %d %q %s", r.status, r.contentType, r.body)
+	}
+	var one dict.Report
+	if err := json.Unmarshal(r.body, &one); err != nil {
+		t.Fatal(err)
+	}
+	want := dict.Report{Decision: "mask", Text: "oh ****", Version: "v1",
+		Matches: []dict.ReportMatch{{Word: "fuck", Category: "profanity", Action: "mask", Start: 3, End: 7}}}
+	if !equalJSON(t, one, want) {
+		t.Errorf("POST /v1/filter = %s, want %+v", r.body, want)
+	}
+
+	r = ts.do("POST", "/v1/filter", []byte(`{"texts":["hi","法轮功","casino"]}`))
+	var batch struct {
+		Results []dict.Report `json:"results"`
+		Version string        `json:"version"`
+	}
+	if err := json.Unmarshal(r.body, &batch); err != nil || r.status != 200 {
+		t.Fatalf("batch: %d %s %v", r.status, r.body, err)
+	}
+	var decisions []string
+	for _, res := range batch.Results {
+		decisions = append(decisions, res.Decision)
+	}
+	if got := strings.Join(decisions, ","); got != "pass,block,review" || batch.Version != "v1" {
+		t.Errorf("batch decisions %s version %q, want pass,block,review v1", got, batch.Version)
+	}
+	if !strings.Contains(string(r.body), `"matches":[]`) {
+		t.Errorf("a clean result should have \"matches\":[] (not null): %s", r.body)
+	}
+}
+
+func TestRESTBadRequests(t *testing.T) {
+	ts := newTestServer(t, server.Config{MaxBodySize: 1000})
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{"POST", "/v1/filter", `not json`, 400},
+		{"POST", "/v1/filter", `{}`, 400},
+		{"POST", "/v1/filter", `{"text":5}`, 400},
+		{"POST", "/v1/filter", `{"text":"` + strings.Repeat("a", 2000) + `"}`, 413},
+		{"GET", "/v1/filter", ``, 405},
+		{"POST", "/v1/dict", ``, 405},
+		{"GET", "/v1/dict/reload", ``, 405},
+		{"POST", "/healthz", ``, 405},
+		{"POST", "/metrics", ``, 405},
+	} {
+		r := ts.doRaw(tc.method, tc.path, []byte(tc.body))
+		var e struct {
+			Error string `json:"error"`
+		}
+		if r.status != tc.status || json.Unmarshal(r.body, &e) != nil || e.Error == "" || r.contentType != "application/json" {
+			t.Errorf("%s %s %.20q = %d %q %s, want %d with {\"error\":...}", tc.method, tc.path, tc.body,
+				r.status, r.contentType, r.body, tc.status)
+		}
+	}
+}
+
+func TestDictInfoAndReload(t *testing.T) {
+	ts := newTestServer(t, server.Config{})
+	r := ts.do("GET", "/v1/dict", nil)
+	want := `{"version":"v1","words":3,"allow":0,"categories":{"gambling":1,"politics":1,"profanity":1},"loadedAt":"2026-01-02T03:04:05Z","source":"test","lastError":""}`
+	if r.status != 200 || !sameJSON(t, r.body, want) {
+		t.Errorf("GET /v1/dict = %d %s\nwant %s", r.status, r.body, want)
+	}
+	if r := ts.doFrom(loopback, "POST", "/v1/dict/reload", nil); r.status != 200 || !sameJSON(t, r.body, want) {
+		t.Errorf("reload from loopback = %d %s", r.status, r.body)
+	}
+	if r := ts.doFrom(remote, "POST", "/v1/dict/reload", nil); r.status != 403 {
+		t.Errorf("reload from %v without a token = %d %s, want 403", remote, r.status, r.body)
+	}
+	if n := ts.src.reloads.Load(); n != 1 {
+		t.Errorf("%d reloads, want 1 (the refused one must not reload)", n)
+	}
+
+	ts.src.reloadErr = errTest
+	r = ts.doFrom(loopback, "POST", "/v1/dict/reload", nil)
+	if r.status != 422 || !sameJSON(t, r.body, `{"errors":["test error"]}`) {
+		t.Errorf("failed reload = %d %s, want 422 {\"errors\":[\"test error\"]}", r.status, r.body)
+	}
+}
+
+func TestReloadTokenIsRequiredWhenSet(t *testing.T) {
+	ts := newTestServer(t, server.Config{AdminToken: "s3cret"})
+	for _, tc := range []struct {
+		from   net.Addr
+		auth   string
+		status int
+	}{
+		{loopback, "", 401},
+		{loopback, "Bearer wrong", 401},
+		{loopback, "s3cret", 401},
+		{remote, "Bearer s3cret", 200},
+		{loopback, "Bearer s3cret", 200},
+	} {
+		var hdr []string
+		if tc.auth != "" {
+			hdr = []string{"Authorization", tc.auth}
+		}
+		if r := ts.doFrom(tc.from, "POST", "/v1/dict/reload", nil, hdr...); r.status != tc.status {
+			t.Errorf("reload from %v with %q = %d %s, want %d", tc.from, tc.auth, r.status, r.body, tc.status)
+		}
+	}
+}
+
+func TestReadinessFollowsDictionaryAndDraining(t *testing.T) {
+	ts := newTestServer(t, server.Config{})
+	loaded := ts.src.cur.Swap(nil)
+	if r := ts.do("GET", "/readyz", nil); r.status != 503 {
+		t.Errorf("/readyz before the first dictionary = %d, want 503", r.status)
+	}
+	if r := ts.do("GET", "/healthz", nil); r.status != 200 || string(r.body) != `{"status":"ok"}` {
+		t.Errorf("/healthz = %d %s, want 200", r.status, r.body)
+	}
+	r := ts.do("POST", "/callbackExample/"+cmdModify, msgBody(t, cmdModify, 101, `{"content":"hi"}`))
+	if r.status != 503 || !strings.Contains(string(r.body), `"errCode":503`) {
+		t.Errorf("callback before the first dictionary = %d %s, want 503 JSON", r.status, r.body)
+	}
+	if r := ts.do("GET", "/v1/dict", nil); r.status != 503 {
+		t.Errorf("/v1/dict before the first dictionary = %d, want 503", r.status)
+	}
+	ts.src.cur.Store(loaded)
+	if r := ts.do("GET", "/readyz", nil); r.status != 200 {
+		t.Errorf("/readyz with a dictionary = %d, want 200", r.status)
+	}
+	ts.srv.SetDraining()
+	if r := ts.do("GET", "/readyz", nil); r.status != 503 {
+		t.Errorf("/readyz while draining = %d, want 503", r.status)
+	}
+	if r := ts.do("GET", "/healthz", nil); r.status != 200 {
+		t.Errorf("/healthz while draining = %d, want 200", r.status)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	ts := newTestServer(t, server.Config{})
+	ts.callback("/callbackExample/"+cmdModify, msgBody(t, cmdModify, 101, `{"content":"fuck"}`))
+	ts.callback("/callbackExample/"+cmdGroup, msgBody(t, cmdGroup, 101, `{"content":"法轮功"}`))
+	ts.callback("/callbackExample/somethingNew", []byte(`{}`))
+	ts.do("POST", "/callbackExample/"+cmdModify, []byte(`nope`))
+	ts.do("POST", "/v1/filter", []byte(`{"text":"casino"}`))
+	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "api", Dict: ts.src.Current(), Changed: true})
+	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "watch", Dict: ts.src.Current(), Err: errTest})
+	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "poll", Dict: ts.src.Current()}) // unchanged: not a reload
+	r := ts.do("GET", "/metrics", nil)
+	if r.status != 200 || !strings.HasPrefix(r.contentType, "text/plain") {
+		t.Fatalf("/metrics = %d %q", r.status, r.contentType)
+	}
+	for _, line := range []string{
+		`wordfilter_requests_total{command="callbackBeforeMsgModifyCommand",decision="mask"} 1`,
+		`wordfilter_requests_total{command="callbackBeforeMsgModifyCommand",decision="error"} 1`,
+		`wordfilter_requests_total{command="callbackBeforeSendGroupMsgCommand",decision="block"} 1`,
+		`wordfilter_requests_total{command="other",decision="pass"} 1`,
+		`wordfilter_requests_total{command="filter",decision="review"} 1`,
+		`wordfilter_matches_total{category="profanity"} 1`,
+		`wordfilter_matches_total{category="politics"} 1`,
+		`wordfilter_matches_total{category="gambling"} 1`,
+		`wordfilter_request_duration_seconds_count{command="callbackBeforeMsgModifyCommand"} 2`,
+		`wordfilter_dictionary_info{version="v1"} 1`,
+		`wordfilter_dictionary_words 3`,
+		`wordfilter_dictionary_reloads_total 1`,
+		`wordfilter_dictionary_reload_errors_total 1`,
+	} {
+		if !strings.Contains(string(r.body), "\n"+line+"\n") {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
+	if n := ts.logs.FilterMessage("dictionary unchanged").Len(); n != 1 || ts.logs.FilterMessage("dictionary unchanged").All()[0].Level != zap.DebugLevel {
+		t.Errorf("an unchanged poll should log one debug line, got %d", n)
+	}
+	if n := ts.logs.FilterMessage("dictionary loaded").Len(); n != 1 {
+		t.Errorf("%d 'dictionary loaded' log lines, want 1", n)
+	}
+	if n := ts.logs.FilterMessage("dictionary reload refused; keeping the dictionary in use").Len(); n != 1 {
+		t.Errorf("%d reload-refused log lines, want 1", n)
+	}
+
+	ts.src.cur.Store(newDict(t, "v2", testWords[:1]))
+	body := string(ts.do("GET", "/metrics", nil).body)
+	if !strings.Contains(body, `wordfilter_dictionary_info{version="v2"} 1`) || strings.Contains(body, `version="v1"`) {
+		t.Errorf("after a swap /metrics should show only version v2")
+	}
+}
+
+func TestPanicIsRecoveredAsJSON(t *testing.T) {
+	src := &fakeSource{}
+	src.cur.Store(newDict(t, "v1", testWords))
+	srv, err := server.New(server.Config{}, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.panicNow.Store(true)
+	for path, body := range map[string][]byte{
+		"/v1/filter":                    []byte(`{"text":"hi"}`),
+		"/callbackExample/" + cmdModify: msgBody(t, cmdModify, 101, `{"content":"hi"}`),
+	} {
+		ctx := newCtx("POST", path, body)
+		srv.Handler(ctx)
+		if ctx.Response.StatusCode() != 500 || !json.Valid(ctx.Response.Body()) {
+			t.Errorf("panic on %s answered %d %s, want 500 JSON", path, ctx.Response.StatusCode(), ctx.Response.Body())
+		}
+	}
+	src.panicNow.Store(false)
+	ctx := newCtx("POST", "/callbackExample/"+cmdModify, msgBody(t, cmdModify, 101, `{"content":"fuck"}`))
+	srv.Handler(ctx)
+	if !strings.Contains(string(ctx.Response.Body()), `****`) {
+		t.Errorf("the request after a panic was not served normally: %s", ctx.Response.Body())
+	}
+}
+
+func TestConcurrentRequestsDuringReloads(t *testing.T) {
+	ts := newTestServer(t, server.Config{})
+	v2 := newDict(t, "v2", wordList{{"fuck", "profanity"}, {"shit", "profanity"}}.words())
+	v1 := ts.src.Current()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if i%2 == 0 {
+				ts.src.cur.Store(v2)
+			} else {
+				ts.src.cur.Store(v1)
+			}
+			ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "poll", Dict: ts.src.Current()})
+		}
+	}()
+	var clients sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		clients.Add(1)
+		go func() {
+			defer clients.Done()
+			body := msgBody(t, cmdModify, 101, `{"content":"fuck and shit"}`)
+			for i := 0; i < 50; i++ {
+				resp, _ := ts.callback("/callbackExample/"+cmdModify, body)
+				got := ptrStr(resp.Content)
+				if got != `{"content":"**** and shit"}` && got != `{"content":"**** and ****"}` {
+					t.Errorf("content during reloads = %s", got)
+					return
+				}
+				ts.do("GET", "/metrics", nil)
+			}
+		}()
+	}
+	clients.Wait()
+	close(stop)
+	wg.Wait()
+}
+
+func TestCallbackPrefixIsEnforced(t *testing.T) {
+	ts := newTestServer(t, server.Config{CallbackPrefix: "/s3cret/"})
+	body := msgBody(t, cmdModify, 101, `{"content":"fuck"}`)
+	if resp, _ := ts.callback("/s3cret/"+cmdModify, body); resp.Content == nil {
+		t.Errorf("callback under the prefix was not masked")
+	}
+	if resp, _ := ts.callback("/s3cret/callbackExample/"+cmdModify, body); resp.Content == nil {
+		t.Errorf("callback deeper under the prefix was not masked")
+	}
+	for _, path := range []string{"/callbackExample/" + cmdModify, "/s3cretx/" + cmdModify, "/" + cmdModify, "/s3cret", "/x/s3cret/" + cmdModify} {
+		r := ts.do("POST", path, body)
+		if r.status != 404 || r.contentType != "application/json" || !json.Valid(r.body) {
+			t.Errorf("POST %s with a callback prefix = %d %q %s, want 404 JSON", path, r.status, r.contentType, r.body)
+		}
+	}
+	if r := ts.do("GET", "/healthz", nil); r.status != 200 {
+		t.Errorf("/healthz with a callback prefix = %d", r.status)
+	}
+}
+
+func TestCallbackPathsAndBadBodies(t *testing.T) {
+	ts := newTestServer(t, server.Config{MaxBodySize: 4096})
+	body := msgBody(t, cmdModify, 101, `{"content":"fuck"}`)
+	for _, path := range []string{
+		"/callbackExample//" + cmdModify,
+		"/callbackExample/" + cmdModify + "?key=eyJ9",
+		"/" + cmdModify,
+		"/a/b/c/" + cmdModify,
+	} {
+		if resp, _ := ts.callback(path, body); resp.Content == nil {
+			t.Errorf("POST %s was not routed to the modify callback", path)
+		}
+	}
+	for _, path := range []string{"/callbackExample/", "/callbackExample//", "/"} {
+		if resp, keys := ts.callback(path, body); resp.refused(t) || keys["content"] != nil {
+			t.Errorf("POST %s (no command) = %+v, want a plain allow", path, resp)
+		}
+	}
+	for _, tc := range []struct {
+		body   string
+		status int
+	}{
+		{`not json`, 400},
+		{``, 400},
+		{`{"contentType":"101","content":"fuck"}`, 400},
+		{`{"contentType":101,"content":{"content":"fuck"}}`, 400},
+		{strings.Repeat("[", 2000) + strings.Repeat("]", 2000), 400},
+		{`{"content":"` + strings.Repeat("x", 5000) + `"}`, 413},
+	} {
+		r := ts.doRaw("POST", "/callbackExample/"+cmdModify, []byte(tc.body))
+		var e openIMResp
+		if r.status != tc.status || json.Unmarshal(r.body, &e) != nil || e.ActionCode != 1 || e.ErrCode != int32(tc.status) || e.ErrMsg == "" {
+			t.Errorf("body %.30q = %d %s, want %d with the callback error JSON", tc.body, r.status, r.body, tc.status)
+		}
+	}
+	if r := ts.do("GET", "/callbackExample/"+cmdModify, nil); r.status != 405 || !json.Valid(r.body) {
+		t.Errorf("GET on a callback = %d %s, want 405 JSON", r.status, r.body)
+	}
+	if resp, _ := ts.callback("/callbackExample/"+cmdModify, body); resp.Content == nil {
+		t.Errorf("a good request after bad ones was not served normally")
+	}
+}
+
+func TestInvalidConfigIsRefused(t *testing.T) {
+	for _, cfg := range []server.Config{
+		{BlockCode: 99},
+		{BlockCode: -1},
+		{MaxBodySize: -1},
+		{CallbackPrefix: "/"},
+		{CallbackPrefix: "/a?b"},
+	} {
+		if _, err := server.New(cfg, &fakeSource{}, nil); err == nil {
+			t.Errorf("server.New(%+v) accepted an invalid config", cfg)
+		}
+	}
+	if _, err := server.New(server.Config{}, nil, nil); err == nil {
+		t.Errorf("server.New with a nil source succeeded")
+	}
+}
