@@ -186,16 +186,16 @@ func portOfListen(t *testing.T, addr string) int {
 	return p
 }
 
-// goStringLiterals returns every string literal of the non-test Go files in
-// the repository folder dir (not recursive).
-func goStringLiterals(t *testing.T, dir string) []string {
+// parseGoFiles parses the non-test Go files of the repository folder dir
+// (not recursive).
+func parseGoFiles(t *testing.T, dir string) []*ast.File {
 	t.Helper()
 	fset := token.NewFileSet()
 	matches, err := filepath.Glob(repoPath(dir, "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lits []string
+	var files []*ast.File
 	for _, path := range matches {
 		if strings.HasSuffix(path, "_test.go") {
 			continue
@@ -204,6 +204,20 @@ func goStringLiterals(t *testing.T, dir string) []string {
 		if err != nil {
 			t.Fatalf("cannot parse %s: %v", path, err)
 		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no Go file in %s", dir)
+	}
+	return files
+}
+
+// goStringLiterals returns every string literal of the non-test Go files in
+// the repository folder dir (not recursive).
+func goStringLiterals(t *testing.T, dir string) []string {
+	t.Helper()
+	var lits []string
+	for _, f := range parseGoFiles(t, dir) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
 				if s, err := strconv.Unquote(bl.Value); err == nil {

@@ -135,7 +135,7 @@ type kustomization struct {
 
 // optionalManifests are kept beside the kustomization but not applied by
 // it, because they need CRDs or add-ons that not every cluster has.
-var optionalManifests = []string{"servicemonitor.yaml", "prometheusrule.yaml", "hpa.yaml"}
+var optionalManifests = []string{"servicemonitor.yaml", "prometheusrule.yaml", "hpa.yaml", "networkpolicy.yaml"}
 
 const k8sDir = "deploy/kubernetes"
 
@@ -463,6 +463,31 @@ func TestOptionalManifestsAgree(t *testing.T) {
 	if hpa.Spec.MinReplicas < *d.Spec.Replicas || hpa.Spec.MaxReplicas <= hpa.Spec.MinReplicas {
 		t.Errorf("HPA min %d max %d, want min >= the Deployment's %d replicas and max above min",
 			hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas, *d.Spec.Replicas)
+	}
+
+	var np struct {
+		k8sObject
+		Spec struct {
+			PodSelector labelSelector `json:"podSelector"`
+			Ingress     []struct {
+				Ports []struct {
+					Port json.RawMessage `json:"port"`
+				} `json:"ports"`
+			} `json:"ingress"`
+		} `json:"spec"`
+	}
+	loadYAML(t, &np, false, k8sDir, "networkpolicy.yaml")
+	if !selects(np.Spec.PodSelector.MatchLabels, d.Spec.Template.Metadata.Labels) {
+		t.Errorf("NetworkPolicy podSelector %v does not select the pods", np.Spec.PodSelector.MatchLabels)
+	}
+	c := d.Spec.Template.Spec.Containers[0]
+	for _, in := range np.Spec.Ingress {
+		if len(in.Ports) != 1 || resolvePort(t, c, in.Ports[0].Port) != servicePort {
+			t.Errorf("NetworkPolicy ingress ports %s, want only the service port %d", in.Ports, servicePort)
+		}
+	}
+	if len(np.Spec.Ingress) == 0 {
+		t.Errorf("NetworkPolicy has no ingress rule: it would cut OpenIM off")
 	}
 
 	var pdb struct {
