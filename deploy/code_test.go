@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"sort"
@@ -19,32 +20,117 @@ func serverImplemented(serverLits []string) bool {
 	return containsLiteral(serverLits, "/v1/filter")
 }
 
-// TestDefaultsMatchCode checks the constants these tests hold the deployment
-// files to against the literals of the Go code, without importing it.
-func TestDefaultsMatchCode(t *testing.T) {
-	cmdLits := goStringLiterals(t, "cmd/wordfilter")
+// TestServerRoutesMatch checks the paths the probes, HEALTHCHECK and
+// ServiceMonitor use against the server's routes, without importing it.
+func TestServerRoutesMatch(t *testing.T) {
 	serverLits := goStringLiterals(t, "server")
-	for _, s := range []string{listenDefault, envListen, envDict} {
-		if !slices.Contains(cmdLits, s) {
-			t.Errorf("cmd/wordfilter has no literal %q: the deployment files assume it", s)
-		}
-	}
 	if !slices.Contains(serverLits, healthzPath) {
 		t.Errorf("server has no literal %q: the liveness probe and HEALTHCHECK assume it", healthzPath)
 	}
-	if containsLiteral(cmdLits, "callback-prefix") && !slices.Contains(cmdLits, envPrefix) {
-		t.Errorf("cmd/wordfilter has a callback-prefix flag but no literal %q: the compose file documents that name", envPrefix)
+	if !serverImplemented(serverLits) {
+		t.Skip("server/ is still the skeleton (no /v1/filter route): /readyz and /metrics are checked once it routes them")
 	}
-	t.Run("endpoints", func(t *testing.T) {
-		if !serverImplemented(serverLits) {
-			t.Skip("server/ is still the skeleton (no /v1/filter route): /readyz and /metrics are checked once it routes them")
+	for _, p := range []string{readyzPath, metricsPath} {
+		if !slices.Contains(serverLits, p) {
+			t.Errorf("server has no literal %q: the readiness probe / ServiceMonitor assume it", p)
 		}
-		for _, p := range []string{readyzPath, metricsPath} {
-			if !slices.Contains(serverLits, p) {
-				t.Errorf("server has no literal %q: the readiness probe / ServiceMonitor assume it", p)
-			}
+	}
+}
+
+// serveFlag is one flag of "wordfilter serve -h".
+type serveFlag struct {
+	name, env, def string
+}
+
+var (
+	helpFlagLine = regexp.MustCompile(`^\s+-([a-z][a-z0-9.-]*)\b`)
+	helpEnv      = regexp.MustCompile(`\(env (WORDFILTER_[A-Z0-9_]+)\)`)
+	helpDefault  = regexp.MustCompile(`\(default "?([^")]*)"?\)\s*$`)
+)
+
+// parseServeHelp reads the flags, their environment variables and defaults
+// from the flag package's usage text, keyed by environment variable.
+func parseServeHelp(help string) map[string]serveFlag {
+	flags := map[string]serveFlag{}
+	var cur *serveFlag
+	flush := func() {
+		if cur != nil && cur.env != "" {
+			flags[cur.env] = *cur
 		}
-	})
+	}
+	for _, line := range strings.Split(help, "\n") {
+		if m := helpFlagLine.FindStringSubmatch(line); m != nil && !strings.HasPrefix(line, "    \t") {
+			flush()
+			cur = &serveFlag{name: m[1]}
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		if m := helpEnv.FindStringSubmatch(line); m != nil {
+			cur.env = m[1]
+		}
+		if m := helpDefault.FindStringSubmatch(line); m != nil {
+			cur.def = m[1]
+		}
+	}
+	flush()
+	return flags
+}
+
+func TestParseServeHelp(t *testing.T) {
+	help := "Usage of serve:\n  -listen string\n    \taddress to serve on (env WORDFILTER_LISTEN) (default \":10006\")\n" +
+		"  -dict string\n    \tfolder; -x is not a flag (env WORDFILTER_DICT)\n  -shutdown-timeout duration\n    \tdrain (env WORDFILTER_SHUTDOWN_TIMEOUT) (default 15s)\n"
+	got := parseServeHelp(help)
+	want := map[string]serveFlag{
+		envListen:          {"listen", envListen, ":10006"},
+		envDict:            {"dict", envDict, ""},
+		envShutdownTimeout: {"shutdown-timeout", envShutdownTimeout, "15s"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("parseServeHelp = %v, want %v", got, want)
+	}
+}
+
+// TestServeHelpAgreesWithDeployment checks every WORDFILTER_ variable the
+// Deployment and the compose file set, and the defaults they rely on,
+// against what "wordfilter serve -h" documents.
+func TestServeHelpAgreesWithDeployment(t *testing.T) {
+	bin := buildWordfilter(t)
+	out, err := exec.Command(bin, "serve", "-h").CombinedOutput()
+	if err != nil {
+		t.Fatalf("wordfilter serve -h: %v\n%s", err, out)
+	}
+	flags := parseServeHelp(string(out))
+	if f, ok := flags[envListen]; !ok || f.name != "listen" || f.def != listenDefault {
+		t.Errorf("serve -h: %s is %+v, want flag -listen with default %q", envListen, f, listenDefault)
+	}
+	if f, ok := flags[envDict]; !ok || f.name != "dict" {
+		t.Errorf("serve -h: %s is %+v, want flag -dict", envDict, f)
+	}
+	if f, ok := flags[envShutdownTimeout]; ok && f.def != shutdownTimeoutDefault.String() {
+		t.Errorf("serve -h: shutdown timeout default %q, want %v (the grace periods assume it)", f.def, shutdownTimeoutDefault)
+	}
+	if !serverImplemented(goStringLiterals(t, "server")) {
+		t.Skip("server/ is still the skeleton: the other variables are checked once serve has its full flag set")
+	}
+	used := []string{envPrefix} // documented in the compose file and docs
+	d := loadDeployment(t)
+	for _, e := range d.Spec.Template.Spec.Containers[0].Env {
+		used = append(used, e.Name)
+	}
+	var cf struct {
+		Services map[string]composeService `json:"services"`
+	}
+	loadYAML(t, &cf, false, openimDir, "docker-compose.wordfilter.yml")
+	for k := range cf.Services[serviceName].Environment {
+		used = append(used, k)
+	}
+	for _, env := range used {
+		if _, ok := flags[env]; strings.HasPrefix(env, "WORDFILTER_") && !ok {
+			t.Errorf("the deployment sets %s, which wordfilter serve -h does not list", env)
+		}
+	}
 }
 
 var metricName = regexp.MustCompile(`\bwordfilter_[a-z0-9_]+`)

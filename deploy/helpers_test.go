@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -30,6 +31,12 @@ const (
 	envListen     = "WORDFILTER_LISTEN"
 	envDict       = "WORDFILTER_DICT"
 	envPrefix     = "WORDFILTER_CALLBACK_PREFIX"
+
+	envDrainDelay      = "WORDFILTER_DRAIN_DELAY"
+	envShutdownTimeout = "WORDFILTER_SHUTDOWN_TIMEOUT"
+	// shutdownTimeoutDefault is how long in-flight requests may run after
+	// the listener closes unless WORDFILTER_SHUTDOWN_TIMEOUT says otherwise.
+	shutdownTimeoutDefault = 15 * time.Second
 
 	// Deployment choices shared by the Dockerfile, Kubernetes and compose.
 	dictMountPath = "/etc/wordfilter/dict"

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
@@ -346,18 +347,39 @@ func TestDeploymentAgreesWithCode(t *testing.T) {
 		t.Errorf("kustomization images = %+v, want one entry naming %q with a newTag", k.Images, repo)
 	}
 
-	// Shutdown: the preStop sleep lets the endpoint leave the Service, then
-	// in-flight callbacks (at most OpenIM's hard timeout) finish.
-	pre := c.Lifecycle.PreStop
-	if pre == nil || pre.Sleep == nil || pre.Sleep.Seconds < 1 {
-		t.Fatalf("preStop = %+v, want a sleep action (the image has no shell for exec)", pre)
+	// Shutdown: the drain delay (and a preStop sleep, if any) lets the
+	// endpoint leave the Service while the pod still serves; then in-flight
+	// requests get up to the shutdown timeout. The grace period covers both.
+	var drain time.Duration
+	if v, ok := containerEnv(c, envDrainDelay); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("%s = %q: %v", envDrainDelay, v, err)
+		}
+		drain = d
 	}
-	if len(pre.Exec) != 0 {
-		t.Errorf("preStop has an exec action; the distroless image has no shell or sleep binary")
+	if pre := c.Lifecycle.PreStop; pre != nil {
+		if len(pre.Exec) != 0 {
+			t.Errorf("preStop has an exec action; the distroless image has no shell or sleep binary")
+		}
+		if pre.Sleep != nil {
+			drain += time.Duration(pre.Sleep.Seconds) * time.Second
+		}
+	}
+	if drain < time.Second {
+		t.Errorf("drain delay + preStop sleep = %v: callbacks would reach a closed port while the endpoint is removed", drain)
+	}
+	shutdown := shutdownTimeoutDefault
+	if v, ok := containerEnv(c, envShutdownTimeout); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("%s = %q: %v", envShutdownTimeout, v, err)
+		}
+		shutdown = d
 	}
 	grace := pod.TerminationGracePeriodSeconds
-	if grace == nil || *grace < pre.Sleep.Seconds+openIMMaxCallbackSeconds {
-		t.Errorf("terminationGracePeriodSeconds = %v, want at least preStop %ds + %ds", grace, pre.Sleep.Seconds, openIMMaxCallbackSeconds)
+	if grace == nil || time.Duration(*grace)*time.Second < drain+shutdown {
+		t.Errorf("terminationGracePeriodSeconds = %v, want at least drain %v + shutdown timeout %v", grace, drain, shutdown)
 	}
 
 	// Security: the image's numeric non-root user, read-only root.
