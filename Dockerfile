@@ -50,6 +50,9 @@ LABEL org.opencontainers.image.title="wordfilter" \
       org.opencontainers.image.version="${VERSION}"
 COPY --from=build /out/wordfilter /usr/local/bin/wordfilter
 COPY --from=busybox /bin/wget /usr/local/bin/wget
+# Attribution for the third-party word lists in the embedded default dictionary (CC-BY-4.0, MIT,
+# Apache-2.0): it ships with every copy of the image.
+COPY --from=build /src/NOTICE /usr/share/doc/wordfilter/NOTICE
 USER 65532:65532
 EXPOSE 10006
 STOPSIGNAL SIGTERM

@@ -332,3 +332,24 @@ func TestDockerignoreKeepsBuildInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestImageShipsNotice checks that the NOTICE of the embedded dictionary's
+// sources reaches the runtime image (its licences require attribution).
+func TestImageShipsNotice(t *testing.T) {
+	if _, err := os.Stat(repoPath("NOTICE")); os.IsNotExist(err) {
+		t.Skip("no NOTICE in the repository (yet): nothing to ship")
+	}
+	if loadDockerignore(t).ignored("NOTICE") {
+		t.Errorf(".dockerignore excludes NOTICE")
+	}
+	stages := loadDockerStages(t)
+	shipped := false
+	for _, in := range stages[len(stages)-1].Instr {
+		if f := strings.Fields(in.Args); in.Cmd == "COPY" && len(f) >= 2 && path.Base(f[len(f)-2]) == "NOTICE" {
+			shipped = true
+		}
+	}
+	if !shipped {
+		t.Errorf("the runtime stage does not COPY NOTICE")
+	}
+}
