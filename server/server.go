@@ -346,5 +346,11 @@ func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 		s.log.Info("dictionary loaded", fields...)
 		return
 	}
+	if ev.Trigger == dict.TriggerSignal || ev.Trigger == dict.TriggerAPI {
+		// A reload the operator asked for gets its line even when the
+		// folder had not changed, so that they can see it happened.
+		s.log.Info("dictionary reload requested; content unchanged", fields...)
+		return
+	}
 	s.log.Debug("dictionary unchanged", fields...)
 }
