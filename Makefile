@@ -7,8 +7,9 @@ LISTEN    ?= :10006
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 STATICCHECK_MOD     ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+IMAGE     ?= ghcr.io/wordfilter/wordfilter
 
-.PHONY: all build run test test-short vet fmt fmt-check lint bench bench-engine bench-load fuzz clean check-all
+.PHONY: all build run test test-short vet fmt fmt-check lint bench bench-engine bench-load fuzz clean check-all docker deploy-check
 
 all: build
 
@@ -42,7 +43,7 @@ bench: bench-engine bench-load
 
 bench-engine:
 	mkdir -p bench/results
-	$(GO) test -run=NONE -bench=. -benchmem -benchtime=$(BENCHTIME) -count=3 ./filter/ ./dict/ | tee bench/results/engine.txt
+	$(GO) test -run=NONE -bench=. -benchmem -benchtime=$(BENCHTIME) -count=3 ./filter/ ./dict/ ./server/ | tee bench/results/engine.txt
 
 bench-load:
 	@if [ -d bench ] && ls bench/*.go >/dev/null 2>&1; then $(GO) run ./bench -out bench/results; else echo "load generator not built yet"; fi
@@ -58,3 +59,11 @@ check-all: fmt-check vet lint test
 
 clean:
 	rm -rf bin
+
+# Needs a Docker engine (none runs on the development machines).
+docker:
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) .
+
+deploy-check:
+	$(GO) test ./deploy/
+	@if command -v kubectl >/dev/null; then kubectl kustomize deploy/kubernetes >/dev/null && echo "kustomize ok"; else echo "kubectl not installed: manifests checked by go test only"; fi
