@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// target is one server under load, running as a child process.
+type target struct {
+	name string
+	addr string
+	cmd  *exec.Cmd
+	log  string // path of the child's combined output
+	done chan struct{}
+	err  error // the child's exit status once done is closed
+}
+
+// freeLoopbackAddr returns a 127.0.0.1 address with a port that was free a
+// moment ago.
+func freeLoopbackAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("cannot find a free port: %w", err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr, nil
+}
+
+// startTarget starts argv (wrapped in taskset when cpus is set) with its
+// output in logDir/name.log and waits until GET /readyz answers 200.
+func startTarget(ctx context.Context, name, addr string, argv []string, cpus, logDir string, readyTimeout time.Duration) (*target, error) {
+	if cpus != "" {
+		argv = append([]string{"taskset", "-c", cpus}, argv...)
+	}
+	logPath := filepath.Join(logDir, name+".log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create log %q: %w", logPath, err)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("cannot start %s (%s): %w", name, strings.Join(argv, " "), err)
+	}
+	t := &target{name: name, addr: addr, cmd: cmd, log: logPath, done: make(chan struct{})}
+	go func() {
+		t.err = cmd.Wait()
+		logf.Close()
+		close(t.done)
+	}()
+	if err := t.waitReady(ctx, readyTimeout); err != nil {
+		t.stop()
+		return nil, fmt.Errorf("%s did not get ready: %w (log: %s%s)", name, err, logPath, tail(logPath))
+	}
+	return t, nil
+}
+
+// waitReady polls /readyz until it answers 200, the process exits, or the
+// timeout passes. A server that answers /healthz but 404 on /readyz has no
+// readiness endpoint: it fails at once.
+func (t *target) waitReady(ctx context.Context, timeout time.Duration) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(timeout)
+	for {
+		resp, err := client.Get("http://" + t.addr + "/readyz")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case http.StatusOK:
+				return nil
+			case http.StatusNotFound:
+				return errors.New("GET /readyz answered 404: this build has no readiness endpoint (is the server branch merged?)")
+			}
+		}
+		select {
+		case <-t.done:
+			return fmt.Errorf("process exited: %v", t.err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("GET /readyz not 200 within %s", timeout)
+		}
+	}
+}
+
+// peakRSS returns the child's VmHWM (peak resident set) in bytes.
+func (t *target) peakRSS() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", t.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("cannot read the peak RSS of %s: %w", t.name, err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 2 && f[1] == "kB" {
+				kb, err := strconv.ParseInt(f[0], 10, 64)
+				if err == nil {
+					return kb * 1024, nil
+				}
+			}
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", t.cmd.Process.Pid)
+}
+
+// stop sends SIGTERM, waits up to 5s, then kills the child.
+func (t *target) stop() {
+	select {
+	case <-t.done:
+		return
+	default:
+	}
+	t.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-t.done:
+	case <-time.After(5 * time.Second):
+		t.cmd.Process.Kill()
+		<-t.done
+	}
+}
+
+// alive reports whether the child still runs.
+func (t *target) alive() bool {
+	select {
+	case <-t.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// tail returns the last lines of the file at path, for error messages.
+func tail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+	if len(lines) > 5 {
+		lines = lines[len(lines)-5:]
+	}
+	return "; last lines:\n  " + string(bytes.Join(lines, []byte("\n  ")))
+}
+
+// moduleRoot returns the folder of the wordfilter go.mod above the working
+// directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.Contains(b, []byte("module github.com/wordfilter/wordfilter")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("cannot find the wordfilter module (go.mod) above the working directory: run from the checkout or give -wordfilter-bin")
+		}
+		dir = parent
+	}
+}
+
+// buildWordfilter builds cmd/wordfilter into dir and returns the binary.
+func buildWordfilter(ctx context.Context, dir string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "wordfilter")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./cmd/wordfilter")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("cannot build wordfilter: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// linkOrCopy makes dst hold src's content: a hard link when possible, a
+// copy otherwise.
+func linkOrCopy(src, dst string) error {
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
