@@ -209,6 +209,9 @@ func summary(o *outcome) string {
 			if ro.pollErrs > 0 {
 				fmt.Fprintf(&b, "GET /v1/dict failed %d times while polling the version.\n\n", ro.pollErrs)
 			}
+			b.WriteString("Each second of the reload run (a swap happens every " + rc.reloadEvery.String() + "):\n")
+			b.WriteString(timelineTable(r))
+			b.WriteString("\n")
 		}
 	}
 

@@ -63,11 +63,5 @@ func StartCeiling(addr string) (*Server, error) {
 		WriteTimeout: 5 * time.Second,
 		IdleTimeout:  time.Minute,
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	return &Server{Addr: ln.Addr().String(), close: func() error {
-		err := srv.Shutdown()
-		<-done
-		return err
-	}}, nil
+	return serve(ln, srv.Serve, srv.Shutdown), nil
 }

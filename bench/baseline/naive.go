@@ -223,13 +223,9 @@ func StartNaiveTrie(addr string, t *Trie) (*Server, error) {
 		WriteTimeout: 5 * time.Second,
 		IdleTimeout:  time.Minute,
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	return &Server{Addr: ln.Addr().String(), close: func() error {
+	return serve(ln, srv.Serve, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		err := srv.Shutdown(ctx)
-		<-done
-		return err
-	}}, nil
+		return srv.Shutdown(ctx)
+	}), nil
 }

@@ -19,6 +19,18 @@ type Server struct {
 // Close stops the server and waits for its listener to close.
 func (s *Server) Close() error { return s.close() }
 
+// serve runs serveFn(ln) in the background and returns the Server whose
+// Close calls shutdown and waits for serveFn to return.
+func serve(ln net.Listener, serveFn func(net.Listener) error, shutdown func() error) *Server {
+	done := make(chan error, 1)
+	go func() { done <- serveFn(ln) }()
+	return &Server{Addr: ln.Addr().String(), close: func() error {
+		err := shutdown()
+		<-done
+		return err
+	}}
+}
+
 // listenLoopback listens on addr, which must be a loopback address.
 func listenLoopback(addr string) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
