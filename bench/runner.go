@@ -156,10 +156,13 @@ type reloadOutcome struct {
 // envInfo describes the machine for the summary.
 type envInfo struct {
 	GoVersion string
-	CPUs      int
-	LoadAvg   string
-	Kernel    string
-	CPUModel  string
+	// CPUs is the number of CPUs this process may use (after pinning).
+	CPUs int
+	// MachineCPUs is the number of CPUs of the machine.
+	MachineCPUs int
+	LoadAvg     string
+	Kernel      string
+	CPUModel    string
 }
 
 // runCmd is the whole comparison.
@@ -471,9 +474,13 @@ func machine() envInfo {
 	}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			k, v, ok := strings.Cut(line, ":")
+			switch k = strings.TrimSpace(k); {
+			case !ok:
+			case k == "processor":
+				e.MachineCPUs++
+			case k == "model name" && e.CPUModel == "":
 				e.CPUModel = strings.TrimSpace(v)
-				break
 			}
 		}
 	}

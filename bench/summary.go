@@ -115,10 +115,11 @@ func summary(o *outcome) string {
 	rc := o.cfg
 	var b strings.Builder
 	fmt.Fprintf(&b, "# wordfilter HTTP load comparison\n\n")
-	fmt.Fprintf(&b, "Run at %s for %s. Machine: %d CPUs (%s), kernel %s, %s, load average at start %s. "+
+	fmt.Fprintf(&b, "Run at %s for %s. Machine: %d CPUs (%s), kernel %s, %s, load average at start %s; "+
+		"the load generator used %d CPUs (GOMAXPROCS %d). "+
 		"Load generator and servers share this machine; every figure is loopback HTTP/1.1 with keep-alive.\n\n",
-		o.started.UTC().Format(time.RFC3339), time.Since(o.started).Round(time.Second), o.env.CPUs, o.env.CPUModel,
-		o.env.Kernel, o.env.GoVersion, o.env.LoadAvg)
+		o.started.UTC().Format(time.RFC3339), time.Since(o.started).Round(time.Second), o.env.MachineCPUs, o.env.CPUModel,
+		o.env.Kernel, o.env.GoVersion, o.env.LoadAvg, o.env.CPUs, runtime.GOMAXPROCS(0))
 	pin := "none (the OS schedules all processes over every CPU)"
 	if rc.serverCPUs != "" || rc.clientCPUs != "" {
 		pin = fmt.Sprintf("servers on CPUs `%s`, load generator on CPUs `%s` (taskset)", orAll(rc.serverCPUs), orAll(rc.clientCPUs))
