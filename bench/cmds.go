@@ -37,7 +37,7 @@ func addLoadFlags(fs *flag.FlagSet, lf *loadFlags) {
 	fs.IntVar(&lf.bodies, "bodies", 20000, "distinct requests prepared and sent round robin (1 to 1000000)")
 	fs.StringVar(&lf.prefix, "prefix", "/callbackExample", "path before the command, as in OpenIM's webhooks.yml url")
 	fs.IntVar(&lf.conns, "conns", 32, fmt.Sprintf("connections, each with one request in flight (1 to %d)", loadgen.MaxConns))
-	fs.DurationVar(&lf.duration, "duration", 8*time.Second, fmt.Sprintf("length of each measured run (at most %s)", loadgen.MaxDuration))
+	fs.DurationVar(&lf.duration, "duration", 5*time.Second, fmt.Sprintf("length of each measured run (at most %s)", loadgen.MaxDuration))
 	fs.Int64Var(&lf.maxRequests, "max-requests", 5_000_000, "most requests sent by one run (at least 1)")
 	fs.DurationVar(&lf.timeout, "timeout", 2*time.Second, "timeout of one request")
 	fs.Uint64Var(&lf.seed, "seed", 1, "seed of the choice of messages and request kinds")

@@ -55,7 +55,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 	addLoadFlags(fs, &rc.load)
 	fs.StringVar(&rc.out, "out", "bench/results", "folder for summary.md, report.html, the SVG charts and results.json")
 	fs.DurationVar(&rc.warmup, "warmup", time.Second, "unmeasured closed-loop run before the first run of each server (0 for none)")
-	fs.IntVar(&rc.repeat, "repeat", 3, "rounds of peak and fixed-rate runs (1 to 20); the summary gives medians")
+	fs.IntVar(&rc.repeat, "repeat", 5, "rounds of peak and fixed-rate runs (1 to 20); the summary gives medians")
 	fs.Float64Var(&rc.rate, "rate", 0, "fixed rate in requests/s; 0 means half of wordfilter's median peak")
 	targets := fs.String("targets", "wordfilter,ceiling,naive", "servers to measure, from wordfilter, ceiling, naive")
 	fs.StringVar(&rc.dict, "dict", "", "dictionary file loaded by wordfilter and naive (default: ../shared/data dicts/zh-large.txt)")
