@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStartTargetServesAndStops(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := startTarget(context.Background(), "ceiling", addr, []string{self, "ceiling", "-listen", addr}, "", t.TempDir(), 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.stop()
+	if !tg.alive() {
+		t.Fatal("started target is not alive")
+	}
+	rss, err := tg.peakRSS()
+	if err != nil || rss < 1<<20 {
+		t.Errorf("peakRSS() = %d, %v; want at least 1 MiB", rss, err)
+	}
+	tg.stop()
+	if tg.alive() {
+		t.Error("target still alive after stop")
+	}
+}
+
+func TestStartTargetReportsAnEarlyExit(t *testing.T) {
+	addr, _ := freeLoopbackAddr()
+	logDir := t.TempDir()
+	_, err := startTarget(context.Background(), "broken", addr, []string{"sh", "-c", "echo cannot load the dictionary >&2; exit 3"}, "", logDir, 30*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "process exited") || !strings.Contains(err.Error(), "cannot load the dictionary") {
+		t.Errorf("startTarget of a process that exits: %v; want the exit and the log's last line", err)
+	}
+	if _, err := os.Stat(filepath.Join(logDir, "broken.log")); err != nil {
+		t.Errorf("no log file: %v", err)
+	}
+}
+
+func TestWaitReadyFailsFastWithoutReadyz(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" {
+			w.Write([]byte(`{"status":"ok"}`))
+			return
+		}
+		http.NotFound(w, r)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	tg := &target{name: "old", addr: ln.Addr().String(), done: make(chan struct{})}
+	// Waiting out the timeout would give a "not 200 within" error instead.
+	err = tg.waitReady(context.Background(), 20*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "answered 404") {
+		t.Errorf("waitReady on a server without /readyz = %v, want the 404 error at once", err)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	f := func(in []float64, want float64) {
+		t.Helper()
+		if got := median(in); got != want {
+			t.Errorf("median(%v) = %g, want %g", in, got, want)
+		}
+	}
+	f(nil, 0)
+	f([]float64{3}, 3)
+	f([]float64{5, 1, 3}, 3)
+	f([]float64{4, 1, 3, 2}, 2.5)
+}
