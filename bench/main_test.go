@@ -99,6 +99,29 @@ func TestLoadCommand(t *testing.T) {
 	}
 }
 
+// fakeWordfilter writes a script that stands in for wordfilter: "serve
+// -listen ADDR ..." runs this test binary as the ceiling baseline, and
+// "validate -dict DIR" refuses every line "☭" of DIR/zh.txt the way
+// wordfilter reports errors.
+func fakeWordfilter(t *testing.T, self string) string {
+	t.Helper()
+	script := filepath.Join(t.TempDir(), "fake-wordfilter")
+	body := `#!/bin/sh
+if [ "$1" = validate ]; then
+  f="$3/zh.txt"
+  bad=$(grep -n '^☭$' "$f" | cut -d: -f1)
+  [ -z "$bad" ] && exit 0
+  for n in $bad; do echo "$f:$n: word \"☭\": nothing matchable left after normalisation" >&2; done
+  exit 1
+fi
+exec "` + self + `" ceiling -listen "$3"
+`
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return script
+}
+
 // TestRunnerEndToEnd runs the whole comparison with tiny durations, this
 // test binary standing in for every server (wordfilter through a script
 // that starts the ceiling baseline in its place).
@@ -112,14 +135,14 @@ func TestRunnerEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	script := filepath.Join(dir, "fake-wordfilter")
-	// Called as: fake-wordfilter serve -listen ADDR -dict DIR
-	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec \""+self+"\" ceiling -listen \"$3\"\n"), 0o755); err != nil {
+	script := fakeWordfilter(t, self)
+	reloadDict := filepath.Join(dir, "reload.txt")
+	if err := os.WriteFile(reloadDict, []byte("法轮功\n☭\nbad\n☭\nworse\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "results")
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"run", "-out", out, "-corpus", corpus, "-dict", dict, "-reload-dict", dict,
+	code := run(context.Background(), []string{"run", "-out", out, "-corpus", corpus, "-dict", dict, "-reload-dict", reloadDict,
 		"-wordfilter-bin", script, "-duration", "300ms", "-repeat", "2", "-warmup", "100ms", "-conns", "4", "-bodies", "50",
 		"-reload-duration", "1200ms", "-reload-every", "300ms"}, &stdout, &stderr)
 	if code != 0 {
@@ -127,7 +150,8 @@ func TestRunnerEndToEnd(t *testing.T) {
 	}
 	md := stdout.String()
 	for _, want := range []string{"## Peak throughput", "| wordfilter | ", "| ceiling | ", "| naive | ",
-		"wordfilter / ceiling", "wordfilter / naive", "## Latency at a fixed rate", "## Reload under load", "MiB"} {
+		"wordfilter / ceiling", "wordfilter / naive", "## Latency at a fixed rate", "## Reload under load", "MiB",
+		"reload.txt`: 2 lines that `wordfilter validate` refuses were left out of the copy", "line 2: word \"☭\": nothing matchable left after normalisation; line 4: "} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary lacks %q:\n%s", want, md)
 		}

@@ -217,3 +217,65 @@ func linkOrCopy(src, dst string) error {
 	}
 	return out.Close()
 }
+
+// stageDict makes dst a copy of the dictionary file src. When validator
+// (a wordfilter binary) is set, dst is checked with "validator validate
+// -dict" in the folder work, and the lines it refuses ("path:line: message"
+// on stderr, at most dict.MaxErrors a pass) are left out until it passes;
+// the left-out lines are returned as "line N: message".
+func stageDict(ctx context.Context, validator, src, dst, work string) ([]string, error) {
+	if validator == "" {
+		return nil, linkOrCopy(src, dst)
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, err
+	}
+	file := filepath.Join(work, "zh.txt")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	orig := make([]int, len(lines)) // orig[i] is the source line number of lines[i]
+	for i := range orig {
+		orig[i] = i + 1
+	}
+	var dropped []string
+	for pass := 0; pass < 50; pass++ {
+		if err := os.WriteFile(file, []byte(strings.Join(lines, "")), 0o644); err != nil {
+			return nil, err
+		}
+		var stderr bytes.Buffer
+		cmd := exec.CommandContext(ctx, validator, "validate", "-dict", work)
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if err == nil {
+			return dropped, linkOrCopy(file, dst)
+		}
+		bad := map[int]string{}
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			rest, ok := strings.CutPrefix(line, file+":")
+			if !ok {
+				continue
+			}
+			num, msg, ok := strings.Cut(rest, ": ")
+			n, convErr := strconv.Atoi(num)
+			if ok && convErr == nil && n >= 1 && n <= len(lines) {
+				bad[n] = msg
+			}
+		}
+		if len(bad) == 0 {
+			return nil, fmt.Errorf("wordfilter validate refuses it without naming a line of %s: %v: %s", file, err, strings.TrimSpace(stderr.String()))
+		}
+		kept, keptOrig := lines[:0:0], orig[:0:0]
+		for i, l := range lines {
+			if msg, isBad := bad[i+1]; isBad {
+				dropped = append(dropped, fmt.Sprintf("line %d: %s", orig[i], msg))
+				continue
+			}
+			kept, keptOrig = append(kept, l), append(keptOrig, orig[i])
+		}
+		lines, orig = kept, keptOrig
+	}
+	return nil, fmt.Errorf("wordfilter validate still refuses it after leaving out %d lines", len(dropped))
+}

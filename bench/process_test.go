@@ -84,3 +84,31 @@ func TestMedian(t *testing.T) {
 	f([]float64{5, 1, 3}, 3)
 	f([]float64{4, 1, 3, 2}, 2.5)
 }
+
+func TestStageDictLeavesOutRefusedLines(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.txt")
+	if err := os.WriteFile(src, []byte("one\n☭\ntwo\n☭\n☭\nthree\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "dst.txt")
+	dropped, err := stageDict(context.Background(), fakeWordfilter(t, self), src, dst, filepath.Join(dir, "work"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dst); string(got) != "one\ntwo\nthree\n" {
+		t.Errorf("staged %q, want the three good lines", got)
+	}
+	if len(dropped) != 3 || !strings.HasPrefix(dropped[0], "line 2: ") || !strings.HasPrefix(dropped[2], "line 5: ") {
+		t.Errorf("dropped %q, want lines 2, 4 and 5", dropped)
+	}
+	// Without a validator the file is staged as it is.
+	dropped, err = stageDict(context.Background(), "", src, filepath.Join(dir, "plain.txt"), "")
+	if got, _ := os.ReadFile(filepath.Join(dir, "plain.txt")); err != nil || len(dropped) != 0 || strings.Count(string(got), "☭") != 3 {
+		t.Errorf("plain staging: %q %v %q", got, err, dropped)
+	}
+}

@@ -140,6 +140,9 @@ type outcome struct {
 	rateFrom    string
 	rss         map[string]int64
 	reload      *reloadOutcome
+	// dropped lists, by dictionary file, the lines left out because
+	// wordfilter validate refuses them.
+	dropped map[string][]string
 }
 
 // reloadOutcome is what the reload-under-load run measured.
@@ -149,8 +152,10 @@ type reloadOutcome struct {
 	versions int // distinct dictionary versions seen on GET /v1/dict
 	changes  int // times the version seen changed
 	pollErrs int
-	rss      int64
-	err      string
+	// lastError is the last non-empty lastError of GET /v1/dict.
+	lastError string
+	rss       int64
+	err       string
 }
 
 // envInfo describes the machine for the summary.
@@ -195,18 +200,53 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	if err := linkOrCopy(rc.dict, filepath.Join(stage, "a.txt")); err != nil {
-		return fmt.Errorf("cannot stage dictionary %q: %w", rc.dict, err)
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find the bench binary to start the baselines: %w", err)
+	}
+	targets := rc.targets
+	wfBin := rc.wordfilterBin
+	if slices.Contains(targets, tWordfilter) && wfBin == "" {
+		logf("building wordfilter")
+		if wfBin, err = buildWordfilter(ctx, tmp); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			logf("%v", err)
+			o.failed[tWordfilter] = err.Error()
+			targets = slices.DeleteFunc(slices.Clone(targets), func(t string) bool { return t == tWordfilter })
+		}
+	}
+	// With wordfilter measured, both dictionaries are first cleaned of the
+	// lines its validate command refuses (so that every swap is a reload).
+	validator := ""
+	if slices.Contains(targets, tWordfilter) {
+		validator = wfBin
+	}
+	o.dropped = map[string][]string{}
+	stageOne := func(src, name string) error {
+		dropped, err := stageDict(ctx, validator, src, filepath.Join(stage, name), filepath.Join(tmp, "validate-"+name))
+		if err != nil {
+			return fmt.Errorf("cannot stage dictionary %q: %w", src, err)
+		}
+		if len(dropped) > 0 {
+			o.dropped[src] = dropped
+			logf("%s: left out %d lines that wordfilter validate refuses", src, len(dropped))
+		}
+		return nil
+	}
+	if err := stageOne(rc.dict, "a.txt"); err != nil {
+		return err
+	}
+	if validator != "" && rc.reloadDuration > 0 {
+		if err := stageOne(rc.reloadDict, "b.txt"); err != nil {
+			return err
+		}
 	}
 	if err := linkOrCopy(filepath.Join(stage, "a.txt"), filepath.Join(live, "zh.txt")); err != nil {
 		return fmt.Errorf("cannot stage dictionary: %w", err)
 	}
 
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("cannot find the bench binary to start the baselines: %w", err)
-	}
-	wfBin := rc.wordfilterBin
 	startOne := func(name string) (*target, error) {
 		addr, err := freeLoopbackAddr()
 		if err != nil {
@@ -215,12 +255,6 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		var argv []string
 		switch name {
 		case tWordfilter:
-			if wfBin == "" {
-				logf("building wordfilter")
-				if wfBin, err = buildWordfilter(ctx, tmp); err != nil {
-					return nil, err
-				}
-			}
 			argv = []string{wfBin, "serve", "-listen", addr, "-dict", live}
 		case tCeiling:
 			argv = []string{self, "ceiling", "-listen", addr}
@@ -238,7 +272,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}()
 	var order []string
-	for _, name := range rc.targets {
+	for _, name := range targets {
 		t, err := startOne(name)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -335,10 +369,6 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 func reloadRun(ctx context.Context, rc *runConfig, rate float64, base loadgen.Config, stage, live string,
 	start func() (*target, error), logf func(string, ...any)) *reloadOutcome {
 	ro := &reloadOutcome{}
-	if err := linkOrCopy(rc.reloadDict, filepath.Join(stage, "b.txt")); err != nil {
-		ro.err = fmt.Sprintf("cannot stage %q: %v", rc.reloadDict, err)
-		return ro
-	}
 	t, err := start()
 	if err != nil {
 		ro.err = err.Error()
@@ -394,10 +424,13 @@ func reloadRun(ctx context.Context, rc *runConfig, rate float64, base loadgen.Co
 				return
 			case <-time.After(200 * time.Millisecond):
 			}
-			v, err := dictVersion(client, t.addr)
+			v, lastErr, err := dictVersion(client, t.addr)
 			if err != nil {
 				ro.pollErrs++
 				continue
+			}
+			if lastErr != "" {
+				ro.lastError = lastErr
 			}
 			if !seen[v] {
 				seen[v] = true
@@ -425,23 +458,25 @@ func reloadRun(ctx context.Context, rc *runConfig, rate float64, base loadgen.Co
 	return ro
 }
 
-// dictVersion asks GET /v1/dict for the served dictionary version.
-func dictVersion(client *http.Client, addr string) (string, error) {
+// dictVersion asks GET /v1/dict for the served dictionary version and the
+// last reload error.
+func dictVersion(client *http.Client, addr string) (version, lastError string, err error) {
 	resp, err := client.Get("http://" + addr + "/v1/dict")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer resp.Body.Close()
 	var d struct {
-		Version string `json:"version"`
+		Version   string `json:"version"`
+		LastError string `json:"lastError"`
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("GET /v1/dict: HTTP %d", resp.StatusCode)
+		return "", "", fmt.Errorf("GET /v1/dict: HTTP %d", resp.StatusCode)
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || d.Version == "" {
-		return "", fmt.Errorf("GET /v1/dict: no version in the answer")
+		return "", "", fmt.Errorf("GET /v1/dict: no version in the answer")
 	}
-	return d.Version, nil
+	return d.Version, d.LastError, nil
 }
 
 // reexecPinned runs this same command again under taskset, so the whole

@@ -132,6 +132,11 @@ func summary(o *outcome) string {
 		rc.repeat, rc.load.duration, rc.load.conns, rc.load.duration, rc.warmup)
 	fmt.Fprintf(&b, "| pinning | %s |\n\n", pin)
 
+	for _, src := range slices.Sorted(maps.Keys(o.dropped)) {
+		d := o.dropped[src]
+		fmt.Fprintf(&b, "`%s`: %d lines that `wordfilter validate` refuses were left out of the copy the servers load, so that wordfilter accepts it: %s\n\n",
+			src, len(d), strings.Join(d[:min(len(d), 5)], "; "))
+	}
 	names := slices.Sorted(maps.Keys(o.peak))
 	slices.SortFunc(names, func(a, c string) int { return targetRank(a) - targetRank(c) })
 	for _, name := range slices.Sorted(maps.Keys(o.failed)) {
@@ -207,6 +212,9 @@ func summary(o *outcome) string {
 			b.WriteString("| swaps | version changes seen | versions seen | errors | p50 ms | p99 ms | p99.9 ms | max ms | worst 1 s p99 ms | peak RSS |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n")
 			fmt.Fprintf(&b, "| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n\n", ro.swaps, ro.changes, ro.versions, errText(r.Errors),
 				ms(r.Percentile(50)), ms(r.Percentile(99)), ms(r.Percentile(99.9)), ms(r.Max()), ms(r.WorstWindowP99()), mib(ro.rss))
+			if ro.lastError != "" {
+				fmt.Fprintf(&b, "**wordfilter reported a reload error:** %s\n\n", strings.ReplaceAll(ro.lastError, "\n", " "))
+			}
 			if ro.pollErrs > 0 {
 				fmt.Fprintf(&b, "GET /v1/dict failed %d times while polling the version.\n\n", ro.pollErrs)
 			}
@@ -335,7 +343,8 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 	}
 	js["runs"] = runs
 	if ro := o.reload; ro != nil {
-		rj := map[string]any{"swaps": ro.swaps, "versionChanges": ro.changes, "versions": ro.versions, "peakRSS": ro.rss, "error": ro.err}
+		rj := map[string]any{"swaps": ro.swaps, "versionChanges": ro.changes, "versions": ro.versions, "peakRSS": ro.rss,
+			"error": ro.err, "reloadError": ro.lastError}
 		if ro.res != nil {
 			rj["run"] = toJSONRun(ro.res)
 			rj["worstWindowP99Us"] = int64(ro.res.WorstWindowP99() / time.Microsecond)
