@@ -80,6 +80,11 @@ func (lf *loadFlags) requests(mix loadgen.Mix) ([]loadgen.Request, []string, err
 			}
 		}
 	}
+	for _, p := range paths {
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			return nil, nil, usageErr("-corpus: %q is not a readable file of messages", p)
+		}
+	}
 	msgs, err := loadgen.LoadMessages(paths, 0)
 	if err != nil {
 		return nil, nil, err

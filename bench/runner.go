@@ -122,6 +122,14 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 			rc.reloadDict = filepath.Join(dir, "dicts", "zh-xlarge.txt")
 		}
 	}
+	for _, c := range []struct{ flag, path string }{{"-dict", rc.dict}, {"-reload-dict", rc.reloadDict}} {
+		if c.path == "" {
+			continue
+		}
+		if st, err := os.Stat(c.path); err != nil || !st.Mode().IsRegular() {
+			return nil, usageErr("%s: %q is not a readable dictionary file", c.flag, c.path)
+		}
+	}
 	return &rc, nil
 }
 
