@@ -159,7 +159,7 @@ func TestRunnerEndToEnd(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, md)
 		}
 	}
-	for _, f := range []string{"summary.md", "report.html", "latency-peak.svg", "latency-fixed.svg", "results.json"} {
+	for _, f := range []string{"summary.md", "report.html", "latency-peak.svg", "latency-fixed.svg", "latency-reload.svg", "results.json"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s not written: %v", f, err)
 		}

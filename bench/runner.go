@@ -157,8 +157,9 @@ type outcome struct {
 type reloadOutcome struct {
 	res      *loadgen.Result
 	swaps    int
-	versions int // distinct dictionary versions seen on GET /v1/dict
-	changes  int // times the version seen changed
+	swapped  []time.Time // when each swap happened
+	versions int         // distinct dictionary versions seen on GET /v1/dict
+	changes  int         // times the version seen changed
 	pollErrs int
 	// lastError is the last non-empty lastError of GET /v1/dict.
 	lastError string
@@ -419,6 +420,7 @@ func reloadRun(ctx context.Context, rc *runConfig, rate float64, base loadgen.Co
 				return
 			}
 			ro.swaps++
+			ro.swapped = append(ro.swapped, time.Now())
 		}
 	}()
 	seen := map[string]bool{}

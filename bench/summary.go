@@ -320,6 +320,22 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 			return err
 		}
 	}
+	if ro := o.reload; ro != nil && ro.res != nil && len(ro.res.Timeline) > 0 {
+		var pts []report.TimePoint
+		for _, w := range ro.res.Timeline {
+			pts = append(pts, report.TimePoint{At: w.Start, P50: w.P50, P99: w.P99, Max: w.Max})
+		}
+		var marks []time.Duration
+		for _, at := range ro.swapped {
+			marks = append(marks, at.Sub(ro.res.Start))
+		}
+		c := report.Chart{Title: "Latency during reloads (dashed: dictionary swaps)",
+			SVG: report.TimelineSVG(fmt.Sprintf("wordfilter at %.0f req/s, dictionary swapped every %s", o.rate, o.cfg.reloadEvery), pts, time.Second, marks)}
+		charts = append(charts, c)
+		if _, err := report.WriteFile(o.cfg.out, "latency-reload.svg", c.SVG); err != nil {
+			return err
+		}
+	}
 	c := report.Chart{Title: "Latency at peak (closed loop)", SVG: report.SVG(fmt.Sprintf("latency at peak, %d connections", o.cfg.load.conns), peakS)}
 	charts = append(charts, c)
 	if _, err := report.WriteFile(o.cfg.out, "latency-peak.svg", c.SVG); err != nil {

@@ -96,6 +96,8 @@ type Result struct {
 	Rate float64
 	// Conns is the number of connections.
 	Conns int
+	// Start is when the run started; Timeline windows count from it.
+	Start time.Time
 	// Elapsed is the measured duration, from the start until the last
 	// answer.
 	Elapsed time.Duration
@@ -430,7 +432,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	stopProgress()
 
 	res := &Result{
-		Name: cfg.Name, Target: addr, Rate: cfg.Rate, Conns: cfg.Conns,
+		Name: cfg.Name, Target: addr, Rate: cfg.Rate, Conns: cfg.Conns, Start: rec.start,
 		Sent: rec.sent.Load(), OK: rec.ok.Load(),
 		Allowed: rec.allowed.Load(), Modified: rec.modified.Load(), Blocked: rec.blocked.Load(),
 		Errors: rec.errs, Hist: newHist(),

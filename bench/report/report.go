@@ -1,6 +1,7 @@
-// Package report renders load-test results for people: a self-contained
-// SVG chart of latency against percentile (the HdrHistogram "percentile
-// spectrum", tails stretched on a log axis) and a self-contained HTML page
+// Package report renders load-test results for people: self-contained SVG
+// charts of latency against percentile (the HdrHistogram "percentile
+// spectrum", tails stretched on a log axis) and of latency over time, and a
+// self-contained HTML page
 // that holds the summary tables and the charts, with no script and no
 // external resource. Functions here are pure and safe for concurrent use.
 package report
@@ -68,18 +69,94 @@ func nines(p float64) float64 {
 // SVG returns a self-contained SVG chart of the series' percentile curves,
 // latency on a log axis in milliseconds.
 func SVG(title string, series []Series) []byte {
+	c := chart{title: title, xLabel: "percentile"}
+	for k, label := range []string{"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"} {
+		c.xTicks = append(c.xTicks, tick{float64(k) / maxNines, label})
+	}
+	for _, s := range series {
+		l := line{name: s.Name}
+		for _, p := range Curve(s.Hist) {
+			l.pts = append(l.pts, xy{nines(p.Percentile) / maxNines, p.Latency})
+		}
+		c.lines = append(c.lines, l)
+	}
+	return c.render()
+}
+
+// TimePoint is the latency summary of one slice of a run's timeline.
+type TimePoint struct {
+	// At is the start of the slice.
+	At time.Duration
+	// P50, P99 and Max are the slice's latencies.
+	P50, P99, Max time.Duration
+}
+
+// TimelineSVG returns a self-contained SVG chart of p50, p99 and max
+// latency over the run's time slices (log axis in milliseconds), with a
+// dashed vertical line at each of marks (such as dictionary swaps).
+func TimelineSVG(title string, pts []TimePoint, slice time.Duration, marks []time.Duration) []byte {
+	c := chart{title: title, xLabel: "seconds into the run"}
+	total := slice * time.Duration(len(pts))
+	if total <= 0 {
+		total = time.Second
+	}
+	pos := func(d time.Duration) float64 { return float64(d) / float64(total) }
+	step := max(1, len(pts)/10)
+	for i := 0; i <= len(pts); i += step {
+		at := slice * time.Duration(i)
+		c.xTicks = append(c.xTicks, tick{pos(at), trimFloat(at.Seconds())})
+	}
+	for _, m := range marks {
+		if m >= 0 && m <= total {
+			c.marks = append(c.marks, pos(m))
+		}
+	}
+	p50, p99, mx := line{name: "p50"}, line{name: "p99"}, line{name: "max"}
+	for _, p := range pts {
+		mid := pos(p.At + slice/2)
+		p50.pts = append(p50.pts, xy{mid, p.P50})
+		p99.pts = append(p99.pts, xy{mid, p.P99})
+		mx.pts = append(mx.pts, xy{mid, p.Max})
+	}
+	c.lines = []line{p50, p99, mx}
+	return c.render()
+}
+
+// chart is a line chart with x from 0 to 1 and latency on a log y axis.
+type chart struct {
+	title, xLabel string
+	xTicks        []tick
+	lines         []line
+	marks         []float64
+}
+
+type tick struct {
+	pos   float64
+	label string
+}
+
+type line struct {
+	name string
+	pts  []xy
+}
+
+type xy struct {
+	x float64
+	y time.Duration
+}
+
+// msOf returns d in milliseconds, at least 0.001 (for the log axis).
+func msOf(d time.Duration) float64 { return math.Max(float64(d)/float64(time.Millisecond), 0.001) }
+
+func (c chart) render() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`+"\n", width, height)
-	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="15" font-weight="bold">%s</text>`+"\n", left, html.EscapeString(title))
+	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="15" font-weight="bold">%s</text>`+"\n", left, html.EscapeString(c.title))
 	lo, hi := math.Inf(1), math.Inf(-1)
-	curves := make([][]Point, len(series))
-	for i, s := range series {
-		curves[i] = Curve(s.Hist)
-		for _, p := range curves[i] {
-			ms := float64(p.Latency) / float64(time.Millisecond)
-			ms = math.Max(ms, 0.001)
-			lo, hi = math.Min(lo, ms), math.Max(hi, ms)
+	for _, l := range c.lines {
+		for _, p := range l.pts {
+			lo, hi = math.Min(lo, msOf(p.y)), math.Max(hi, msOf(p.y))
 		}
 	}
 	if math.IsInf(lo, 1) {
@@ -90,37 +167,34 @@ func SVG(title string, series []Series) []byte {
 		logHi = logLo + 1
 	}
 	pw, ph := float64(width-left-right), float64(height-top-bottom)
-	x := func(p float64) float64 { return float64(left) + nines(p)/maxNines*pw }
-	y := func(d time.Duration) float64 {
-		ms := math.Max(float64(d)/float64(time.Millisecond), 0.001)
-		return float64(top) + ph - (math.Log10(ms)-logLo)/(logHi-logLo)*ph
-	}
-	// Axes and grid.
+	x := func(pos float64) float64 { return float64(left) + pos*pw }
+	y := func(ms float64) float64 { return float64(top) + ph - (math.Log10(ms)-logLo)/(logHi-logLo)*ph }
 	for e := logLo; e <= logHi; e++ {
-		yy := float64(top) + ph - (e-logLo)/(logHi-logLo)*ph
+		yy := y(math.Pow(10, e))
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>`+"\n", left, yy, width-right, yy)
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s ms</text>`+"\n", left-6, yy+4, trimFloat(math.Pow(10, e)))
 	}
-	for k, label := range []string{"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"} {
-		xx := float64(left) + float64(k)/maxNines*pw
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>`+"\n", xx, top, xx, height-bottom)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", xx, height-bottom+16, label)
+	for _, t := range c.xTicks {
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>`+"\n", x(t.pos), top, x(t.pos), height-bottom)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", x(t.pos), height-bottom+16, html.EscapeString(t.label))
 	}
-	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">percentile</text>`+"\n", float64(left)+pw/2, height-12)
+	for _, m := range c.marks {
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#999" stroke-dasharray="4 3"/>`+"\n", x(m), top, x(m), height-bottom)
+	}
+	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", float64(left)+pw/2, height-12, html.EscapeString(c.xLabel))
 	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.0f" height="%.0f" fill="none" stroke="#888"/>`+"\n", left, top, pw, ph)
-	// Curves and legend.
-	for i, s := range series {
+	for i, l := range c.lines {
 		col := palette[i%len(palette)]
-		if len(curves[i]) > 0 {
-			var pts []string
-			for _, p := range curves[i] {
-				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(p.Percentile), y(p.Latency)))
+		if len(l.pts) > 0 {
+			pts := make([]string, len(l.pts))
+			for k, p := range l.pts {
+				pts[k] = fmt.Sprintf("%.1f,%.1f", x(p.x), y(msOf(p.y)))
 			}
 			fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`+"\n", col, strings.Join(pts, " "))
 		}
 		ly := top + 10 + 20*i
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"/>`+"\n", width-right+12, ly, width-right+32, ly, col)
-		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`+"\n", width-right+38, ly+4, html.EscapeString(s.Name))
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`+"\n", width-right+38, ly+4, html.EscapeString(l.name))
 	}
 	b.WriteString("</svg>\n")
 	return []byte(b.String())

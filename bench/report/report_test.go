@@ -96,3 +96,25 @@ func TestHTMLAndWriteFile(t *testing.T) {
 		t.Errorf("WriteFile wrote %d bytes (%v), want %d", len(got), err, len(page))
 	}
 }
+
+func TestTimelineSVG(t *testing.T) {
+	pts := []report.TimePoint{
+		{At: 0, P50: 200 * time.Microsecond, P99: time.Millisecond, Max: 3 * time.Millisecond},
+		{At: time.Second, P50: 300 * time.Microsecond, P99: 40 * time.Millisecond, Max: 90 * time.Millisecond},
+		{At: 2 * time.Second, P50: 250 * time.Microsecond, P99: 2 * time.Millisecond, Max: 5 * time.Millisecond},
+	}
+	svg := report.TimelineSVG("reloads", pts, time.Second, []time.Duration{time.Second, 2 * time.Second, time.Hour})
+	wellFormed(t, svg)
+	s := string(svg)
+	if n := strings.Count(s, "<polyline"); n != 3 {
+		t.Errorf("%d lines, want p50, p99 and max", n)
+	}
+	if n := strings.Count(s, "stroke-dasharray"); n != 2 {
+		t.Errorf("%d swap marks, want 2 (the one past the end dropped)", n)
+	}
+	for _, want := range []string{">p99<", ">max<", "100 ms</text>", "0.1 ms</text>", "seconds into the run"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("timeline SVG lacks %q", want)
+		}
+	}
+}
