@@ -153,7 +153,7 @@ func TestRunnerEndToEnd(t *testing.T) {
 	}
 	md := stdout.String()
 	for _, want := range []string{"## Peak throughput", "| wordfilter | ", "| ceiling | ", "| naive | ",
-		"wordfilter / ceiling", "wordfilter / naive", "## Latency at a fixed rate", "## Reload under load", "MiB",
+		"wordfilter / ceiling", "wordfilter / naive", "## Latency at a fixed rate", "## Reload under load", "MiB", "server CPU µs/req", "of server CPU per request",
 		"reload.txt`: 2 lines that `wordfilter validate` refuses were left out of the copy", "line 2: word \"☭\": nothing matchable left after normalisation; line 4: "} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary lacks %q:\n%s", want, md)

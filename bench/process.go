@@ -121,6 +121,49 @@ func (t *target) peakRSS() (int64, error) {
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", t.cmd.Process.Pid)
 }
 
+// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ,
+// 100 on every Linux build that matters).
+const clockTick = 10 * time.Millisecond
+
+// cpuTime returns the CPU time (user + system) the child has used so far.
+func (t *target) cpuTime() (time.Duration, error) {
+	return procCPUTime(t.cmd.Process.Pid)
+}
+
+// procCPUTime reads the user + system CPU time of process pid.
+func procCPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("cannot read the CPU time of process %d: %w", pid, err)
+	}
+	d, err := parseStatCPU(b)
+	if err != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	return d, nil
+}
+
+// parseStatCPU returns utime + stime of a /proc/PID/stat line.
+func parseStatCPU(b []byte) (time.Duration, error) {
+	// The command name (field 2) is in parentheses and may hold spaces and
+	// ")"; the fields after the last ")" start with the state (field 3), so
+	// utime (field 14) and stime (field 15) are the 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("no command name in parentheses")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("%d fields after the command name, want at least 13", len(f))
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("utime %q or stime %q is not a number", f[11], f[12])
+	}
+	return time.Duration(ut+st) * clockTick, nil
+}
+
 // stop sends SIGTERM, waits up to 5s, then kills the child.
 func (t *target) stop() {
 	select {

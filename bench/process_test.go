@@ -112,3 +112,19 @@ func TestStageDictLeavesOutRefusedLines(t *testing.T) {
 		t.Errorf("plain staging: %q %v %q", got, err, dropped)
 	}
 }
+
+func TestParseStatCPU(t *testing.T) {
+	line := "4242 (a (weird) name) S 1 4242 4242 0 -1 4194560 1234 0 0 0 150 25 0 0 20 0 9 0 100 2000000 5000 18446744073709551615\n"
+	d, err := parseStatCPU([]byte(line))
+	if err != nil || d != 1750*time.Millisecond {
+		t.Errorf("parseStatCPU = %s, %v; want 1.75s (150 + 25 ticks)", d, err)
+	}
+	for _, bad := range []string{"", "1 (x) S 1 2", "1 (x) S 1 2 3 4 5 6 7 8 9 10 x 9"} {
+		if _, err := parseStatCPU([]byte(bad)); err == nil {
+			t.Errorf("parseStatCPU(%q): no error", bad)
+		}
+	}
+	if d, err := procCPUTime(os.Getpid()); err != nil || d < 0 {
+		t.Errorf("procCPUTime(self) = %s, %v", d, err)
+	}
+}

@@ -148,6 +148,9 @@ type outcome struct {
 	rateFrom    string
 	rss         map[string]int64
 	reload      *reloadOutcome
+	// cpu is the CPU time (user + system) each server process used during
+	// each run.
+	cpu map[*loadgen.Result]time.Duration
 	// dropped lists, by dictionary file, the lines left out because
 	// wordfilter validate refuses them.
 	dropped map[string][]string
@@ -200,7 +203,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
 
 	o := &outcome{cfg: rc, started: time.Now(), corpus: corpus, kinds: loadgen.KindCounts(reqs), env: machine(),
-		failed: map[string]string{}, peak: map[string][]*loadgen.Result{}, fixed: map[string][]*loadgen.Result{}, rss: map[string]int64{}}
+		failed: map[string]string{}, peak: map[string][]*loadgen.Result{}, fixed: map[string][]*loadgen.Result{}, rss: map[string]int64{},
+		cpu: map[*loadgen.Result]time.Duration{}}
 
 	// Dictionary folders: stage holds both files, live is what the servers read.
 	stage, live := filepath.Join(tmp, "stage"), filepath.Join(tmp, "live")
@@ -302,9 +306,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	one := func(name string, d time.Duration, rate float64) (*loadgen.Result, error) {
 		cfg := base
 		cfg.Name, cfg.Target, cfg.Duration, cfg.Rate = name, running[name].addr, d, rate
+		cpu0, cpuErr := running[name].cpuTime()
 		res, err := loadgen.Run(ctx, cfg)
 		if err == nil && !running[name].alive() {
 			err = fmt.Errorf("%s exited during the run: %v%s", name, running[name].err, tail(running[name].log))
+		}
+		if cpu1, err1 := running[name].cpuTime(); err == nil && cpuErr == nil && err1 == nil {
+			o.cpu[res] = cpu1 - cpu0
 		}
 		return res, err
 	}
@@ -357,7 +365,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if running[tWordfilter] != nil && rc.reloadDuration > 0 && o.rate >= 1 {
 		running[tWordfilter].stop()
 		delete(running, tWordfilter)
-		o.reload = reloadRun(ctx, rc, o.rate, base, stage, live, func() (*target, error) {
+		o.reload = reloadRun(ctx, rc, o.rate, base, stage, live, o.cpu, func() (*target, error) {
 			t, err := startOne(tWordfilter)
 			if err == nil {
 				running[tWordfilter] = t
@@ -374,9 +382,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 // reloadRun restarts wordfilter and measures the fixed-rate load while the
 // live dictionary file is swapped every rc.reloadEvery by rename between
-// the two staged files.
+// the two staged files. The server's CPU time during the run goes into cpu.
 func reloadRun(ctx context.Context, rc *runConfig, rate float64, base loadgen.Config, stage, live string,
-	start func() (*target, error), logf func(string, ...any)) *reloadOutcome {
+	cpu map[*loadgen.Result]time.Duration, start func() (*target, error), logf func(string, ...any)) *reloadOutcome {
 	ro := &reloadOutcome{}
 	t, err := start()
 	if err != nil {
@@ -451,7 +459,11 @@ func reloadRun(ctx context.Context, rc *runConfig, rate float64, base loadgen.Co
 			last = v
 		}
 	}()
+	cpu0, cpuErr := t.cpuTime()
 	res, err := loadgen.Run(ctx, cfg)
+	if cpu1, err1 := t.cpuTime(); res != nil && cpuErr == nil && err1 == nil {
+		cpu[res] = cpu1 - cpu0
+	}
 	close(stop)
 	wg.Wait()
 	ro.res, ro.versions = res, len(seen)

@@ -50,6 +50,36 @@ func collect(rs []*loadgen.Result, f func(*loadgen.Result) float64) []float64 {
 	return out
 }
 
+// cpuPerReq returns the server CPU time per answered request of r, or
+// false when it was not measured.
+func (o *outcome) cpuPerReq(r *loadgen.Result) (time.Duration, bool) {
+	c, ok := o.cpu[r]
+	n := r.OK + r.ErrorCount()
+	if !ok || n == 0 {
+		return 0, false
+	}
+	return c / time.Duration(n), true
+}
+
+// medianCPU returns the median server CPU time per request of rs.
+func (o *outcome) medianCPU(rs []*loadgen.Result) (time.Duration, bool) {
+	var xs []float64
+	for _, r := range rs {
+		if c, ok := o.cpuPerReq(r); ok {
+			xs = append(xs, float64(c))
+		}
+	}
+	return time.Duration(median(xs)), len(xs) > 0
+}
+
+// us formats a CPU time per request in microseconds.
+func us(d time.Duration, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", float64(d)/float64(time.Microsecond))
+}
+
 // ms formats d in milliseconds with three decimals.
 func ms(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64(time.Millisecond)) }
 
@@ -144,7 +174,7 @@ func summary(o *outcome) string {
 	}
 
 	b.WriteString("## Peak throughput (closed loop)\n\n")
-	b.WriteString("| server | median req/s | runs req/s | median p50 ms | median p99 ms | errors | peak RSS |\n|---|---:|---|---:|---:|---|---:|\n")
+	b.WriteString("| server | median req/s | runs req/s | median p50 ms | median p99 ms | errors | server CPU µs/req | peak RSS |\n|---|---:|---|---:|---:|---|---:|---:|\n")
 	for _, n := range names {
 		rs := o.peak[n]
 		var runs []string
@@ -159,12 +189,12 @@ func summary(o *outcome) string {
 		if v, ok := o.rss[n]; ok {
 			rss = mib(v)
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s | %s | %s |\n", n, medianThroughput(rs), strings.Join(runs, ", "),
-			ms(medianLatency(rs, 50)), ms(medianLatency(rs, 99)), errText(errs), rss)
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s | %s | %s | %s |\n", n, medianThroughput(rs), strings.Join(runs, ", "),
+			ms(medianLatency(rs, 50)), ms(medianLatency(rs, 99)), errText(errs), us(o.medianCPU(rs)), rss)
 	}
 	b.WriteString("\n")
 	if wf := o.peak[tWordfilter]; len(wf) > 0 {
-		b.WriteString("| ratio | of medians | per round |\n|---|---:|---|\n")
+		b.WriteString("| ratio | of median throughputs | per round | of server CPU per request (theirs ÷ wordfilter's) |\n|---|---:|---|---:|\n")
 		for _, other := range []string{tCeiling, tNaive} {
 			ot := o.peak[other]
 			if len(ot) == 0 {
@@ -174,15 +204,21 @@ func summary(o *outcome) string {
 			for i := range min(len(wf), len(ot)) {
 				per = append(per, fmt.Sprintf("%.2f", wf[i].Throughput()/ot[i].Throughput()))
 			}
-			fmt.Fprintf(&b, "| wordfilter / %s | %.2f× | %s |\n", other, medianThroughput(wf)/medianThroughput(ot), strings.Join(per, ", "))
+			byCPU := "—"
+			cw, okW := o.medianCPU(wf)
+			co, okO := o.medianCPU(ot)
+			if okW && okO && cw > 0 {
+				byCPU = fmt.Sprintf("%.2f×", float64(co)/float64(cw))
+			}
+			fmt.Fprintf(&b, "| wordfilter / %s | %.2f× | %s | %s |\n", other, medianThroughput(wf)/medianThroughput(ot), strings.Join(per, ", "), byCPU)
 		}
-		b.WriteString("\n")
+		b.WriteString("\nServer CPU per request is the user + system CPU time of the server process during the run (from /proc/PID/stat, 10 ms ticks) divided by the requests answered: it is less disturbed by other tenants than throughput, since it counts only the server's own work (the load generator's share of the CPU does not enter it).\n\n")
 	}
 
 	if len(o.fixed) > 0 {
 		fmt.Fprintf(&b, "## Latency at a fixed rate of %.0f req/s (%s), open loop\n\n", o.rate, o.rateFrom)
 		b.WriteString("Each request has a scheduled send time. A request that had to wait for a free connection is timed from its scheduled time, so a server that falls behind is charged for the wait (no coordinated omission); a request the generator slept for is timed from when it woke, because Go timers wake up to ~1 ms late on a busy machine and that lateness is the generator's, not the server's (it is listed as generator lag under Every run). Medians over the rounds.\n\n")
-		b.WriteString("| server | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | ok | errors |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
+		b.WriteString("| server | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | ok | errors | server CPU µs/req |\n|---|---:|---:|---:|---:|---:|---:|---|---:|\n")
 		for _, n := range names {
 			rs := o.fixed[n]
 			var ok int64
@@ -195,8 +231,8 @@ func summary(o *outcome) string {
 					errs[k] += v
 				}
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d | %s |\n", n, ms(medianLatency(rs, 50)), ms(medianLatency(rs, 90)),
-				ms(medianLatency(rs, 99)), ms(medianLatency(rs, 99.9)), ms(mx), ok, errText(errs))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d | %s | %s |\n", n, ms(medianLatency(rs, 50)), ms(medianLatency(rs, 90)),
+				ms(medianLatency(rs, 99)), ms(medianLatency(rs, 99.9)), ms(mx), ok, errText(errs), us(o.medianCPU(rs)))
 		}
 		b.WriteString("\n")
 	}
@@ -209,9 +245,10 @@ func summary(o *outcome) string {
 			fmt.Fprintf(&b, "**Reload run failed:** %s\n\n", strings.ReplaceAll(ro.err, "\n", " "))
 		}
 		if r := ro.res; r != nil {
-			b.WriteString("| swaps | version changes seen | versions seen | errors | p50 ms | p99 ms | p99.9 ms | max ms | worst 1 s p99 ms | peak RSS |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n")
-			fmt.Fprintf(&b, "| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n\n", ro.swaps, ro.changes, ro.versions, errText(r.Errors),
-				ms(r.Percentile(50)), ms(r.Percentile(99)), ms(r.Percentile(99.9)), ms(r.Max()), ms(r.WorstWindowP99()), mib(ro.rss))
+			b.WriteString("| swaps | version changes seen | versions seen | errors | p50 ms | p99 ms | p99.9 ms | max ms | worst 1 s p99 ms | server CPU µs/req | peak RSS |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+			fmt.Fprintf(&b, "| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n\n", ro.swaps, ro.changes, ro.versions, errText(r.Errors),
+				ms(r.Percentile(50)), ms(r.Percentile(99)), ms(r.Percentile(99.9)), ms(r.Max()), ms(r.WorstWindowP99()),
+				us(o.cpuPerReq(r)), mib(ro.rss))
 			if ro.lastError != "" {
 				fmt.Fprintf(&b, "**wordfilter reported a reload error:** %s\n\n", strings.ReplaceAll(ro.lastError, "\n", " "))
 			}
@@ -286,14 +323,19 @@ type jsonRun struct {
 	Blocked    int64            `json:"blocked"`
 	Errors     map[string]int64 `json:"errors"`
 	LatencyUs  map[string]int64 `json:"latencyUs"`
+	CPUUsReq   float64          `json:"serverCpuUsPerRequest,omitempty"`
 }
 
-func toJSONRun(r *loadgen.Result) jsonRun {
+func (o *outcome) toJSONRun(r *loadgen.Result) jsonRun {
 	lat := map[string]int64{}
 	for _, p := range []float64{50, 90, 99, 99.9, 100} {
 		lat[fmt.Sprintf("p%g", p)] = int64(r.Percentile(p) / time.Microsecond)
 	}
-	return jsonRun{r.Name, r.Rate, r.Conns, r.Throughput(), r.Sent, r.OK, r.Allowed, r.Modified, r.Blocked, r.Errors, lat}
+	var cpu float64
+	if c, ok := o.cpuPerReq(r); ok {
+		cpu = float64(c) / float64(time.Microsecond)
+	}
+	return jsonRun{r.Name, r.Rate, r.Conns, r.Throughput(), r.Sent, r.OK, r.Allowed, r.Modified, r.Blocked, r.Errors, lat, cpu}
 }
 
 // writeResults writes summary.md, report.html, the SVG charts and
@@ -351,10 +393,10 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 	runs := map[string]map[string][]jsonRun{"peak": {}, "fixed": {}}
 	for _, n := range names {
 		for _, r := range o.peak[n] {
-			runs["peak"][n] = append(runs["peak"][n], toJSONRun(r))
+			runs["peak"][n] = append(runs["peak"][n], o.toJSONRun(r))
 		}
 		for _, r := range o.fixed[n] {
-			runs["fixed"][n] = append(runs["fixed"][n], toJSONRun(r))
+			runs["fixed"][n] = append(runs["fixed"][n], o.toJSONRun(r))
 		}
 	}
 	js["runs"] = runs
@@ -362,7 +404,7 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 		rj := map[string]any{"swaps": ro.swaps, "versionChanges": ro.changes, "versions": ro.versions, "peakRSS": ro.rss,
 			"error": ro.err, "reloadError": ro.lastError}
 		if ro.res != nil {
-			rj["run"] = toJSONRun(ro.res)
+			rj["run"] = o.toJSONRun(ro.res)
 			rj["worstWindowP99Us"] = int64(ro.res.WorstWindowP99() / time.Microsecond)
 		}
 		js["reload"] = rj
