@@ -26,6 +26,10 @@ const (
 	tNaive      = "naive"
 )
 
+// reloadWindow is the timeline slice of the reload run, short enough to
+// show a swap's effect.
+const reloadWindow = 250 * time.Millisecond
+
 // pinnedEnv marks a process already re-executed under taskset.
 const pinnedEnv = "WORDFILTER_BENCH_PINNED"
 
@@ -400,7 +404,7 @@ func reloadRun(ctx context.Context, rc *runConfig, rate float64, base loadgen.Co
 			return ro
 		}
 	}
-	cfg.Duration, cfg.Rate = rc.reloadDuration, rate
+	cfg.Duration, cfg.Rate, cfg.Window = rc.reloadDuration, rate, reloadWindow
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

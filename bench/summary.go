@@ -121,7 +121,7 @@ func timelineTable(r *loadgen.Result) string {
 	var b strings.Builder
 	b.WriteString("\n| from s | answers | errors | p50 ms | p99 ms | max ms |\n|---:|---:|---:|---:|---:|---:|\n")
 	for _, w := range r.Timeline {
-		fmt.Fprintf(&b, "| %.0f | %d | %d | %s | %s | %s |\n", w.Start.Seconds(), w.Count, w.Errors, ms(w.P50), ms(w.P99), ms(w.Max))
+		fmt.Fprintf(&b, "| %g | %d | %d | %s | %s | %s |\n", w.Start.Seconds(), w.Count, w.Errors, ms(w.P50), ms(w.P99), ms(w.Max))
 	}
 	return b.String()
 }
@@ -245,7 +245,7 @@ func summary(o *outcome) string {
 			fmt.Fprintf(&b, "**Reload run failed:** %s\n\n", strings.ReplaceAll(ro.err, "\n", " "))
 		}
 		if r := ro.res; r != nil {
-			b.WriteString("| swaps | version changes seen | versions seen | errors | p50 ms | p99 ms | p99.9 ms | max ms | worst 1 s p99 ms | server CPU µs/req | peak RSS |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+			fmt.Fprintf(&b, "| swaps | version changes seen | versions seen | errors | p50 ms | p99 ms | p99.9 ms | max ms | worst %s p99 ms | server CPU µs/req | peak RSS |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n", reloadWindow)
 			fmt.Fprintf(&b, "| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n\n", ro.swaps, ro.changes, ro.versions, errText(r.Errors),
 				ms(r.Percentile(50)), ms(r.Percentile(99)), ms(r.Percentile(99.9)), ms(r.Max()), ms(r.WorstWindowP99()),
 				us(o.cpuPerReq(r)), mib(ro.rss))
@@ -255,7 +255,7 @@ func summary(o *outcome) string {
 			if ro.pollErrs > 0 {
 				fmt.Fprintf(&b, "GET /v1/dict failed %d times while polling the version.\n\n", ro.pollErrs)
 			}
-			b.WriteString("Each second of the reload run (a swap happens every " + rc.reloadEvery.String() + "):\n")
+			fmt.Fprintf(&b, "Each %s of the reload run (a swap happens every %s):\n", reloadWindow, rc.reloadEvery)
 			b.WriteString(timelineTable(r))
 			b.WriteString("\n")
 		}
@@ -372,7 +372,7 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 			marks = append(marks, at.Sub(ro.res.Start))
 		}
 		c := report.Chart{Title: "Latency during reloads (dashed: dictionary swaps)",
-			SVG: report.TimelineSVG(fmt.Sprintf("wordfilter at %.0f req/s, dictionary swapped every %s", o.rate, o.cfg.reloadEvery), pts, time.Second, marks)}
+			SVG: report.TimelineSVG(fmt.Sprintf("wordfilter at %.0f req/s, dictionary swapped every %s", o.rate, o.cfg.reloadEvery), pts, reloadWindow, marks)}
 		charts = append(charts, c)
 		if _, err := report.WriteFile(o.cfg.out, "latency-reload.svg", c.SVG); err != nil {
 			return err
