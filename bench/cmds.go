@@ -106,6 +106,8 @@ func progressTo(w io.Writer) io.Writer {
 func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, "bench load -target ADDR [flags]", "Sends OpenIM callbacks to a server already running on a loopback address, closed loop or at\n"+
+		"-rate requests/s, and prints the latency percentiles, answers and errors.")
 	var lf loadFlags
 	addLoadFlags(fs, &lf)
 	target := fs.String("target", "", "loopback host:port or http:// URL of the server (required)")
@@ -160,6 +162,13 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func baselineCmd(ctx context.Context, which string, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(which, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	if which == "naive" {
+		setUsage(fs, "bench naive -dict PATH [-listen ADDR]", "Serves the typical-user baseline (net/http, encoding/json, map-of-runes trie) until SIGINT/SIGTERM.\n"+
+			"Prints \"listening on ADDR\" once it accepts connections.")
+	} else {
+		setUsage(fs, "bench ceiling [-listen ADDR]", "Serves the ceiling baseline (fasthttp, sonic, answers allow without filtering) until SIGINT/SIGTERM.\n"+
+			"Prints \"listening on ADDR\" once it accepts connections.")
+	}
 	listen := fs.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
 	dict := new(string)
 	if which == "naive" {

@@ -89,6 +89,14 @@ func usageErr(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, a...))
 }
 
+// setUsage makes fs print synopsis and about before its flags on -h.
+func setUsage(fs *flag.FlagSet, synopsis, about string) {
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n\n%s\n\nFlags:\n", synopsis, about)
+		fs.PrintDefaults()
+	}
+}
+
 // parseFlags parses args with fs, turning every failure into a usage error
 // (the flag package already printed the message and the defaults).
 func parseFlags(fs *flag.FlagSet, args []string) error {

@@ -56,6 +56,9 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 	var rc runConfig
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs, "bench [run] [flags]", "Measures wordfilter, the ceiling baseline and the naive baseline side by side: closed-loop peaks,\n"+
+		"fixed-rate latency at half of wordfilter's peak, and wordfilter under load while its dictionary is\n"+
+		"swapped. Writes summary.md, report.html, SVG charts and results.json into -out. Loopback only.")
 	addLoadFlags(fs, &rc.load)
 	fs.StringVar(&rc.out, "out", "bench/results", "folder for summary.md, report.html, the SVG charts and results.json")
 	fs.DurationVar(&rc.warmup, "warmup", time.Second, "unmeasured closed-loop run before the first run of each server (0 for none)")
