@@ -194,3 +194,33 @@ func TestRunnerEndToEnd(t *testing.T) {
 		t.Errorf("reload run swapped the dictionary %d times, want at least 2", res.Reload.Swaps)
 	}
 }
+
+// TestRunnerGoesOnWithoutWordfilter checks that a wordfilter that cannot
+// take the dictionary is reported and the baselines still measured.
+func TestRunnerGoesOnWithoutWordfilter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	corpus, dict := files(t)
+	script := filepath.Join(t.TempDir(), "old-wordfilter")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho 'wordfilter validate: not implemented yet' >&2\nexit 2\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "results")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"run", "-out", out, "-corpus", corpus, "-dict", dict, "-reload-dict", dict,
+		"-wordfilter-bin", script, "-targets", "wordfilter,ceiling", "-duration", "200ms", "-repeat", "1", "-warmup", "0s",
+		"-conns", "2", "-bodies", "20"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", code, stderr.String())
+	}
+	md := stdout.String()
+	for _, want := range []string{"**wordfilter was not measured:**", "not implemented yet", "| ceiling | ", "half of ceiling's median peak"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("summary lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "| wordfilter | ") || strings.Contains(md, "## Reload under load") {
+		t.Errorf("summary has wordfilter figures:\n%s", md)
+	}
+}
