@@ -59,6 +59,7 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-targets", "naive,naive"},
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-server-cpus", "one"},
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-reload-every", "1ms"},
+		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-reload-rate", "-1"},
 		{"-duration", "-1s"},
 		{"ceiling", "-listen", "0.0.0.0:0"},
 		{"naive", "-listen", "127.0.0.1:0"},
@@ -147,13 +148,13 @@ func TestRunnerEndToEnd(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"run", "-out", out, "-corpus", corpus, "-dict", dict, "-reload-dict", reloadDict,
 		"-wordfilter-bin", script, "-duration", "300ms", "-repeat", "2", "-warmup", "100ms", "-conns", "4", "-bodies", "50",
-		"-reload-duration", "1200ms", "-reload-every", "300ms"}, &stdout, &stderr)
+		"-reload-duration", "1200ms", "-reload-every", "300ms", "-reload-rate", "700"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, stderr.String(), stdout.String())
 	}
 	md := stdout.String()
 	for _, want := range []string{"## Peak throughput", "| wordfilter | ", "| ceiling | ", "| naive | ",
-		"wordfilter / ceiling", "wordfilter / naive", "## Latency at a fixed rate", "## Reload under load", "MiB", "server CPU µs/req", "of server CPU per request",
+		"wordfilter / ceiling", "wordfilter / naive", "## Latency at a fixed rate", "## Reload under load", "then 1.2s at 700 req/s", "MiB", "server CPU µs/req", "of server CPU per request",
 		"reload.txt`: 2 lines that `wordfilter validate` refuses were left out of the copy", "line 2: word \"☭\": nothing matchable left after normalisation; line 4: "} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary lacks %q:\n%s", want, md)

@@ -46,6 +46,7 @@ type runConfig struct {
 	reloadDict     string
 	reloadEvery    time.Duration
 	reloadDuration time.Duration
+	reloadRate     float64
 	wordfilterBin  string
 	serverCPUs     string
 	clientCPUs     string
@@ -69,6 +70,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 	fs.StringVar(&rc.reloadDict, "reload-dict", "", "second dictionary file for the reload run (default: ../shared/data dicts/zh-xlarge.txt)")
 	fs.DurationVar(&rc.reloadEvery, "reload-every", time.Second, "how often the reload run swaps the dictionary file")
 	fs.DurationVar(&rc.reloadDuration, "reload-duration", 10*time.Second, "length of the reload-under-load run (0 skips it)")
+	fs.Float64Var(&rc.reloadRate, "reload-rate", 0, "rate of the reload run in requests/s; 0 means the fixed rate of the other runs")
 	fs.StringVar(&rc.wordfilterBin, "wordfilter-bin", "", "wordfilter binary to run (default: go build ./cmd/wordfilter into a temporary folder)")
 	fs.StringVar(&rc.serverCPUs, "server-cpus", "", `CPU list for the servers, passed to "taskset -c" (e.g. "1"); empty: no pinning`)
 	fs.StringVar(&rc.clientCPUs, "client-cpus", "", `CPU list for the load generator, passed to "taskset -c" (e.g. "0"); empty: no pinning`)
@@ -103,6 +105,8 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 		return nil, usageErr("-warmup must be from 0 to 1m, not %s", rc.warmup)
 	case rc.rate < 0 || rc.rate > loadgen.MaxRate:
 		return nil, usageErr("-rate must be from 0 to %d, not %g", loadgen.MaxRate, rc.rate)
+	case rc.reloadRate < 0 || rc.reloadRate > loadgen.MaxRate:
+		return nil, usageErr("-reload-rate must be from 0 to %d, not %g", loadgen.MaxRate, rc.reloadRate)
 	case rc.reloadDuration < 0 || rc.reloadDuration > loadgen.MaxDuration:
 		return nil, usageErr("-reload-duration must be from 0 to %s, not %s", loadgen.MaxDuration, rc.reloadDuration)
 	case rc.reloadEvery < 100*time.Millisecond:
@@ -153,6 +157,7 @@ type outcome struct {
 	peak, fixed map[string][]*loadgen.Result
 	rate        float64
 	rateFrom    string
+	reloadRate  float64
 	rss         map[string]int64
 	reload      *reloadOutcome
 	// cpu is the CPU time (user + system) each server process used during
@@ -376,10 +381,14 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 
-	if running[tWordfilter] != nil && rc.reloadDuration > 0 && o.rate >= 1 {
+	o.reloadRate = o.rate
+	if rc.reloadRate > 0 {
+		o.reloadRate = rc.reloadRate
+	}
+	if running[tWordfilter] != nil && rc.reloadDuration > 0 && o.reloadRate >= 1 {
 		running[tWordfilter].stop()
 		delete(running, tWordfilter)
-		o.reload = reloadRun(ctx, rc, o.rate, base, stage, live, o.cpu, func() (*target, error) {
+		o.reload = reloadRun(ctx, rc, o.reloadRate, base, stage, live, o.cpu, func() (*target, error) {
 			t, err := startOne(tWordfilter)
 			if err == nil {
 				running[tWordfilter] = t

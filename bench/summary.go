@@ -240,7 +240,7 @@ func summary(o *outcome) string {
 	if ro := o.reload; ro != nil {
 		fmt.Fprintf(&b, "## Reload under load\n\n")
 		fmt.Fprintf(&b, "wordfilter restarted, then %s at %.0f req/s while `zh.txt` in its dictionary folder was replaced by rename every %s, alternating `%s` and `%s`.\n\n",
-			rc.reloadDuration, o.rate, rc.reloadEvery, rc.dict, rc.reloadDict)
+			rc.reloadDuration, o.reloadRate, rc.reloadEvery, rc.dict, rc.reloadDict)
 		if ro.err != "" {
 			fmt.Fprintf(&b, "**Reload run failed:** %s\n\n", strings.ReplaceAll(ro.err, "\n", " "))
 		}
@@ -352,7 +352,11 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 		}
 	}
 	if o.reload != nil && o.reload.res != nil {
-		fixedS = append(fixedS, report.Series{Name: "wordfilter, reloading", Hist: o.reload.res.Hist})
+		name := "wordfilter, reloading"
+		if o.reloadRate != o.rate {
+			name = fmt.Sprintf("wordfilter, reloading, at %.0f req/s", o.reloadRate)
+		}
+		fixedS = append(fixedS, report.Series{Name: name, Hist: o.reload.res.Hist})
 	}
 	var charts []report.Chart
 	if len(fixedS) > 0 {
@@ -372,7 +376,7 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 			marks = append(marks, at.Sub(ro.res.Start))
 		}
 		c := report.Chart{Title: "Latency during reloads (dashed: dictionary swaps)",
-			SVG: report.TimelineSVG(fmt.Sprintf("wordfilter at %.0f req/s, dictionary swapped every %s", o.rate, o.cfg.reloadEvery), pts, reloadWindow, marks)}
+			SVG: report.TimelineSVG(fmt.Sprintf("wordfilter at %.0f req/s, dictionary swapped every %s", o.reloadRate, o.cfg.reloadEvery), pts, reloadWindow, marks)}
 		charts = append(charts, c)
 		if _, err := report.WriteFile(o.cfg.out, "latency-reload.svg", c.SVG); err != nil {
 			return err
@@ -401,7 +405,7 @@ func writeResults(o *outcome, stdout io.Writer, logf func(string, ...any)) error
 	}
 	js["runs"] = runs
 	if ro := o.reload; ro != nil {
-		rj := map[string]any{"swaps": ro.swaps, "versionChanges": ro.changes, "versions": ro.versions, "peakRSS": ro.rss,
+		rj := map[string]any{"rate": o.reloadRate, "swaps": ro.swaps, "versionChanges": ro.changes, "versions": ro.versions, "peakRSS": ro.rss,
 			"error": ro.err, "reloadError": ro.lastError}
 		if ro.res != nil {
 			rj["run"] = o.toJSONRun(ro.res)
