@@ -13,7 +13,7 @@ func WithEngine(o Options, dense bool) Options {
 }
 
 // IsDense reports whether m uses the full transition table.
-func (m *Matcher) IsDense() bool { return m.dense != nil }
+func (m *Matcher) IsDense() bool { return m.auto.dense != nil }
 
 // T2S returns the simplified form of a traditional character.
 func T2S(r rune) (rune, bool) {
@@ -22,4 +22,4 @@ func T2S(r rune) (rune, bool) {
 }
 
 // States returns the number of automaton states.
-func (m *Matcher) States() int { return len(m.fail) }
+func (m *Matcher) States() int { return len(m.auto.states) - 1 }

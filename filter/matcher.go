@@ -2,7 +2,6 @@ package filter
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -150,21 +149,9 @@ type Matcher struct {
 	alpha map[rune]uint32 // folded rune → symbol (slow path)
 	nsym  int             // symbols are 1..nsym; 0 is "not in any word"
 
-	// Sparse automaton (always built): state 0 is the root.
-	root      []int32 // root transitions, by symbol
-	fail      []int32
-	edgeStart []int32 // edges of state s: edgeSym/edgeTo[edgeStart[s]:edgeStart[s+1]]
-	edgeSym   []uint32
-	edgeTo    []int32
-	// Dense automaton (small dictionaries): dense[s*stride+sym].
-	dense  []int32
-	stride int
-
-	term     []int32 // first state on the suffix chain of s with outputs, or -1
-	outStart []int32 // outputs of state s: outs[outStart[s]:outStart[s+1]]
-	outs     []int32 // entry indexes
-	entries  []entry
-	seps     []uint8
+	auto    automaton
+	entries []entry
+	seps    []uint8
 
 	words []Word
 	allow []string
@@ -286,122 +273,8 @@ func (b *builder) add(text string, id int32, allow bool) string {
 	return ""
 }
 
-// build lays out the symbol table and the automaton.
-func (b *builder) build(kind engineKind) {
-	m := b.m
-	m.nsym = len(b.alphaRn)
-	m.alpha = b.alphaIdx
-	m.tab = make([]uint32, 0x10000)
-	for r := range m.tab {
-		e := m.norm.bmp[r]
-		if e&expFlag != 0 {
-			m.tab[r] = tabSlow
-			continue
-		}
-		m.tab[r] = uint32(e>>runeBits)<<tabClsShift | b.alphaIdx[rune(e&runeMask)]
-	}
-
-	// Trie, breadth first over the keys in sorted order: each node is a
-	// range of keys sharing its prefix, so edges come out contiguous and
-	// sorted, and states are numbered in BFS order.
-	order := make([]int32, len(b.keys))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(x, y int32) int { return slices.Compare(b.keys[x], b.keys[y]) })
-	type span struct{ lo, hi, depth int32 }
-	queue := []span{{0, int32(len(order)), 0}}
-	m.edgeStart = append(m.edgeStart, 0)
-	m.outStart = append(m.outStart, 0)
-	for q := 0; q < len(queue); q++ {
-		s := queue[q]
-		i := s.lo
-		for ; i < s.hi && len(b.keys[order[i]]) == int(s.depth); i++ {
-			m.outs = append(m.outs, order[i])
-		}
-		m.outStart = append(m.outStart, int32(len(m.outs)))
-		for i < s.hi {
-			sym := b.keys[order[i]][s.depth]
-			j := i + 1
-			for j < s.hi && b.keys[order[j]][s.depth] == sym {
-				j++
-			}
-			m.edgeSym = append(m.edgeSym, sym)
-			m.edgeTo = append(m.edgeTo, int32(len(queue)))
-			queue = append(queue, span{i, j, s.depth + 1})
-			i = j
-		}
-		m.edgeStart = append(m.edgeStart, int32(len(m.edgeSym)))
-	}
-	nstates := len(queue)
-	queue = nil
-
-	m.root = make([]int32, m.nsym+1)
-	for e := m.edgeStart[0]; e < m.edgeStart[1]; e++ {
-		m.root[m.edgeSym[e]] = m.edgeTo[e]
-	}
-	m.fail = make([]int32, nstates)
-	m.term = make([]int32, nstates)
-	m.term[0] = -1
-	for s := int32(0); s < int32(nstates); s++ {
-		for e := m.edgeStart[s]; e < m.edgeStart[s+1]; e++ {
-			v := m.edgeTo[e]
-			if s != 0 {
-				m.fail[v] = m.nextSparse(m.fail[s], m.edgeSym[e])
-			}
-			if m.outStart[v+1] > m.outStart[v] {
-				m.term[v] = v
-			} else {
-				m.term[v] = m.term[m.fail[v]]
-			}
-		}
-	}
-
-	if kind == engineDense || (kind == engineAuto && nstates*(m.nsym+1) <= denseLimit) {
-		m.stride = m.nsym + 1
-		m.dense = make([]int32, nstates*m.stride)
-		copy(m.dense, m.root)
-		for s := 1; s < nstates; s++ {
-			row := m.dense[s*m.stride : (s+1)*m.stride]
-			copy(row, m.dense[int(m.fail[s])*m.stride:])
-			for e := m.edgeStart[s]; e < m.edgeStart[s+1]; e++ {
-				row[m.edgeSym[e]] = m.edgeTo[e]
-			}
-		}
-	}
-}
-
-// nextSparse is the goto function of the sparse automaton.
-func (m *Matcher) nextSparse(s int32, sym uint32) int32 {
-	for s != 0 {
-		lo, hi := m.edgeStart[s], m.edgeStart[s+1]
-		if hi-lo <= 8 {
-			for e := lo; e < hi; e++ {
-				if m.edgeSym[e] == sym {
-					return m.edgeTo[e]
-				}
-			}
-		} else {
-			for lo < hi {
-				mid := int32(uint32(lo+hi) >> 1)
-				if m.edgeSym[mid] < sym {
-					lo = mid + 1
-				} else {
-					hi = mid
-				}
-			}
-			if lo < m.edgeStart[s+1] && m.edgeSym[lo] == sym {
-				return m.edgeTo[lo]
-			}
-		}
-		s = m.fail[s]
-	}
-	return m.root[sym]
-}
-
 func (m *Matcher) memoryUsage() int {
-	n := 4 * (len(m.tab) + len(m.root) + len(m.fail) + len(m.edgeStart) + len(m.edgeSym) +
-		len(m.edgeTo) + len(m.dense) + len(m.term) + len(m.outStart) + len(m.outs))
+	n := 4*len(m.tab) + m.auto.memoryUsage()
 	n += 20*len(m.entries) + len(m.seps) + 16*len(m.alpha)
 	for _, w := range m.words {
 		n += 48 + len(w.Text) + len(w.Category)

@@ -156,10 +156,10 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 	switch {
 	case sym == 0:
 		st = 0
-	case m.dense != nil:
-		st = m.dense[int(st)*m.stride+int(sym)]
+	case m.auto.dense != nil:
+		st = m.auto.dense[int(st)*m.auto.stride+int(sym)]
 	default:
-		st = m.nextSparse(st, sym)
+		st = m.auto.next(st, sym)
 	}
 	sc.pos++
 	k := sc.pos & (ringSize - 1)
@@ -172,7 +172,7 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 	sc.gap, sc.gapClause = 0, false
 	sc.prevCJK, sc.lastLatin = cls == clsCJK, cls == clsLatin
 	sc.state = st
-	if m.term[st] >= 0 {
+	if m.auto.states[st].term >= 0 {
 		sc.emit(st, end)
 	}
 }
@@ -181,9 +181,10 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 // ends at byte end.
 func (sc *scanner) emit(st int32, end int) {
 	m := sc.m
-	for t := m.term[st]; t >= 0; t = m.term[m.fail[t]] {
+	a := &m.auto
+	for t := a.states[st].term; t >= 0; t = a.states[a.states[t].fail].term {
 	outs:
-		for _, ei := range m.outs[m.outStart[t]:m.outStart[t+1]] {
+		for _, ei := range a.outputs(t) {
 			e := &m.entries[ei]
 			first := sc.pos - int(e.n) + 1
 			if e.flags&needLeft != 0 && sc.info[first&(ringSize-1)]&1 != 0 {
