@@ -14,9 +14,15 @@ type automaton struct {
 	root   []int32 // root transitions, by symbol
 	states []state
 	slots  []slot
-	dense  []int32 // dense[s*stride+sym], or nil
+	// dense[s*stride+sym] is the next state times stride (the offset of
+	// its row, which saves a multiplication a character), or dense is nil.
+	dense  []int32
 	stride int
+	perm   []int32 // while building: old state number → new
 	outs   []int32 // entry indexes: the outputs of s are outs[states[s].out:states[s+1].out]
+	// States are numbered so that exactly those from firstOut on have
+	// outputs on their suffix chain: the scan tests that without a load.
+	firstOut int32
 }
 
 // state is one automaton state; the fields the scan reads together are
@@ -163,18 +169,26 @@ func buildAutomaton(keys [][]uint32, nsym int, kind engineKind) automaton {
 		}
 	}
 
+	a.renumber(nstates)
 	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
 		a.stride = nsym + 1
 		a.dense = make([]int32, nstates*a.stride)
 		copy(a.dense, a.root)
-		for s := 1; s < nstates; s++ {
+		// Fill rows in BFS order (a failure link is shallower than its
+		// state): the row of s is the row of fail(s) plus the children of s.
+		for old := 1; old < nstates; old++ {
+			s := int(a.perm[old])
 			row := a.dense[s*a.stride : (s+1)*a.stride]
 			copy(row, a.dense[int(a.states[s].fail)*a.stride:])
-			for e := edgeStart[s]; e < edgeStart[s+1]; e++ {
-				row[edgeSym[e]] = edgeTo[e]
+			for e := edgeStart[old]; e < edgeStart[old+1]; e++ {
+				row[edgeSym[e]] = a.perm[edgeTo[e]]
 			}
 		}
 	}
+	for i, t := range a.dense {
+		a.dense[i] = t * int32(a.stride)
+	}
+	a.perm = nil
 	return a
 }
 
@@ -288,4 +302,47 @@ func (f *freeList) take(p int32) {
 	if f.listed[p] {
 		f.unlink(p)
 	}
+}
+
+// renumber renumbers the states so that those with outputs on their
+// suffix chain come last, from firstOut on, keeping BFS order within each
+// group; the old→new map stays in perm until the dense table is built.
+func (a *automaton) renumber(nstates int) {
+	perm := make([]int32, nstates)
+	inv := make([]int32, nstates)
+	n := int32(0)
+	for pass := range 2 {
+		if pass == 1 {
+			a.firstOut = n
+		}
+		for s := range nstates {
+			if (a.states[s].term >= 0) == (pass == 1) {
+				perm[s], inv[n] = n, int32(s)
+				n++
+			}
+		}
+	}
+	states := make([]state, nstates+1)
+	outs := make([]int32, 0, len(a.outs))
+	for nw, old := range inv {
+		st := a.states[old]
+		st.fail = perm[st.fail]
+		if st.term >= 0 {
+			st.term = perm[st.term]
+		}
+		st.out = int32(len(outs))
+		outs = append(outs, a.outs[a.states[old].out:a.states[old+1].out]...)
+		states[nw] = st
+	}
+	states[nstates].out = int32(len(outs))
+	for i := range a.slots {
+		if a.slots[i].check >= 0 {
+			a.slots[i].check = perm[a.slots[i].check]
+			a.slots[i].next = perm[a.slots[i].next]
+		}
+	}
+	for c, t := range a.root {
+		a.root[c] = perm[t]
+	}
+	a.states, a.outs, a.perm = states, outs, perm
 }

@@ -43,7 +43,7 @@ type benchData struct {
 
 var bench = benchData{lines: map[string][]string{}, built: map[string]any{}}
 
-func (d *benchData) readLines(b *testing.B, rel string) []string {
+func (d *benchData) readLines(b testing.TB, rel string) []string {
 	b.Helper()
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -86,7 +86,7 @@ func (d *benchData) get(key string, build func() any) any {
 }
 
 // dictWords returns the words of a dictionary that Compile accepts.
-func dictWords(b *testing.B, dict string) []string {
+func dictWords(b testing.TB, dict string) []string {
 	var ws []string
 	for _, w := range bench.readLines(b, "dicts/"+dict+".txt") {
 		if filter.CheckWord(w) == "" {
@@ -96,7 +96,7 @@ func dictWords(b *testing.B, dict string) []string {
 	return ws
 }
 
-func compileDict(b *testing.B, dict string) *filter.Matcher {
+func compileDict(b testing.TB, dict string) *filter.Matcher {
 	return bench.get("wordfilter/"+dict, func() any {
 		ws := dictWords(b, dict)
 		words := make([]filter.Word, len(ws))
@@ -122,20 +122,20 @@ var benchSink atomic.Int64
 var engines = []struct {
 	name  string
 	huge  bool // too slow or too big to build for the large dictionaries
-	setup func(b *testing.B, dict string) func(msg string, raw []byte) int
+	setup func(b testing.TB, dict string) func(msg string, raw []byte) int
 }{
-	{"wordfilter", false, func(b *testing.B, dict string) func(string, []byte) int {
+	{"wordfilter", false, func(b testing.TB, dict string) func(string, []byte) int {
 		m := compileDict(b, dict)
 		dst := make([]filter.Match, 0, 64)
 		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
 	}},
-	{"cloudflare", true, func(b *testing.B, dict string) func(string, []byte) int {
+	{"cloudflare", true, func(b testing.TB, dict string) func(string, []byte) int {
 		m := bench.get("cloudflare/"+dict, func() any {
 			return cloudflare.NewStringMatcher(dictWords(b, dict))
 		}).(*cloudflare.Matcher)
 		return func(_ string, raw []byte) int { return len(m.Match(raw)) }
 	}},
-	{"petar", false, func(b *testing.B, dict string) func(string, []byte) int {
+	{"petar", false, func(b testing.TB, dict string) func(string, []byte) int {
 		ac := bench.get("petar/"+dict, func() any {
 			bl := petar.NewAhoCorasickBuilder(petar.Opts{MatchKind: petar.LeftMostLongestMatch, DFA: true})
 			return bl.Build(dictWords(b, dict))

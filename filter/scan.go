@@ -52,46 +52,166 @@ type scanner struct {
 
 func (sc *scanner) init(m *Matcher) { sc.m = m }
 
-// scan feeds every character of text through the automaton.
+// scan feeds every character of text through the automaton. The common
+// cases (an ASCII or 3-byte BMP code point folding to one rune, no
+// candidate waiting) run here on local copies of the scanner's fields;
+// everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
 	tab := sc.m.tab
+	auto := &sc.m.auto
+	dense, firstOut := auto.dense, auto.firstOut
+	// gf packs the gap length (above gapShift) and the flags: one
+	// register less in this loop.
+	st, pos, gf := sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
+	if dense != nil {
+		// st is the offset of the state's row in dense.
+		st *= int32(auto.stride)
+		firstOut *= int32(auto.stride)
+	}
 	for i := 0; i < len(text); {
 		c := text[i]
-		var e uint32
-		size := 1
+		e, size := uint32(tabSlow), 1
 		if c < utf8.RuneSelf {
 			e = tab[c]
-		} else {
-			r, n := utf8.DecodeRuneInString(text[i:])
-			size = n
-			switch {
-			case n == 1:
-				sc.breaker() // invalid byte
-				i++
-				continue
-			case r >= 0x10000:
-				sc.slow(r, i, i+n)
-				i += n
-				continue
-			}
-			e = tab[r]
-			if e&tabSlow != 0 {
-				sc.slow(r, i, i+n)
-				i += n
-				continue
+		} else if c&0xF0 == 0xE0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			if r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+				e, size = tab[r], 3
 			}
 		}
-		switch cls := uint8(e >> tabClsShift); {
-		case cls == clsInvisible:
-		case cls <= clsClause:
-			sc.sep(cls, i)
-		default:
-			sc.word(cls, e&tabSymMask, i, i+size)
+		cls := uint8(e >> tabClsShift)
+		if cls == clsInvisible {
+			i += size
+			continue
+		}
+		if e&tabSlow != 0 || sc.pending {
+			sc.sync(st, pos, gf)
+			i = sc.generic(text, i)
+			st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
+			if dense != nil {
+				st *= int32(auto.stride)
+			}
+			continue
+		}
+		if cls <= clsClause {
+			// One rune per code point here, so every separator counts.
+			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-clsSep)<<1 // clsClause sets fGapClause
+			i += size
+			continue
+		}
+		if gf >= 1<<gapShift && (gf >= (maxGap+1)<<gapShift || gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK) {
+			st = 0
+		}
+		if sym := e & tabSymMask; sym == 0 {
+			st = 0
+		} else if dense != nil {
+			st = dense[st+int32(sym)]
+		} else {
+			st = auto.next(st, sym)
+		}
+		pos++
+		k := pos & (ringSize - 1)
+		sc.starts[k] = i
+		info := uint8(gf & fLastLatin)
+		if gf >= 1<<gapShift {
+			info |= infoGap
+		}
+		sc.info[k] = info
+		gf = int(uint32(clsFlagBits) >> (cls * 4) & 0xF)
+		if st >= firstOut {
+			sc.pos = pos
+			if dense != nil {
+				sc.emit(st/int32(auto.stride), i+size)
+			} else {
+				sc.emit(st, i+size)
+			}
 		}
 		i += size
 	}
+	sc.sync(st, pos, gf)
 	if sc.pending {
 		sc.resolve(false)
+	}
+}
+
+// gapShift is where the gap length starts in scan's packed gf.
+const gapShift = 4
+
+// sync stores scan's local copies back into the scanner.
+func (sc *scanner) sync(st int32, pos, gf int) {
+	if sc.m.auto.dense != nil {
+		st /= int32(sc.m.auto.stride)
+	}
+	sc.state, sc.pos, sc.gap = st, pos, gf>>gapShift
+	sc.setFlags(uint8(gf & (1<<gapShift - 1)))
+}
+
+// Scanner flags, packed for the fast path of scan.
+const (
+	fLastLatin = 1 << iota // the last visible character is a Latin letter or digit
+	fGapClause             // the current gap holds clause punctuation
+	fPrevCJK               // the last word character is CJK
+)
+
+// Bits of scanner.info.
+const (
+	infoLeftLatin = fLastLatin // the nearest visible character before is Latin
+	infoGap       = 2          // at least one separator before
+)
+
+// clsFlagBits gives, 4 bits per class, the flags after a word character
+// of that class.
+const clsFlagBits = fLastLatin<<(clsLatin*4) | fPrevCJK<<(clsCJK*4)
+
+func (sc *scanner) flags() uint8 {
+	var f uint8
+	if sc.lastLatin {
+		f |= fLastLatin
+	}
+	if sc.gapClause {
+		f |= fGapClause
+	}
+	if sc.prevCJK {
+		f |= fPrevCJK
+	}
+	return f
+}
+
+func (sc *scanner) setFlags(f uint8) {
+	sc.lastLatin, sc.gapClause, sc.prevCJK = f&fLastLatin != 0, f&fGapClause != 0, f&fPrevCJK != 0
+}
+
+// generic handles the code point at text[i] through the scanner's
+// methods and returns the index of the next one.
+func (sc *scanner) generic(text string, i int) int {
+	c := text[i]
+	if c < utf8.RuneSelf {
+		sc.table(sc.m.tab[c], i, i+1)
+		return i + 1
+	}
+	r, n := utf8.DecodeRuneInString(text[i:])
+	switch {
+	case n == 1:
+		sc.breaker() // invalid byte
+	case r >= 0x10000:
+		sc.slow(r, i, i+n)
+	default:
+		if e := sc.m.tab[r]; e&tabSlow != 0 {
+			sc.slow(r, i, i+n)
+		} else {
+			sc.table(e, i, i+n)
+		}
+	}
+	return i + n
+}
+
+// table handles a code point by its Matcher.tab entry e.
+func (sc *scanner) table(e uint32, start, end int) {
+	switch cls := uint8(e >> tabClsShift); {
+	case cls == clsInvisible:
+	case cls <= clsClause:
+		sc.sep(cls, start)
+	default:
+		sc.word(cls, e&tabSymMask, start, end)
 	}
 }
 
@@ -157,22 +277,25 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 	case sym == 0:
 		st = 0
 	case m.auto.dense != nil:
-		st = m.auto.dense[int(st)*m.auto.stride+int(sym)]
+		st = m.auto.dense[int(st)*m.auto.stride+int(sym)] / int32(m.auto.stride)
 	default:
 		st = m.auto.next(st, sym)
 	}
 	sc.pos++
 	k := sc.pos & (ringSize - 1)
 	sc.starts[k] = start
-	info := uint8(min(sc.gap, 127)) << 1
+	var info uint8
 	if sc.lastLatin {
-		info |= 1
+		info |= infoLeftLatin
+	}
+	if sc.gap > 0 {
+		info |= infoGap
 	}
 	sc.info[k] = info
 	sc.gap, sc.gapClause = 0, false
 	sc.prevCJK, sc.lastLatin = cls == clsCJK, cls == clsLatin
 	sc.state = st
-	if m.auto.states[st].term >= 0 {
+	if st >= m.auto.firstOut {
 		sc.emit(st, end)
 	}
 }
@@ -187,11 +310,11 @@ func (sc *scanner) emit(st int32, end int) {
 		for _, ei := range a.outputs(t) {
 			e := &m.entries[ei]
 			first := sc.pos - int(e.n) + 1
-			if e.flags&needLeft != 0 && sc.info[first&(ringSize-1)]&1 != 0 {
+			if e.flags&needLeft != 0 && sc.info[first&(ringSize-1)]&infoLeftLatin != 0 {
 				continue
 			}
 			for _, p := range m.seps[e.sepOff : e.sepOff+int32(e.sepN)] {
-				if sc.info[(first+int(p))&(ringSize-1)]>>1 == 0 {
+				if sc.info[(first+int(p))&(ringSize-1)]&infoGap == 0 {
 					continue outs
 				}
 			}
