@@ -130,3 +130,37 @@ func TestRealDictionaries(t *testing.T) {
 		}
 	}
 }
+
+// TestRealCorpusAgainstReference runs real dictionaries (with their allow
+// lists) over real chat messages and compares with the reference matcher.
+func TestRealCorpusAgainstReference(t *testing.T) {
+	for _, set := range []struct{ dict, allow, corpus string }{
+		{"dicts/zh-small.txt", "dicts/allow-zh.txt", "corpus/zh-chat.txt"},
+		{"dicts/en.txt", "dicts/allow-en.txt", "corpus/en-chat.txt"},
+	} {
+		var words []filter.Word
+		for i, w := range readWords(t, set.dict, filter.Mask) {
+			if filter.CheckWord(w.Text) == "" {
+				w.Action = filter.Action(1 + i%3)
+				words = append(words, w)
+			}
+		}
+		var allow []string
+		for _, w := range readWords(t, set.allow, filter.Mask) {
+			allow = append(allow, w.Text)
+		}
+		m := filter.MustCompile(words, filter.Options{Allow: allow})
+		ref := newRef(words, allow)
+		lines := readWords(t, set.corpus, filter.Mask)
+		step := 1 + len(lines)/1500
+		if testing.Short() || raceEnabled {
+			step = 1 + len(lines)/100
+		}
+		hits := 0
+		for i := 0; i < len(lines); i += step {
+			checkAgainstRef(t, m, ref, lines[i].Text, nil, nil)
+			hits += len(m.AppendMatches(nil, lines[i].Text))
+		}
+		t.Logf("%s × %s: %d matches in %d messages", set.dict, set.corpus, hits, len(lines)/step)
+	}
+}

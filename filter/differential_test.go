@@ -1,6 +1,7 @@
 package filter_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -78,7 +79,7 @@ func checkAgainstRef(t *testing.T, m *filter.Matcher, ref *refMatcher, text stri
 func TestDifferential(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	rounds := 3000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		rounds = 300
 	}
 	for range rounds {
@@ -143,4 +144,37 @@ func FuzzFilter(f *testing.F) {
 		}
 		checkAgainstRef(t, m, newRef(words, allow), text, words, allow)
 	})
+}
+
+// TestConcurrentUse shares one Matcher between goroutines (run it with
+// -race): every goroutine must see the same results.
+func TestConcurrentUse(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	words, allow := randDict(r)
+	words = append(words, filter.Word{Text: "fuck", Action: filter.Mask})
+	m := filter.MustCompile(words, filter.Options{Allow: allow})
+	texts := make([]string, 200)
+	want := make([]filter.Result, len(texts))
+	for i := range texts {
+		texts[i] = randText(r, 20) + " fuck"
+		want[i] = m.Filter(nil, texts[i])
+	}
+	done := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for i, text := range texts {
+				got := m.Filter(nil, text)
+				if got.Text != want[i].Text || !slices.Equal(got.Matches, want[i].Matches) {
+					done <- fmt.Errorf("Filter(%q) = %q %v, want %q %v", text, got.Text, got.Matches, want[i].Text, want[i].Matches)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -1,5 +1,7 @@
 package filter
 
+//go:generate go run gen_t2s.go
+
 import (
 	"strings"
 	"sync"
