@@ -69,23 +69,25 @@ func (sc *scanner) scan(text string) {
 		firstOut *= int32(auto.stride)
 	}
 	for i := 0; i < len(text); {
+		start := i
 		c := text[i]
-		e, size := uint32(tabSlow), 1
+		e := uint32(tabSlow)
 		if c < utf8.RuneSelf {
 			e = tab[c]
+			i++
 		} else if c&0xF0 == 0xE0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
 			if r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
-				e, size = tab[r], 3
+				e = tab[r]
+				i += 3
 			}
 		}
 		cls := uint8(e >> tabClsShift)
 		if cls == clsInvisible {
-			i += size
 			continue
 		}
 		if e&tabSlow != 0 || sc.pending {
 			sc.sync(st, pos, gf)
-			i = sc.generic(text, i)
+			i = sc.generic(text, start)
 			st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
 			if dense != nil {
 				st *= int32(auto.stride)
@@ -95,7 +97,6 @@ func (sc *scanner) scan(text string) {
 		if cls <= clsClause {
 			// One rune per code point here, so every separator counts.
 			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-clsSep)<<1 // clsClause sets fGapClause
-			i += size
 			continue
 		}
 		if gf >= 1<<gapShift && (gf >= (maxGap+1)<<gapShift || gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK) {
@@ -110,7 +111,7 @@ func (sc *scanner) scan(text string) {
 		}
 		pos++
 		k := pos & (ringSize - 1)
-		sc.starts[k] = i
+		sc.starts[k] = start
 		info := uint8(gf & fLastLatin)
 		if gf >= 1<<gapShift {
 			info |= infoGap
@@ -120,12 +121,11 @@ func (sc *scanner) scan(text string) {
 		if st >= firstOut {
 			sc.pos = pos
 			if dense != nil {
-				sc.emit(st/int32(auto.stride), i+size)
+				sc.emit(st/int32(auto.stride), i)
 			} else {
-				sc.emit(st, i+size)
+				sc.emit(st, i)
 			}
 		}
-		i += size
 	}
 	sc.sync(st, pos, gf)
 	if sc.pending {
