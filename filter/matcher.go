@@ -277,7 +277,7 @@ func (m *Matcher) memoryUsage() int {
 	n := 4*len(m.tab) + m.auto.memoryUsage()
 	n += 20*len(m.entries) + len(m.seps) + 16*len(m.alpha)
 	for _, w := range m.words {
-		n += 48 + len(w.Text) + len(w.Category)
+		n += 40 + len(w.Text) // categories are shared strings
 	}
 	for _, a := range m.allow {
 		n += 16 + len(a)

@@ -126,6 +126,35 @@ func (sc *scanner) scan(text string) {
 				sc.emit(st, i)
 			}
 		}
+		if cls != clsLatin || dense == nil || sc.pending {
+			continue
+		}
+		// The rest of a run of ASCII Latin letters and digits: no gap, no
+		// class to dispatch on, the same flags throughout.
+		for i < len(text) {
+			c := text[i]
+			if c >= utf8.RuneSelf {
+				break
+			}
+			if e = tab[c]; uint8(e>>tabClsShift) != clsLatin {
+				break
+			}
+			if sym := e & tabSymMask; sym == 0 {
+				st = 0
+			} else {
+				st = dense[st+int32(sym)]
+			}
+			pos++
+			sc.starts[pos&(ringSize-1)] = i
+			sc.info[pos&(ringSize-1)] = infoLeftLatin
+			i++
+			if st >= firstOut {
+				sc.pos = pos
+				if sc.emit(st/int32(auto.stride), i); sc.pending {
+					break
+				}
+			}
+		}
 	}
 	sc.sync(st, pos, gf)
 	if sc.pending {
