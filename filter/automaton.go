@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -66,6 +67,12 @@ func (b *builder) build(kind engineKind) {
 	m.nsym = len(b.alphaRn)
 	b.renumberByFrequency()
 	m.alpha = b.alphaIdx
+	symOf := make([]uint32, 0x10000) // folded BMP rune → symbol
+	for r, c := range b.alphaIdx {
+		if r < 0x10000 {
+			symOf[r] = c
+		}
+	}
 	m.tab = make([]uint32, 0x10000)
 	for r := range m.tab {
 		e := m.norm.bmp[r]
@@ -73,9 +80,22 @@ func (b *builder) build(kind engineKind) {
 			m.tab[r] = tabSlow
 			continue
 		}
-		m.tab[r] = uint32(e>>runeBits)<<tabClsShift | b.alphaIdx[rune(e&runeMask)]
+		f := rune(e & runeMask)
+		sym := uint32(0)
+		if f < 0x10000 {
+			sym = symOf[f]
+		} else {
+			sym = b.alphaIdx[f]
+		}
+		m.tab[r] = uint32(e>>runeBits)<<tabClsShift | sym
 	}
-	m.auto = buildAutomaton(b.keys, m.nsym, kind)
+	keys := make([][]uint32, len(b.keyEnd))
+	start := int32(0)
+	for i, end := range b.keyEnd {
+		keys[i] = b.flat[start:end:end]
+		start = end
+	}
+	m.auto = buildAutomaton(keys, m.nsym, kind)
 }
 
 // renumberByFrequency gives the most frequent symbols the smallest
@@ -84,10 +104,8 @@ func (b *builder) build(kind engineKind) {
 func (b *builder) renumberByFrequency() {
 	n := len(b.alphaRn)
 	count := make([]int, n+1)
-	for _, k := range b.keys {
-		for _, c := range k {
-			count[c]++
-		}
+	for _, c := range b.flat {
+		count[c]++
 	}
 	old := make([]uint32, n)
 	for i := range old {
@@ -98,10 +116,8 @@ func (b *builder) renumberByFrequency() {
 	for i, o := range old {
 		perm[o] = uint32(i + 1)
 	}
-	for _, k := range b.keys {
-		for i, c := range k {
-			k[i] = perm[c]
-		}
+	for i, c := range b.flat {
+		b.flat[i] = perm[c]
 	}
 	for r, c := range b.alphaIdx {
 		b.alphaIdx[r] = perm[c]
@@ -119,10 +135,17 @@ func buildAutomaton(keys [][]uint32, nsym int, kind engineKind) automaton {
 	}
 	slices.SortFunc(order, func(x, y int32) int { return slices.Compare(keys[x], keys[y]) })
 	type span struct{ lo, hi, depth int32 }
-	queue := []span{{0, int32(len(order)), 0}}
-	var edgeStart []int32 // children of s: edgeSym/edgeTo[edgeStart[s]:edgeStart[s+1]]
-	var edgeSym []uint32
-	var edgeTo []int32
+	total := 1 // upper bound on the number of states
+	for _, k := range keys {
+		total += len(k)
+	}
+	queue := make([]span, 1, total)
+	queue[0] = span{0, int32(len(order)), 0}
+	edgeStart := make([]int32, 0, total+1) // children of s: edgeSym/edgeTo[edgeStart[s]:edgeStart[s+1]]
+	edgeSym := make([]uint32, 0, total)
+	edgeTo := make([]int32, 0, total)
+	a.states = make([]state, 0, total+1)
+	a.outs = make([]int32, 0, len(keys))
 	for q := 0; q < len(queue); q++ {
 		s := queue[q]
 		edgeStart = append(edgeStart, int32(len(edgeSym)))
@@ -207,10 +230,10 @@ func (a *automaton) placeDoubleArray(nstates int, edgeStart []int32, edgeSym []u
 		}
 	}
 	fan := func(s int32) int32 { return edgeStart[s+1] - edgeStart[s] }
-	slices.SortStableFunc(byFan, func(x, y int32) int { return int(fan(y) - fan(x)) })
+	slices.SortFunc(byFan, func(x, y int32) int { return cmp.Or(int(fan(y)-fan(x)), int(x-y)) })
 
 	var fl freeList
-	fl.init(len(edgeSym) + len(edgeSym)/8 + 16)
+	fl.init(len(edgeSym) + len(edgeSym)/4 + len(a.root) + 16)
 	for _, s := range byFan {
 		syms := edgeSym[edgeStart[s]:edgeStart[s+1]]
 		c0, cmax := int(syms[0]), int(syms[len(syms)-1])

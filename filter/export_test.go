@@ -23,3 +23,6 @@ func T2S(r rune) (rune, bool) {
 
 // States returns the number of automaton states.
 func (m *Matcher) States() int { return len(m.auto.states) - 1 }
+
+// Slots returns the size of the double array.
+func (m *Matcher) Slots() int { return len(m.auto.slots) }

@@ -218,7 +218,8 @@ type builder struct {
 	alphaIdx map[rune]uint32
 	alphaRn  []rune
 	seen     map[string]int32 // folded key (with separators) → entry
-	keys     [][]uint32       // per entry: symbols
+	flat     []uint32         // the symbols of every entry's key, one after another
+	keyEnd   []int32          // entry i's key is flat[keyEnd[i-1]:keyEnd[i]]
 	keyBuf   []frune
 	keyStr   []byte
 	isDup    bool  // add found a duplicate of an earlier entry
@@ -250,15 +251,14 @@ func (b *builder) add(text string, id int32, allow bool) string {
 		return ""
 	}
 	b.seen[string(b.keyStr)] = int32(len(b.m.entries))
-	syms := make([]uint32, len(key))
-	for i, f := range key {
+	for _, f := range key {
 		s, ok := b.alphaIdx[f.r]
 		if !ok {
 			b.alphaRn = append(b.alphaRn, f.r)
 			s = uint32(len(b.alphaRn))
 			b.alphaIdx[f.r] = s
 		}
-		syms[i] = s
+		b.flat = append(b.flat, s)
 	}
 	e := entry{id: id, n: int32(len(key)), sepOff: int32(len(b.m.seps)), sepN: uint8(len(seps))}
 	if key[0].cls == clsLatin {
@@ -269,7 +269,7 @@ func (b *builder) add(text string, id int32, allow bool) string {
 	}
 	b.m.seps = append(b.m.seps, seps...)
 	b.m.entries = append(b.m.entries, e)
-	b.keys = append(b.keys, syms)
+	b.keyEnd = append(b.keyEnd, int32(len(b.flat)))
 	return ""
 }
 
