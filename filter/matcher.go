@@ -4,28 +4,49 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
-// TEMPORARY: a deliberately simple implementation (lower-casing and
-// substring search only) so that dict/ and server/ can build against the
-// final API while the real engine is written. The engine work replaces this
-// file entirely; keep the exported signatures.
-
-// MaxWordRunes is the longest word, in characters after normalisation,
-// that Compile accepts.
+// MaxWordRunes is the longest dictionary word or allow phrase that Compile
+// accepts, counted in letters and digits after normalisation (separators
+// and invisible characters are not counted). The longest entry of the
+// largest real dictionary we test with has 107 characters.
 const MaxWordRunes = 128
 
+// ringSize is the number of recent word characters whose start offsets a
+// scan remembers; a power of two not below MaxWordRunes.
+const ringSize = 128
+
+// maxGap is the longest run of separators skipped between two characters
+// of a word.
+const maxGap = 3
+
 // Options configure Compile. The zero value is the default: every
-// normalisation on, '*' as the mask character.
+// normalisation on, '*' as the mask character, leftmost-longest matches.
 type Options struct {
-	// Allow lists allow phrases: a match lying inside an occurrence of
-	// an allow phrase is dropped.
+	// Allow lists allow phrases: a match lying inside an occurrence of an
+	// allow phrase is dropped before the leftmost-longest choice is made.
 	Allow []string
 	// Mask is the character that replaces each masked character; 0 means '*'.
+	// It must be a valid Unicode code point.
 	Mask rune
+
+	// engine forces an automaton layout (tests only, see export_test.go).
+	engine engineKind
 }
+
+// engineKind selects the transition layout of the automaton.
+type engineKind uint8
+
+const (
+	engineAuto   engineKind = iota // dense table when small enough, else sparse
+	engineSparse                   // failure links and sorted edge lists
+	engineDense                    // a full transition table
+)
+
+// denseLimit is the largest number of transition cells (states × symbols)
+// for which Compile builds a full transition table (4 bytes a cell).
+const denseLimit = 1 << 20
 
 // WordError reports a word that Compile cannot accept.
 type WordError struct {
@@ -40,69 +61,145 @@ type WordError struct {
 	Reason string
 }
 
+// Error returns "filter: word %q: reason" (or "allow phrase").
 func (e *WordError) Error() string {
-	return fmt.Sprintf("filter: word %q: %s", e.Text, e.Reason)
+	what := "word"
+	if e.Allow {
+		what = "allow phrase"
+	}
+	return fmt.Sprintf("filter: %s %q: %s", what, e.Text, e.Reason)
 }
+
+// Reasons reported by CheckWord and WordError.
+const (
+	reasonInvalidUTF8 = "invalid UTF-8"
+	reasonEmpty       = "nothing matchable left after normalisation"
+)
+
+var reasonTooLong = fmt.Sprintf("longer than %d letters and digits after normalisation", MaxWordRunes)
 
 // CheckWord reports whether text is acceptable as a dictionary word or
 // allow phrase: it returns the reason (as WordError.Reason) or "".
+// It is safe for concurrent use.
 func CheckWord(text string) string {
-	n := 0
-	for _, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			n++
-		}
-	}
-	if n == 0 {
-		return "nothing matchable left after normalisation"
-	}
-	if utf8.RuneCountInString(text) > MaxWordRunes {
-		return fmt.Sprintf("longer than %d characters", MaxWordRunes)
-	}
-	return ""
+	_, _, reason := foldKey(defaultNormaliser(), nil, text)
+	return reason
 }
 
-// Matcher is a compiled dictionary. It is immutable and safe for
-// concurrent use by any number of goroutines.
+// foldKey folds a dictionary word into its key: the folded word
+// characters, and for each position k > 0 whether a separator is
+// required before character k. It appends to key (reused between calls).
+func foldKey(n *normaliser, key []frune, text string) ([]frune, []uint8, string) {
+	if !utf8.ValidString(text) {
+		return key, nil, reasonInvalidUTF8
+	}
+	var seps []uint8
+	sep := false
+	var buf [8]frune
+	for _, r := range text {
+		for _, f := range n.appendFold(buf[:0], r) {
+			if !isWordClass(f.cls) {
+				sep = true
+				continue
+			}
+			if sep && len(key) > 0 && len(key) < MaxWordRunes {
+				seps = append(seps, uint8(len(key)))
+			}
+			sep = false
+			key = append(key, f)
+		}
+	}
+	switch {
+	case len(key) == 0:
+		return key, nil, reasonEmpty
+	case len(key) > MaxWordRunes:
+		return key, nil, reasonTooLong
+	}
+	return key, seps, ""
+}
+
+// Entry flags.
+const (
+	needLeft  = 1 << iota // starts with a Latin letter or digit
+	needRight             // ends with a Latin letter or digit
+)
+
+// entry is one distinct folded dictionary word or allow phrase.
+type entry struct {
+	id     int32 // word index, or ^index into the allow phrases
+	n      int32 // word characters in the key
+	sepOff int32 // seps[sepOff:sepOff+sepN]: positions needing a separator before them
+	sepN   uint8
+	flags  uint8
+}
+
+// Layout of a Matcher.tab entry.
+const (
+	tabSymMask  = 1<<24 - 1
+	tabClsShift = 24
+	tabSlow     = 1 << 31 // fold via the normaliser (several runes)
+)
+
+// Matcher is a compiled dictionary: an Aho-Corasick automaton over
+// normalised characters. It is immutable and safe for concurrent use by
+// any number of goroutines.
 type Matcher struct {
+	norm  *normaliser
+	tab   []uint32        // per BMP code point: symbol | class<<24, or tabSlow
+	alpha map[rune]uint32 // folded rune → symbol (slow path)
+	nsym  int             // symbols are 1..nsym; 0 is "not in any word"
+
+	auto    automaton
+	entries []entry
+	seps    []uint8
+
 	words []Word
-	keys  []string
 	allow []string
 	mask  rune
 	stats Stats
 }
 
-// Compile builds a Matcher from words. Words that fold to the same text
-// are one word; the strongest action wins.
+// Compile builds a Matcher from words and opts. Words that fold to the
+// same text are one word: the strongest action wins, with its Category and
+// Text. A word or allow phrase that is not valid UTF-8, has no letter or
+// digit left after normalisation or is longer than MaxWordRunes gives a
+// *WordError. An empty dictionary compiles and matches nothing.
 func Compile(words []Word, opts Options) (*Matcher, error) {
 	start := time.Now()
-	m := &Matcher{mask: opts.Mask}
+	n := defaultNormaliser()
+	m := &Matcher{norm: n, mask: opts.Mask}
 	if m.mask == 0 {
 		m.mask = '*'
 	}
-	seen := map[string]int{}
+	if !utf8.ValidRune(m.mask) {
+		return nil, fmt.Errorf("filter: invalid mask character %U", m.mask)
+	}
+	b := builder{m: m, alphaIdx: make(map[rune]uint32), seen: make(map[string]int32, len(words))}
 	for i, w := range words {
-		if reason := CheckWord(w.Text); reason != "" {
+		if w.Action < Review || w.Action > Block {
+			return nil, &WordError{Index: i, Text: w.Text, Reason: fmt.Sprintf("invalid action %v", w.Action)}
+		}
+		if reason := b.add(w.Text, int32(len(m.words)), false); reason != "" {
 			return nil, &WordError{Index: i, Text: w.Text, Reason: reason}
 		}
-		k := strings.ToLower(w.Text)
-		if j, ok := seen[k]; ok {
-			if w.Action > m.words[j].Action {
-				m.words[j] = w
+		if b.isDup {
+			if old := &m.words[b.dup]; w.Action > old.Action {
+				*old = w
 			}
 			continue
 		}
-		seen[k] = len(m.words)
 		m.words = append(m.words, w)
-		m.keys = append(m.keys, k)
 	}
 	for i, a := range opts.Allow {
-		if reason := CheckWord(a); reason != "" {
+		if reason := b.add(a, ^int32(len(m.allow)), true); reason != "" {
 			return nil, &WordError{Index: i, Allow: true, Text: a, Reason: reason}
 		}
-		m.allow = append(m.allow, strings.ToLower(a))
+		if !b.isDup {
+			m.allow = append(m.allow, a)
+		}
 	}
-	m.stats = Stats{Words: len(m.words), Allow: len(m.allow), BuildTime: time.Since(start)}
+	b.build(opts.engine)
+	m.stats = Stats{Words: len(m.words), Allow: len(m.allow), Memory: m.memoryUsage(), BuildTime: time.Since(start)}
 	return m, nil
 }
 
@@ -110,76 +207,162 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 func MustCompile(words []Word, opts Options) *Matcher {
 	m, err := Compile(words, opts)
 	if err != nil {
-		panic(err)
+		panic("filter.MustCompile: " + err.Error())
 	}
 	return m
 }
 
-// Len returns the number of distinct words.
+// builder holds what Compile needs only while building.
+type builder struct {
+	m        *Matcher
+	alphaIdx map[rune]uint32
+	alphaRn  []rune
+	seen     map[string]int32 // folded key (with separators) → entry
+	flat     []uint32         // the symbols of every entry's key, one after another
+	keyEnd   []int32          // entry i's key is flat[keyEnd[i-1]:keyEnd[i]]
+	keyBuf   []frune
+	keyStr   []byte
+	isDup    bool  // add found a duplicate of an earlier entry
+	dup      int32 // the duplicate's entry id
+}
+
+// add folds text into a new entry, or finds the entry it duplicates.
+func (b *builder) add(text string, id int32, allow bool) string {
+	b.isDup = false
+	key, seps, reason := foldKey(b.m.norm, b.keyBuf[:0], text)
+	b.keyBuf = key
+	if reason != "" {
+		return reason
+	}
+	b.keyStr = b.keyStr[:0]
+	if allow {
+		b.keyStr = append(b.keyStr, 1)
+	}
+	si := 0
+	for i, f := range key {
+		if si < len(seps) && int(seps[si]) == i {
+			b.keyStr = append(b.keyStr, 0)
+			si++
+		}
+		b.keyStr = utf8.AppendRune(b.keyStr, f.r)
+	}
+	if e, ok := b.seen[string(b.keyStr)]; ok {
+		b.isDup, b.dup = true, b.m.entries[e].id
+		return ""
+	}
+	b.seen[string(b.keyStr)] = int32(len(b.m.entries))
+	for _, f := range key {
+		s, ok := b.alphaIdx[f.r]
+		if !ok {
+			b.alphaRn = append(b.alphaRn, f.r)
+			s = uint32(len(b.alphaRn))
+			b.alphaIdx[f.r] = s
+		}
+		b.flat = append(b.flat, s)
+	}
+	e := entry{id: id, n: int32(len(key)), sepOff: int32(len(b.m.seps)), sepN: uint8(len(seps))}
+	if key[0].cls == clsLatin {
+		e.flags |= needLeft
+	}
+	if key[len(key)-1].cls == clsLatin {
+		e.flags |= needRight
+	}
+	b.m.seps = append(b.m.seps, seps...)
+	b.m.entries = append(b.m.entries, e)
+	b.keyEnd = append(b.keyEnd, int32(len(b.flat)))
+	return ""
+}
+
+func (m *Matcher) memoryUsage() int {
+	n := 4*len(m.tab) + m.auto.memoryUsage()
+	n += 20*len(m.entries) + len(m.seps) + 16*len(m.alpha)
+	for _, w := range m.words {
+		n += 40 + len(w.Text) // categories are shared strings
+	}
+	for _, a := range m.allow {
+		n += 16 + len(a)
+	}
+	return n
+}
+
+// Len returns the number of distinct words (after folding).
 func (m *Matcher) Len() int { return len(m.words) }
 
 // Stats returns size and build figures.
 func (m *Matcher) Stats() Stats { return m.stats }
 
-// Word returns the word with index id (Match.Word).
+// Word returns the word with index id (Match.Word), 0 <= id < Len().
 func (m *Matcher) Word(id int) Word { return m.words[id] }
 
-// Contains reports whether text holds any match (of any action). It does
-// not allocate.
+// MemoryUsage returns the approximate number of bytes the Matcher holds
+// (the shared normalisation tables, about 300 KB, are not counted).
+func (m *Matcher) MemoryUsage() int { return m.stats.Memory }
+
+// Contains reports whether text holds any match (of any action) that no
+// allow phrase covers. It does not allocate.
 func (m *Matcher) Contains(text string) bool {
-	return len(m.AppendMatches(nil, text)) > 0
+	var sc scanner
+	sc.init(m)
+	sc.scan(text)
+	found := false
+	if sc.scr != nil {
+		found = len(sc.filterAllowed()) > 0
+		sc.release()
+	}
+	return found
 }
 
 // AppendMatches appends the matches of text to dst, in text order,
-// leftmost-longest without overlap, and returns the extended slice.
+// leftmost-longest without overlap, and returns the extended slice. It
+// allocates only when dst must grow.
 func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
-	lower := strings.ToLower(text)
-	if len(lower) != len(text) {
+	var sc scanner
+	sc.init(m)
+	sc.scan(text)
+	if sc.scr == nil {
 		return dst
 	}
-	for i := 0; i < len(lower); {
-		best, bestEnd := -1, 0
-		for id, k := range m.keys {
-			if strings.HasPrefix(lower[i:], k) && i+len(k) > bestEnd {
-				best, bestEnd = id, i+len(k)
-			}
-		}
-		if best < 0 {
-			i++
-			continue
-		}
-		dst = append(dst, Match{Word: best, Start: i, End: bestEnd})
-		i = bestEnd
-	}
+	dst = sc.selectMatches(dst)
+	sc.release()
 	return dst
 }
 
-// Filter returns the masked text, the decision and the matches, appending
-// the matches to dst (which may be nil).
+// Filter filters text: it appends the matches to dst (which may be nil)
+// and returns them with the decision and the masked text. Result.Text is
+// text itself when nothing was masked, so a clean text costs no
+// allocation when dst has room (none is needed for a clean text).
 func (m *Matcher) Filter(dst []Match, text string) Result {
 	ms := m.AppendMatches(dst, text)
 	res := Result{Text: text, Matches: ms}
-	var b strings.Builder
-	last := 0
+	masked := false
 	for _, mt := range ms[len(dst):] {
 		a := m.words[mt.Word].Action
-		if a > res.Decision {
-			res.Decision = a
-		}
-		if a == Review {
+		res.Decision = max(res.Decision, a)
+		masked = masked || a != Review
+	}
+	if masked {
+		res.Text = m.maskText(text, ms[len(dst):])
+	}
+	return res
+}
+
+// maskText returns text with the non-review matches of ms masked.
+func (m *Matcher) maskText(text string, ms []Match) string {
+	var sb strings.Builder
+	sb.Grow(len(text) + 8)
+	last := 0
+	for _, mt := range ms {
+		if m.words[mt.Word].Action == Review {
 			continue
 		}
-		b.WriteString(text[last:mt.Start])
+		sb.WriteString(text[last:mt.Start])
 		for range text[mt.Start:mt.End] {
-			b.WriteRune(m.mask)
+			sb.WriteRune(m.mask)
 		}
 		last = mt.End
 	}
-	if last > 0 {
-		b.WriteString(text[last:])
-		res.Text = b.String()
-	}
-	return res
+	sb.WriteString(text[last:])
+	return sb.String()
 }
 
 // Replace returns text with its Mask and Block matches masked; it returns

@@ -1,0 +1,34 @@
+//go:build !race
+
+package filter_test
+
+import (
+	"testing"
+
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+func TestAllocations(t *testing.T) {
+	m := filter.MustCompile([]filter.Word{
+		{Text: "法轮功", Action: filter.Block},
+		{Text: "fuck", Action: filter.Mask},
+		{Text: "中共", Action: filter.Review},
+	}, filter.Options{Allow: []string{"曹操"}})
+	clean := "今天天气很好, let's go to the park 😀 ①ﬁ"
+	dirty := "fuck 法 轮 功 中共"
+	dst := make([]filter.Match, 0, 8)
+	f := func(name string, want float64, fn func()) {
+		t.Helper()
+		if got := testing.AllocsPerRun(100, fn); got != want {
+			t.Errorf("%s: %v allocations, want %v", name, got, want)
+		}
+	}
+	f("Contains(clean)", 0, func() { m.Contains(clean) })
+	f("Contains(dirty)", 0, func() { m.Contains(dirty) })
+	f("AppendMatches(clean)", 0, func() { m.AppendMatches(dst[:0], clean) })
+	f("AppendMatches(dirty) with room", 0, func() { m.AppendMatches(dst[:0], dirty) })
+	f("Filter(clean)", 0, func() { m.Filter(dst[:0], clean) })
+	f("Filter(clean, nil dst)", 0, func() { m.Filter(nil, clean) })
+	f("Filter(dirty)", 1, func() { m.Filter(dst[:0], dirty) })
+	f("Replace(clean)", 0, func() { m.Replace(clean) })
+}

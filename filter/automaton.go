@@ -1,0 +1,371 @@
+package filter
+
+import (
+	"cmp"
+	"slices"
+)
+
+// automaton is the Aho-Corasick automaton over symbols 1..nsym. State 0
+// is the root. Transitions live in a double array: the child of state s
+// by symbol c is slots[states[s].base+c].next when that slot's check is s;
+// otherwise the failure link is followed. The root has a dense row.
+// Small dictionaries also get a full transition table (dense), one load a
+// character.
+type automaton struct {
+	root   []int32 // root transitions, by symbol
+	states []state
+	slots  []slot
+	// dense[s*stride+sym] is the next state times stride (the offset of
+	// its row, which saves a multiplication a character), or dense is nil.
+	dense  []int32
+	stride int
+	perm   []int32 // while building: old state number → new
+	outs   []int32 // entry indexes: the outputs of s are outs[states[s].out:states[s+1].out]
+	// States are numbered so that exactly those from firstOut on have
+	// outputs on their suffix chain: the scan tests that without a load.
+	firstOut int32
+}
+
+// state is one automaton state; the fields the scan reads together are
+// kept together.
+type state struct {
+	base int32 // double-array offset of the children
+	fail int32 // failure link
+	term int32 // first state on the suffix chain (s, fail(s), ...) with outputs, or -1
+	out  int32 // start of the outputs in outs
+}
+
+type slot struct {
+	check int32 // parent state, or -1 for a free slot
+	next  int32
+}
+
+// next returns the state after reading sym in state s.
+func (a *automaton) next(s int32, sym uint32) int32 {
+	for s != 0 {
+		p := a.states[s].base + int32(sym)
+		if uint32(p) < uint32(len(a.slots)) && a.slots[p].check == s {
+			return a.slots[p].next
+		}
+		s = a.states[s].fail
+	}
+	return a.root[sym]
+}
+
+// outputs returns the entries ending exactly in state t.
+func (a *automaton) outputs(t int32) []int32 {
+	return a.outs[a.states[t].out:a.states[t+1].out]
+}
+
+func (a *automaton) memoryUsage() int {
+	return 4*len(a.root) + 16*len(a.states) + 8*len(a.slots) + 4*len(a.dense) + 4*len(a.outs)
+}
+
+// build lays out the symbol table and the automaton.
+func (b *builder) build(kind engineKind) {
+	m := b.m
+	m.nsym = len(b.alphaRn)
+	b.renumberByFrequency()
+	m.alpha = b.alphaIdx
+	symOf := make([]uint32, 0x10000) // folded BMP rune → symbol
+	for r, c := range b.alphaIdx {
+		if r < 0x10000 {
+			symOf[r] = c
+		}
+	}
+	m.tab = make([]uint32, 0x10000)
+	for r := range m.tab {
+		e := m.norm.bmp[r]
+		if e&expFlag != 0 {
+			m.tab[r] = tabSlow
+			continue
+		}
+		f := rune(e & runeMask)
+		sym := uint32(0)
+		if f < 0x10000 {
+			sym = symOf[f]
+		} else {
+			sym = b.alphaIdx[f]
+		}
+		m.tab[r] = uint32(e>>runeBits)<<tabClsShift | sym
+	}
+	keys := make([][]uint32, len(b.keyEnd))
+	start := int32(0)
+	for i, end := range b.keyEnd {
+		keys[i] = b.flat[start:end:end]
+		start = end
+	}
+	m.auto = buildAutomaton(keys, m.nsym, kind)
+}
+
+// renumberByFrequency gives the most frequent symbols the smallest
+// numbers, so that the children of a state sit close together in the
+// double array.
+func (b *builder) renumberByFrequency() {
+	n := len(b.alphaRn)
+	count := make([]int, n+1)
+	for _, c := range b.flat {
+		count[c]++
+	}
+	old := make([]uint32, n)
+	for i := range old {
+		old[i] = uint32(i + 1)
+	}
+	slices.SortStableFunc(old, func(x, y uint32) int { return count[y] - count[x] })
+	perm := make([]uint32, n+1)
+	for i, o := range old {
+		perm[o] = uint32(i + 1)
+	}
+	for i, c := range b.flat {
+		b.flat[i] = perm[c]
+	}
+	for r, c := range b.alphaIdx {
+		b.alphaIdx[r] = perm[c]
+	}
+}
+
+func buildAutomaton(keys [][]uint32, nsym int, kind engineKind) automaton {
+	var a automaton
+	// Trie, breadth first over the keys in sorted order: each node is a
+	// range of keys sharing its prefix, so the children of a node come
+	// out contiguous and sorted, and states are numbered in BFS order.
+	order := make([]int32, len(keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int { return slices.Compare(keys[x], keys[y]) })
+	type span struct{ lo, hi, depth int32 }
+	total := 1 // upper bound on the number of states
+	for _, k := range keys {
+		total += len(k)
+	}
+	queue := make([]span, 1, total)
+	queue[0] = span{0, int32(len(order)), 0}
+	edgeStart := make([]int32, 0, total+1) // children of s: edgeSym/edgeTo[edgeStart[s]:edgeStart[s+1]]
+	edgeSym := make([]uint32, 0, total)
+	edgeTo := make([]int32, 0, total)
+	a.states = make([]state, 0, total+1)
+	a.outs = make([]int32, 0, len(keys))
+	for q := 0; q < len(queue); q++ {
+		s := queue[q]
+		edgeStart = append(edgeStart, int32(len(edgeSym)))
+		a.states = append(a.states, state{out: int32(len(a.outs))})
+		i := s.lo
+		for ; i < s.hi && len(keys[order[i]]) == int(s.depth); i++ {
+			a.outs = append(a.outs, order[i])
+		}
+		for i < s.hi {
+			sym := keys[order[i]][s.depth]
+			j := i + 1
+			for j < s.hi && keys[order[j]][s.depth] == sym {
+				j++
+			}
+			edgeSym = append(edgeSym, sym)
+			edgeTo = append(edgeTo, int32(len(queue)))
+			queue = append(queue, span{i, j, s.depth + 1})
+			i = j
+		}
+	}
+	nstates := len(queue)
+	queue = nil
+	edgeStart = append(edgeStart, int32(len(edgeSym)))
+	a.states = append(a.states, state{out: int32(len(a.outs))}) // sentinel for outputs()
+
+	a.root = make([]int32, nsym+1)
+	for e := edgeStart[0]; e < edgeStart[1]; e++ {
+		a.root[edgeSym[e]] = edgeTo[e]
+	}
+	a.placeDoubleArray(nstates, edgeStart, edgeSym, edgeTo)
+
+	a.states[0].term = -1
+	for s := int32(0); s < int32(nstates); s++ {
+		for e := edgeStart[s]; e < edgeStart[s+1]; e++ {
+			v := edgeTo[e]
+			if s != 0 {
+				a.states[v].fail = a.next(a.states[s].fail, edgeSym[e])
+			}
+			if a.states[v+1].out > a.states[v].out {
+				a.states[v].term = v
+			} else {
+				a.states[v].term = a.states[a.states[v].fail].term
+			}
+		}
+	}
+
+	a.renumber(nstates)
+	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
+		a.stride = nsym + 1
+		a.dense = make([]int32, nstates*a.stride)
+		copy(a.dense, a.root)
+		// Fill rows in BFS order (a failure link is shallower than its
+		// state): the row of s is the row of fail(s) plus the children of s.
+		for old := 1; old < nstates; old++ {
+			s := int(a.perm[old])
+			row := a.dense[s*a.stride : (s+1)*a.stride]
+			copy(row, a.dense[int(a.states[s].fail)*a.stride:])
+			for e := edgeStart[old]; e < edgeStart[old+1]; e++ {
+				row[edgeSym[e]] = a.perm[edgeTo[e]]
+			}
+		}
+	}
+	for i, t := range a.dense {
+		a.dense[i] = t * int32(a.stride)
+	}
+	a.perm = nil
+	return a
+}
+
+// placeDoubleArray gives every state with children (except the root,
+// which has its dense row) a base such that all its children land on free
+// slots. States with the most children are placed first, while the array
+// is still empty; the many states with few children then fill the holes.
+// A free slot that failed as the anchor of placeTries placements leaves
+// the search list (it stays free for others' children), which keeps
+// building about linear, as in darts-clone.
+func (a *automaton) placeDoubleArray(nstates int, edgeStart []int32, edgeSym []uint32, edgeTo []int32) {
+	var byFan []int32
+	for s := 1; s < nstates; s++ {
+		if edgeStart[s+1] > edgeStart[s] {
+			byFan = append(byFan, int32(s))
+		}
+	}
+	fan := func(s int32) int32 { return edgeStart[s+1] - edgeStart[s] }
+	slices.SortFunc(byFan, func(x, y int32) int { return cmp.Or(int(fan(y)-fan(x)), int(x-y)) })
+
+	var fl freeList
+	fl.init(len(edgeSym) + len(edgeSym)/4 + len(a.root) + 16)
+	for _, s := range byFan {
+		syms := edgeSym[edgeStart[s]:edgeStart[s+1]]
+		c0, cmax := int(syms[0]), int(syms[len(syms)-1])
+		base := -1
+	search:
+		for p := fl.next[0]; p != 0; {
+			b := int(p) - c0
+			fl.grow(b + cmax + 1)
+			for _, c := range syms[1:] {
+				if fl.used[b+int(c)] {
+					np := fl.next[p]
+					if fl.tried[p]++; fl.tried[p] >= placeTries {
+						fl.unlink(p)
+					}
+					p = np
+					continue search
+				}
+			}
+			base = b
+			break
+		}
+		if base < 0 {
+			base = len(fl.used) - c0
+			fl.grow(base + cmax + 1)
+		}
+		a.states[s].base = int32(base)
+		for _, c := range syms {
+			fl.take(int32(base + int(c)))
+		}
+	}
+	a.slots = make([]slot, len(fl.used))
+	for i := range a.slots {
+		a.slots[i].check = -1
+	}
+	for _, s := range byFan {
+		base := a.states[s].base
+		for e := edgeStart[s]; e < edgeStart[s+1]; e++ {
+			a.slots[base+int32(edgeSym[e])] = slot{check: s, next: edgeTo[e]}
+		}
+	}
+}
+
+// placeTries is how many failed placements a free slot anchors before it
+// leaves the search list.
+const placeTries = 16
+
+// freeList tracks the slots of a double array being built: which are
+// used, and a circular doubly linked search list through free slots, with
+// slot 0 (never used) as its head.
+type freeList struct {
+	used       []bool
+	listed     []bool
+	tried      []uint8
+	next, prev []int32
+}
+
+func (f *freeList) init(capacity int) {
+	f.used = make([]bool, 1, capacity)
+	f.listed = make([]bool, 1, capacity)
+	f.tried = make([]uint8, 1, capacity)
+	f.next = make([]int32, 1, capacity)
+	f.prev = make([]int32, 1, capacity)
+	f.used[0] = true
+}
+
+// grow makes slots up to n-1 exist, the new ones free and listed.
+func (f *freeList) grow(n int) {
+	for p := int32(len(f.used)); int(p) < n; p++ {
+		last := f.prev[0]
+		f.used = append(f.used, false)
+		f.listed = append(f.listed, true)
+		f.tried = append(f.tried, 0)
+		f.next = append(f.next, 0)
+		f.prev = append(f.prev, last)
+		f.next[last] = p
+		f.prev[0] = p
+	}
+}
+
+func (f *freeList) unlink(p int32) {
+	f.listed[p] = false
+	f.next[f.prev[p]] = f.next[p]
+	f.prev[f.next[p]] = f.prev[p]
+}
+
+// take marks the free slot p used.
+func (f *freeList) take(p int32) {
+	f.used[p] = true
+	if f.listed[p] {
+		f.unlink(p)
+	}
+}
+
+// renumber renumbers the states so that those with outputs on their
+// suffix chain come last, from firstOut on, keeping BFS order within each
+// group; the old→new map stays in perm until the dense table is built.
+func (a *automaton) renumber(nstates int) {
+	perm := make([]int32, nstates)
+	inv := make([]int32, nstates)
+	n := int32(0)
+	for pass := range 2 {
+		if pass == 1 {
+			a.firstOut = n
+		}
+		for s := range nstates {
+			if (a.states[s].term >= 0) == (pass == 1) {
+				perm[s], inv[n] = n, int32(s)
+				n++
+			}
+		}
+	}
+	states := make([]state, nstates+1)
+	outs := make([]int32, 0, len(a.outs))
+	for nw, old := range inv {
+		st := a.states[old]
+		st.fail = perm[st.fail]
+		if st.term >= 0 {
+			st.term = perm[st.term]
+		}
+		st.out = int32(len(outs))
+		outs = append(outs, a.outs[a.states[old].out:a.states[old+1].out]...)
+		states[nw] = st
+	}
+	states[nstates].out = int32(len(outs))
+	for i := range a.slots {
+		if a.slots[i].check >= 0 {
+			a.slots[i].check = perm[a.slots[i].check]
+			a.slots[i].next = perm[a.slots[i].next]
+		}
+	}
+	for c, t := range a.root {
+		a.root[c] = perm[t]
+	}
+	a.states, a.outs, a.perm = states, outs, perm
+}

@@ -1,0 +1,249 @@
+package filter_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// semCase is one case of the shared semantic corpus. Words are written
+// "action:text" (block:, review:) or just "text" for mask. Want lists the
+// matched pieces of text in order; the masked text is checked against
+// want, or against masked when it is set.
+type semCase struct {
+	name   string
+	words  []string
+	allow  []string
+	text   string
+	want   []string
+	masked string
+	dec    filter.Action // checked when not Pass, or when no matches are wanted
+}
+
+// semGroups mirrors CONTRACT.md section 3, bullet by bullet.
+var semGroups = map[string][]semCase{
+	"normalisation": {
+		{name: "case", words: []string{"fuck"}, text: "FuCk you", want: []string{"FuCk"}, masked: "**** you"},
+		{name: "case word upper", words: []string{"FUCK"}, text: "fuck", want: []string{"fuck"}},
+		{name: "full-width", words: []string{"fuck"}, text: "ｆｕｃｋ!", want: []string{"ｆｕｃｋ"}, masked: "****!"},
+		{name: "full-width word", words: []string{"ｆｕｃｋ"}, text: "fuck", want: []string{"fuck"}},
+		{name: "circled digit", words: []string{"abc1"}, text: "abc①", want: []string{"abc①"}, masked: "****"},
+		{name: "styled math", words: []string{"fuck"}, text: "𝐟𝐮𝐜𝐤", want: []string{"𝐟𝐮𝐜𝐤"}, masked: "****"},
+		{name: "ligature expands", words: []string{"fine"}, text: "ﬁne", want: []string{"ﬁne"}, masked: "***"},
+		{name: "ligature inside word", words: []string{"ish"}, text: "ﬁsh", want: nil},
+		{name: "parenthesised ideograph", words: []string{"株"}, text: "㈱", want: []string{"㈱"}, masked: "*"},
+		{name: "traditional text", words: []string{"法轮功"}, text: "法輪功", want: []string{"法輪功"}},
+		{name: "traditional word", words: []string{"法輪功"}, text: "法轮功", want: []string{"法轮功"}},
+		{name: "zero width space", words: []string{"fuck"}, text: "fu\u200bck", want: []string{"fu\u200bck"}, masked: "*****"},
+		{name: "soft hyphen", words: []string{"fuck"}, text: "fu\u00adck", want: []string{"fu\u00adck"}},
+		{name: "zwj", words: []string{"法轮功"}, text: "法\u200d轮功", want: []string{"法\u200d轮功"}},
+		{name: "bidi control", words: []string{"fuck"}, text: "f\u202euck", want: []string{"f\u202euck"}},
+		{name: "variation selector", words: []string{"法轮功"}, text: "法\ufe0f轮功", want: []string{"法\ufe0f轮功"}},
+		{name: "combining mark", words: []string{"fuck"}, text: "fu\u0301ck", want: []string{"fu\u0301ck"}},
+		{name: "tag character", words: []string{"fuck"}, text: "fu\U000E0041ck", want: []string{"fu\U000E0041ck"}},
+		{name: "many invisibles", words: []string{"fuck"}, text: "f\u200b\u200b\u200b\u200b\u200buck", want: []string{"f\u200b\u200b\u200b\u200b\u200buck"}},
+		{name: "near miss accented letter", words: []string{"fuck"}, text: "fück", want: nil},
+		{name: "invisible in word", words: []string{"fu\u200bck"}, text: "fuck", want: []string{"fuck"}},
+	},
+	"separators": {
+		{name: "spaces", words: []string{"法轮功"}, text: "法 轮 功", want: []string{"法 轮 功"}, masked: "*****"},
+		{name: "stars", words: []string{"法轮功"}, text: "法*轮*功", want: []string{"法*轮*功"}, masked: "*****"},
+		{name: "dots latin", words: []string{"fuck"}, text: "f.u.c.k", want: []string{"f.u.c.k"}},
+		{name: "three separators", words: []string{"fuck"}, text: "f - uck", want: []string{"f - uck"}},
+		{name: "four separators", words: []string{"fuck"}, text: "f -- uck", want: nil},
+		{name: "four separators cjk", words: []string{"法轮功"}, text: "法    轮功", want: nil},
+		{name: "emoji separators", words: []string{"fuck"}, text: "f😀u😀c😀k", want: []string{"f😀u😀c😀k"}},
+		{name: "invisibles do not count", words: []string{"fuck"}, text: "f\u200b\u200b - uck", want: []string{"f\u200b\u200b - uck"}},
+		{name: "clause comma between cjk", words: []string{"中共"}, text: "其中，共有", want: nil},
+		{name: "ascii comma between cjk", words: []string{"中共"}, text: "中,共", want: nil},
+		{name: "full stop between cjk", words: []string{"中共"}, text: "中。共", want: nil},
+		{name: "clause inside a run", words: []string{"中共"}, text: "中 ！共", want: nil},
+		{name: "space between cjk", words: []string{"中共"}, text: "中 共", want: []string{"中 共"}},
+		{name: "clause between latin", words: []string{"fuck"}, text: "f,u;c!k", want: []string{"f,u;c!k"}},
+		{name: "clause between latin and cjk", words: []string{"a片"}, text: "a，片", want: []string{"a，片"}},
+		{name: "leading and trailing separators kept", words: []string{"fuck"}, text: "..fuck..", want: []string{"fuck"}, masked: "..****.."},
+	},
+	"separator in word": {
+		{name: "free money spaces", words: []string{"free money"}, text: "free  money", want: []string{"free  money"}},
+		{name: "free money dash", words: []string{"free money"}, text: "free-money", want: []string{"free-money"}},
+		{name: "free money glued", words: []string{"free money"}, text: "freemoney", want: nil},
+		{name: "free money four", words: []string{"free money"}, text: "free -- money", want: nil},
+		{name: "free money skips elsewhere", words: []string{"free money"}, text: "f.ree money", want: []string{"f.ree money"}},
+		{name: "allow pen is", words: []string{"penis"}, allow: []string{"pen is"}, text: "the pen is", want: nil, dec: filter.Pass},
+		{name: "allow pen is not penis", words: []string{"penis"}, allow: []string{"pen is"}, text: "penis", want: []string{"penis"}},
+		{name: "separator word and glued word", words: []string{"ab cd", "block:abcd"}, text: "ab cd abcd", want: []string{"ab cd", "abcd"}, dec: filter.Block},
+	},
+	"latin boundary": {
+		{name: "ass in class", words: []string{"ass"}, text: "class", want: nil},
+		{name: "ass in assassin", words: []string{"ass"}, text: "assassin", want: nil},
+		{name: "ass alone", words: []string{"ass"}, text: "an ass.", want: []string{"ass"}},
+		{name: "sb between cjk", words: []string{"sb"}, text: "你是sb吗", want: []string{"sb"}, masked: "你是**吗"},
+		{name: "sb full-width", words: []string{"sb"}, text: "你是ｓｂ吗", want: []string{"ｓｂ"}},
+		{name: "digit glued", words: []string{"sb"}, text: "sb2", want: nil},
+		{name: "digit word", words: []string{"8964"}, text: "189645 8964", want: []string{"8964"}},
+		{name: "invisible does not unglue", words: []string{"ass"}, text: "cl\u200bass", want: nil},
+		{name: "underscore is a separator", words: []string{"ass"}, text: "my_ass_", want: []string{"ass"}},
+		{name: "mixed latin end glued", words: []string{"a片"}, text: "ba片", want: nil},
+		{name: "mixed cjk end free", words: []string{"a片"}, text: "a片b", want: []string{"a片"}},
+		{name: "cjk anywhere", words: []string{"中共"}, text: "打倒中共党", want: []string{"中共"}},
+		{name: "non latin script anywhere", words: []string{"хуй"}, text: "нахуйя", want: []string{"хуй"}},
+		{name: "boundary across separator skip", words: []string{"fuck"}, text: "xf.uck", want: nil},
+	},
+	"leftmost-longest": {
+		{name: "longest wins", words: []string{"中共", "中共党员"}, text: "中共党员", want: []string{"中共党员"}},
+		{name: "leftmost wins", words: []string{"法轮", "轮功"}, text: "法轮功", want: []string{"法轮"}, masked: "**功"},
+		{name: "nested", words: []string{"功", "法轮功"}, text: "法轮功", want: []string{"法轮功"}},
+		{name: "two matches", words: []string{"法轮功", "中共"}, text: "法轮功和中共", want: []string{"法轮功", "中共"}, masked: "***和**"},
+		{name: "adjacent", words: []string{"中共"}, text: "中共中共", want: []string{"中共", "中共"}},
+		{name: "mask covers skipped separators", words: []string{"法轮功"}, text: "x法 * 轮功x", want: []string{"法 * 轮功"}, masked: "x******x"},
+	},
+	"allow": {
+		{name: "allow covers", words: []string{"操"}, allow: []string{"曹操"}, text: "曹操", want: nil, dec: filter.Pass},
+		{name: "allow elsewhere", words: []string{"操"}, allow: []string{"曹操"}, text: "曹操说操", want: []string{"操"}, masked: "曹操说*"},
+		{name: "allow before leftmost-longest", words: []string{"法轮", "轮功"}, allow: []string{"法轮"}, text: "法轮功", want: []string{"轮功"}, masked: "法**"},
+		{name: "allow any category", words: []string{"block:操"}, allow: []string{"曹操"}, text: "曹操", want: nil, dec: filter.Pass},
+		{name: "allow folded", words: []string{"操"}, allow: []string{"曹操"}, text: "曹 操", want: nil},
+		{name: "allow partial overlap does not cover", words: []string{"法轮功"}, allow: []string{"功夫"}, text: "法轮功夫", want: []string{"法轮功"}},
+	},
+	"actions": {
+		{name: "duplicate strongest", words: []string{"fuck", "block:FUCK", "review:ｆｕｃｋ"}, text: "fuck", want: []string{"fuck"}, dec: filter.Block},
+		{name: "review not masked", words: []string{"review:中共"}, text: "中共", want: []string{"中共"}, masked: "中共", dec: filter.Review},
+		{name: "mask beats review", words: []string{"review:中共", "法轮功"}, text: "中共法轮功", want: []string{"中共", "法轮功"}, masked: "中共***", dec: filter.Mask},
+		{name: "block masked", words: []string{"block:法轮功", "中共"}, text: "中共法轮功", want: []string{"中共", "法轮功"}, masked: "*****", dec: filter.Block},
+		{name: "pass", words: []string{"中共"}, text: "你好", want: nil, dec: filter.Pass},
+	},
+	"invalid utf-8": {
+		{name: "bad byte breaks word", words: []string{"fuck"}, text: "fu\xffck", want: nil},
+		{name: "bad bytes around", words: []string{"fuck"}, text: "\xfffuck\xff", want: []string{"fuck"}, masked: "\xff****\xff"},
+		{name: "bad byte in cjk", words: []string{"法轮功"}, text: "法\xff轮功", want: nil},
+		{name: "truncated sequence", words: []string{"ab"}, text: "ab\xe6\xb3", want: []string{"ab"}, masked: "**\xe6\xb3"},
+	},
+}
+
+func parseWords(ws []string) []filter.Word {
+	var out []filter.Word
+	for _, w := range ws {
+		a := filter.Mask
+		if act, text, ok := strings.Cut(w, ":"); ok {
+			if p, err := filter.ParseAction(act); err == nil {
+				a, w = p, text
+			}
+		}
+		out = append(out, filter.Word{Text: w, Category: "test", Action: a})
+	}
+	return out
+}
+
+// maskWith masks the non-review matches of text with mask.
+func maskWith(m *filter.Matcher, text string, ms []filter.Match, mask rune) string {
+	var b strings.Builder
+	last := 0
+	for _, mt := range ms {
+		if m.Word(mt.Word).Action == filter.Review {
+			continue
+		}
+		b.WriteString(text[last:mt.Start])
+		b.WriteString(strings.Repeat(string(mask), utf8.RuneCountInString(text[mt.Start:mt.End])))
+		last = mt.End
+	}
+	return b.String() + text[last:]
+}
+
+type combo struct {
+	dense      bool
+	mask       rune
+	extraAllow bool
+	pad        bool
+}
+
+func (c combo) String() string {
+	return fmt.Sprintf("dense=%v,mask=%q,extraAllow=%v,pad=%v", c.dense, c.mask, c.extraAllow, c.pad)
+}
+
+func allCombos() []combo {
+	var cs []combo
+	for _, d := range []bool{false, true} {
+		for _, mk := range []rune{0, '█'} {
+			for _, ea := range []bool{false, true} {
+				for _, p := range []bool{false, true} {
+					cs = append(cs, combo{d, mk, ea, p})
+				}
+			}
+		}
+	}
+	return cs
+}
+
+func TestSemantics(t *testing.T) {
+	names := map[string]bool{}
+	for group, cases := range semGroups {
+		for _, c := range cases {
+			if names[c.name] {
+				t.Errorf("duplicate case name %q", c.name)
+			}
+			names[c.name] = true
+			t.Run(group+"/"+c.name, func(t *testing.T) {
+				for _, co := range allCombos() {
+					runCase(t, c, co)
+				}
+			})
+		}
+	}
+}
+
+func runCase(t *testing.T, c semCase, co combo) {
+	t.Helper()
+	allow := c.allow
+	if co.extraAllow {
+		allow = append(slices.Clip(allow), "zzqqzz")
+	}
+	words := parseWords(c.words)
+	m, err := filter.Compile(words, filter.WithEngine(filter.Options{Allow: allow, Mask: co.mask}, co.dense))
+	if err != nil {
+		t.Fatalf("%v: Compile: %v", co, err)
+	}
+	prefix, suffix := "", ""
+	if co.pad {
+		prefix, suffix = "~~~~ ", " ~~~~"
+	}
+	text := prefix + c.text + suffix
+	res := m.Filter(nil, text)
+	var got []string
+	for _, mt := range res.Matches {
+		got = append(got, text[mt.Start:mt.End])
+	}
+	if !slices.Equal(got, c.want) {
+		t.Fatalf("%v: Filter(%q) matches %q, want %q", co, text, got, c.want)
+	}
+	mask := co.mask
+	if mask == 0 {
+		mask = '*'
+	}
+	if want := maskWith(m, text, res.Matches, mask); res.Text != want {
+		t.Fatalf("%v: Filter(%q).Text = %q, want %q", co, text, res.Text, want)
+	}
+	if c.masked != "" && mask == '*' {
+		if want := prefix + c.masked + suffix; res.Text != want {
+			t.Fatalf("%v: Filter(%q).Text = %q, want %q", co, text, res.Text, want)
+		}
+	}
+	if c.dec != filter.Pass || len(c.want) == 0 {
+		if res.Decision != c.dec {
+			t.Fatalf("%v: Filter(%q).Decision = %v, want %v", co, text, res.Decision, c.dec)
+		}
+	}
+	if got := m.Contains(text); got != (len(c.want) > 0) {
+		t.Fatalf("%v: Contains(%q) = %v, want %v", co, text, got, !got)
+	}
+	if got := m.Replace(text); got != res.Text {
+		t.Fatalf("%v: Replace(%q) = %q, want %q", co, text, got, res.Text)
+	}
+	ref := newRef(words, allow).filter(text, mask)
+	if !slices.Equal(ref.Matches, res.Matches) {
+		t.Fatalf("%v: reference matches %v, engine %v", co, ref.Matches, res.Matches)
+	}
+}

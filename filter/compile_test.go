@@ -1,0 +1,166 @@
+package filter_test
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/shareddata"
+)
+
+func TestCheckWord(t *testing.T) {
+	f := func(text, want string) {
+		t.Helper()
+		if got := filter.CheckWord(text); got != want {
+			t.Errorf("CheckWord(%q) = %q, want %q", text, got, want)
+		}
+	}
+	f("fuck", "")
+	f("法轮功", "")
+	f("free money", "")
+	f("a\u200b", "")
+	f(strings.Repeat("a", filter.MaxWordRunes), "")
+	f(strings.Repeat("a ", filter.MaxWordRunes), "")
+	f("", "nothing matchable left after normalisation")
+	f(" .,!\u200b", "nothing matchable left after normalisation")
+	f("😀", "nothing matchable left after normalisation")
+	f("fu\xffck", "invalid UTF-8")
+	f(strings.Repeat("a", filter.MaxWordRunes+1), "longer than 128 letters and digits after normalisation")
+}
+
+func TestCompileErrors(t *testing.T) {
+	_, err := filter.Compile([]filter.Word{{Text: "ok", Action: filter.Mask}, {Text: "...", Action: filter.Mask}}, filter.Options{})
+	var we *filter.WordError
+	if !errors.As(err, &we) || we.Index != 1 || we.Allow || we.Text != "..." {
+		t.Fatalf("Compile(bad word) error = %v, want a *WordError for index 1", err)
+	}
+	if got, want := err.Error(), `filter: word "...": nothing matchable left after normalisation`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	_, err = filter.Compile(nil, filter.Options{Allow: []string{"fine", "\xff"}})
+	if !errors.As(err, &we) || we.Index != 1 || !we.Allow {
+		t.Fatalf("Compile(bad allow) error = %v, want a *WordError for allow index 1", err)
+	}
+	if _, err := filter.Compile([]filter.Word{{Text: "x", Action: filter.Pass}}, filter.Options{}); err == nil {
+		t.Errorf("Compile(action pass) succeeded, want an error")
+	}
+	if _, err := filter.Compile(nil, filter.Options{Mask: -1}); err == nil {
+		t.Errorf("Compile(mask -1) succeeded, want an error")
+	}
+}
+
+func TestEmptyDictionary(t *testing.T) {
+	m := filter.MustCompile(nil, filter.Options{})
+	if m.Len() != 0 || m.Contains("anything 法轮功") {
+		t.Fatalf("empty Matcher: Len %d, Contains true", m.Len())
+	}
+	if r := m.Filter(nil, "abc"); r.Text != "abc" || r.Decision != filter.Pass || len(r.Matches) != 0 {
+		t.Fatalf("empty Matcher: Filter = %+v", r)
+	}
+}
+
+func TestDedupAndStats(t *testing.T) {
+	m := filter.MustCompile([]filter.Word{
+		{Text: "fuck", Category: "a", Action: filter.Mask},
+		{Text: "ＦＵＣＫ", Category: "b", Action: filter.Block},
+		{Text: "fu ck", Category: "c", Action: filter.Review},
+	}, filter.Options{Allow: []string{"x", "X"}})
+	if m.Len() != 2 {
+		t.Fatalf("Len() = %d, want 2", m.Len())
+	}
+	if w := m.Word(0); w.Category != "b" || w.Action != filter.Block {
+		t.Errorf("Word(0) = %+v, want category b, block", w)
+	}
+	st := m.Stats()
+	if st.Words != 2 || st.Allow != 1 || st.Memory <= 0 || st.Memory != m.MemoryUsage() {
+		t.Errorf("Stats() = %+v", st)
+	}
+}
+
+// readWords reads a shared dictionary: one word a line.
+func readWords(tb testing.TB, rel string, action filter.Action) []filter.Word {
+	tb.Helper()
+	f, err := os.Open(shareddata.Path(tb, rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var words []filter.Word
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" {
+			words = append(words, filter.Word{Text: w, Category: rel, Action: action})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return words
+}
+
+// TestRealDictionaries checks that every real word is accepted (except
+// the ones made only of symbols, which CONTRACT.md refuses) and compiles.
+func TestRealDictionaries(t *testing.T) {
+	dir := shareddata.Dir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "dicts", "*.txt"))
+	multi, _ := filepath.Glob(filepath.Join(dir, "dicts", "multi", "*.txt"))
+	for _, p := range append(files, multi...) {
+		rel, _ := filepath.Rel(dir, p)
+		if testing.Short() && strings.Contains(rel, "xlarge") {
+			continue
+		}
+		words := readWords(t, filepath.ToSlash(rel), filter.Mask)
+		var ok []filter.Word
+		for _, w := range words {
+			switch reason := filter.CheckWord(w.Text); reason {
+			case "":
+				ok = append(ok, w)
+			case "nothing matchable left after normalisation":
+				t.Logf("%s: %q refused: %s", rel, w.Text, reason)
+			default:
+				t.Errorf("%s: %q refused: %s", rel, w.Text, reason)
+			}
+		}
+		if _, err := filter.Compile(ok, filter.Options{}); err != nil {
+			t.Errorf("%s: Compile: %v", rel, err)
+		}
+	}
+}
+
+// TestRealCorpusAgainstReference runs real dictionaries (with their allow
+// lists) over real chat messages and compares with the reference matcher.
+func TestRealCorpusAgainstReference(t *testing.T) {
+	for _, set := range []struct{ dict, allow, corpus string }{
+		{"dicts/zh-small.txt", "dicts/allow-zh.txt", "corpus/zh-chat.txt"},
+		{"dicts/en.txt", "dicts/allow-en.txt", "corpus/en-chat.txt"},
+	} {
+		var words []filter.Word
+		for i, w := range readWords(t, set.dict, filter.Mask) {
+			if filter.CheckWord(w.Text) == "" {
+				w.Action = filter.Action(1 + i%3)
+				words = append(words, w)
+			}
+		}
+		var allow []string
+		for _, w := range readWords(t, set.allow, filter.Mask) {
+			allow = append(allow, w.Text)
+		}
+		m := filter.MustCompile(words, filter.Options{Allow: allow})
+		ref := newRef(words, allow)
+		lines := readWords(t, set.corpus, filter.Mask)
+		step := 1 + len(lines)/1500
+		if testing.Short() || raceEnabled {
+			step = 1 + len(lines)/100
+		}
+		hits := 0
+		for i := 0; i < len(lines); i += step {
+			checkAgainstRef(t, m, ref, lines[i].Text, nil, nil)
+			hits += len(m.AppendMatches(nil, lines[i].Text))
+		}
+		t.Logf("%s × %s: %d matches in %d messages", set.dict, set.corpus, hits, len(lines)/step)
+	}
+}

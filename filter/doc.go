@@ -1,0 +1,70 @@
+// Package filter is the matching engine of wordfilter: it finds the words
+// of a sensitive-word dictionary in a text, the way CONTRACT.md section 3
+// says, and masks them.
+//
+// # Use
+//
+// Compile a dictionary once into a [Matcher] and share it: a Matcher is
+// immutable and safe for concurrent use by any number of goroutines.
+//
+//	m, err := filter.Compile(words, filter.Options{Allow: allow})
+//	res := m.Filter(nil, text) // res.Decision, res.Text (masked), res.Matches
+//
+// [Matcher.Contains] is the fastest question ("is anything there?") and
+// never allocates; [Matcher.AppendMatches] appends the matches to a
+// caller's slice; [Matcher.Filter] also returns the masked text and the
+// decision; [Matcher.Replace] returns only the masked text. Match offsets
+// are byte offsets into the original text.
+//
+// # What matches
+//
+// Text and dictionary words are normalised the same way, one code point at
+// a time: NFKC (so full-width ｆ, circled ① and styled 𝐟 fold to f, 1, f),
+// then full Unicode case folding, then traditional→simplified Chinese per
+// character (OpenCC's TSCharacters table, generated into t2s_table.go).
+// Invisible characters (general categories Cf, Mn, Me: zero-width
+// characters, bidi controls, variation selectors, tags, combining marks,
+// the soft hyphen) are dropped. Letters and digits (L, N, Mc) make words;
+// everything else visible is a separator. Invalid UTF-8 bytes count as one
+// character each, are never part of a match and are left untouched.
+//
+// Between two characters of a word the text may hold up to 3 separator
+// characters (code points; invisible ones are not counted), except that
+// the clause punctuation ，。、；：！？ and , . ; : ! ? is not a separator
+// between two CJK characters. A separator written inside a word ("free
+// money") stands for 1 to 3 separators in the text. A word that starts or
+// ends with a Latin letter or digit matches only where that end is not
+// glued to another Latin letter or digit (judged on the nearest visible
+// neighbour): "ass" does not match in "class", "sb" matches in "你是sb吗".
+//
+// Candidates lying inside an occurrence of an allow phrase are dropped;
+// from the rest, matches are chosen leftmost-longest and never overlap
+// (ties: the stronger action, then the earlier word). Masking replaces
+// every character from the first to the last character of a Mask or Block
+// match, skipped separators and invisible characters included, by one mask
+// character each; Review matches are reported but never masked. The
+// decision is the strongest action among the matches, or Pass.
+//
+// # How
+//
+// Compile folds the words and builds an Aho-Corasick automaton over a
+// dense alphabet of the characters occurring in them, with output links
+// for nested words. A per-Matcher table gives, for every code point of the
+// Basic Multilingual Plane, its class and its symbol in one lookup; code
+// points that fold to several characters (ﬁ, ①, ㈱) and those beyond the
+// BMP take a slower path. Small dictionaries get a full transition table
+// (the next state is one load); larger ones keep a dense root row, sorted
+// edge lists and failure links. Separators do not move the automaton; a
+// longer run, a clause punctuation between CJK characters, an invalid
+// byte or a letter occurring in no word resets it to the root. A ring of
+// the start offsets of the last MaxWordRunes word characters maps a match
+// back to its first byte. Word-boundary and "separator required" checks
+// are made only for a candidate. Per-call scratch comes from a sync.Pool
+// and only when a candidate is found, so a clean text does not allocate.
+//
+// # Resource usage
+//
+// Measured figures (compile time and memory for the real 1k to 111k word
+// dictionaries) are in docs/benchmarks.md. The normalisation tables are
+// built once per process on first use (about 300 KB).
+package filter

@@ -1,0 +1,28 @@
+package filter
+
+// Test hooks: the internals that the external tests need to reach.
+
+// WithEngine returns o forcing the sparse (dense false) or the dense
+// transition layout.
+func WithEngine(o Options, dense bool) Options {
+	o.engine = engineSparse
+	if dense {
+		o.engine = engineDense
+	}
+	return o
+}
+
+// IsDense reports whether m uses the full transition table.
+func (m *Matcher) IsDense() bool { return m.auto.dense != nil }
+
+// T2S returns the simplified form of a traditional character.
+func T2S(r rune) (rune, bool) {
+	s, ok := defaultNormaliser().t2s[r]
+	return s, ok
+}
+
+// States returns the number of automaton states.
+func (m *Matcher) States() int { return len(m.auto.states) - 1 }
+
+// Slots returns the size of the double array.
+func (m *Matcher) Slots() int { return len(m.auto.slots) }

@@ -1,0 +1,288 @@
+package filter_test
+
+import (
+	"bufio"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	cloudflare "github.com/cloudflare/ahocorasick"
+	petar "github.com/petar-dambovaliev/aho-corasick"
+
+	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/shareddata"
+)
+
+// The benchmarks read the real dictionaries and corpora of ../shared/data
+// and skip when they are absent. Compare engines within one run:
+//
+//	go test -run=NONE -bench=Messages ./filter/
+//
+// cloudflare/ahocorasick needs about 10 s and 4.4 GB to build zh-large, so
+// it is skipped under -short, and on zh-xlarge unless
+// WORDFILTER_BENCH_HUGE=1.
+
+// benchSets pairs each dictionary with the corpus it is measured on.
+var benchSets = []struct{ dict, corpus string }{
+	{"zh-small", "zh-chat"},
+	{"zh-medium", "zh-chat"},
+	{"zh-large", "zh-chat"},
+	{"zh-xlarge", "zh-chat"},
+	{"en", "en-chat"},
+}
+
+// benchData caches what the benchmarks load and build, so that every
+// matcher is built once per process whatever -count says.
+type benchData struct {
+	mu    sync.Mutex
+	lines map[string][]string
+	built map[string]any
+}
+
+var bench = benchData{lines: map[string][]string{}, built: map[string]any{}}
+
+func (d *benchData) readLines(b testing.TB, rel string) []string {
+	b.Helper()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if ls, ok := d.lines[rel]; ok {
+		return ls
+	}
+	f, err := os.Open(shareddata.Path(b, rel))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var ls []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" {
+			ls = append(ls, l)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		b.Fatal(err)
+	}
+	d.lines[rel] = ls
+	return ls
+}
+
+// get returns the cached value for key, building it on first use.
+func (d *benchData) get(key string, build func() any) any {
+	d.mu.Lock()
+	v, ok := d.built[key]
+	d.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = build()
+	d.mu.Lock()
+	d.built[key] = v
+	d.mu.Unlock()
+	return v
+}
+
+// dictWords returns the words of a dictionary that Compile accepts.
+func dictWords(b testing.TB, dict string) []string {
+	var ws []string
+	for _, w := range bench.readLines(b, "dicts/"+dict+".txt") {
+		if filter.CheckWord(w) == "" {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+func compileDict(b testing.TB, dict string) *filter.Matcher {
+	return bench.get("wordfilter/"+dict, func() any {
+		ws := dictWords(b, dict)
+		words := make([]filter.Word, len(ws))
+		for i, w := range ws {
+			words[i] = filter.Word{Text: w, Category: dict, Action: filter.Mask}
+		}
+		return filter.MustCompile(words, filter.Options{})
+	}).(*filter.Matcher)
+}
+
+func totalBytes(ls []string) int64 {
+	n := 0
+	for _, l := range ls {
+		n += len(l)
+	}
+	return int64(n)
+}
+
+var benchSink atomic.Int64
+
+// engines lists the matchers compared: each returns a function that
+// handles one message and reports a number of hits.
+var engines = []struct {
+	name  string
+	huge  bool // too slow or too big to build for the large dictionaries
+	setup func(b testing.TB, dict string) func(msg string, raw []byte) int
+}{
+	{"wordfilter", false, func(b testing.TB, dict string) func(string, []byte) int {
+		m := compileDict(b, dict)
+		dst := make([]filter.Match, 0, 64)
+		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
+	}},
+	{"cloudflare", true, func(b testing.TB, dict string) func(string, []byte) int {
+		m := bench.get("cloudflare/"+dict, func() any {
+			return cloudflare.NewStringMatcher(dictWords(b, dict))
+		}).(*cloudflare.Matcher)
+		return func(_ string, raw []byte) int { return len(m.Match(raw)) }
+	}},
+	{"petar", false, func(b testing.TB, dict string) func(string, []byte) int {
+		ac := bench.get("petar/"+dict, func() any {
+			bl := petar.NewAhoCorasickBuilder(petar.Opts{MatchKind: petar.LeftMostLongestMatch, DFA: true})
+			return bl.Build(dictWords(b, dict))
+		}).(petar.AhoCorasick)
+		return func(msg string, _ []byte) int {
+			n := 0
+			for it := ac.Iter(msg); it.Next() != nil; {
+				n++
+			}
+			return n
+		}
+	}},
+}
+
+func skipHuge(b *testing.B, dict, engine string) {
+	big := dict == "zh-large" || dict == "zh-xlarge"
+	if engine == "cloudflare" && big && testing.Short() {
+		b.Skipf("cloudflare/ahocorasick on %s takes seconds and gigabytes to build: skipped under -short", dict)
+	}
+	if engine == "cloudflare" && dict == "zh-xlarge" && os.Getenv("WORDFILTER_BENCH_HUGE") != "1" {
+		b.Skip("cloudflare/ahocorasick on zh-xlarge needs more memory than a shared machine has: set WORDFILTER_BENCH_HUGE=1")
+	}
+}
+
+// BenchmarkMessages filters a chat corpus message by message: one op is
+// the whole corpus, SetBytes its size, so MB/s reads straight across
+// engines.
+func BenchmarkMessages(b *testing.B) {
+	for _, set := range benchSets {
+		b.Run(set.dict, func(b *testing.B) {
+			msgs := bench.readLines(b, "corpus/"+set.corpus+".txt")
+			raw := make([][]byte, len(msgs))
+			for i, m := range msgs {
+				raw[i] = []byte(m)
+			}
+			for _, e := range engines {
+				b.Run(e.name, func(b *testing.B) {
+					skipHuge(b, set.dict, e.name)
+					f := e.setup(b, set.dict)
+					hits := 0
+					for i, m := range msgs {
+						hits += f(m, raw[i])
+					}
+					if hits == 0 {
+						b.Fatalf("no hits on %s × %s: the benchmark measures nothing", set.dict, set.corpus)
+					}
+					b.SetBytes(totalBytes(msgs))
+					b.ReportAllocs()
+					b.ResetTimer()
+					for b.Loop() {
+						n := 0
+						for i, m := range msgs {
+							n += f(m, raw[i])
+						}
+						benchSink.Add(int64(n))
+					}
+					b.ReportMetric(float64(hits), "hits")
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkMessagesParallel is BenchmarkMessages for wordfilter with every
+// core sharing one Matcher.
+func BenchmarkMessagesParallel(b *testing.B) {
+	for _, set := range benchSets {
+		b.Run(set.dict, func(b *testing.B) {
+			msgs := bench.readLines(b, "corpus/"+set.corpus+".txt")
+			m := compileDict(b, set.dict)
+			b.SetBytes(totalBytes(msgs) / int64(len(msgs)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			var next atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				dst := make([]filter.Match, 0, 64)
+				n := 0
+				for pb.Next() {
+					msg := msgs[int(next.Add(1))%len(msgs)]
+					n += len(m.Filter(dst[:0], msg).Matches)
+				}
+				benchSink.Add(int64(n))
+			})
+		})
+	}
+}
+
+// BenchmarkBigBuffer filters a whole corpus as one text.
+func BenchmarkBigBuffer(b *testing.B) {
+	for _, set := range []struct{ dict, corpus string }{{"zh-large", "zh-long"}, {"zh-large", "zh-chat"}, {"en", "en-chat"}} {
+		b.Run(set.dict+"×"+set.corpus, func(b *testing.B) {
+			text := strings.Join(bench.readLines(b, "corpus/"+set.corpus+".txt"), "\n")
+			raw := []byte(text)
+			for _, e := range engines {
+				b.Run(e.name, func(b *testing.B) {
+					skipHuge(b, set.dict, e.name)
+					f := e.setup(b, set.dict)
+					if f(text, raw) == 0 {
+						b.Fatal("no hits: the benchmark measures nothing")
+					}
+					b.SetBytes(int64(len(text)))
+					b.ReportAllocs()
+					b.ResetTimer()
+					for b.Loop() {
+						benchSink.Add(int64(f(text, raw)))
+					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkCompile builds each dictionary; the MB metric is the memory
+// the Matcher holds (MemoryUsage), B/op what building allocated in all.
+func BenchmarkCompile(b *testing.B) {
+	for _, set := range benchSets {
+		b.Run(set.dict, func(b *testing.B) {
+			ws := dictWords(b, set.dict)
+			words := make([]filter.Word, len(ws))
+			for i, w := range ws {
+				words[i] = filter.Word{Text: w, Category: set.dict, Action: filter.Mask}
+			}
+			filter.CheckWord("") // build the shared normalisation tables first
+			b.ReportAllocs()
+			b.ResetTimer()
+			var m *filter.Matcher
+			for b.Loop() {
+				m = filter.MustCompile(words, filter.Options{})
+			}
+			b.StopTimer()
+			// Retained heap: what the Matcher holds beyond its input words.
+			m = nil
+			before := heapAlloc()
+			m = filter.MustCompile(words, filter.Options{})
+			after := heapAlloc()
+			b.ReportMetric(float64(after-before)/1e6, "heapMB")
+			b.ReportMetric(float64(m.MemoryUsage())/1e6, "MB")
+			b.ReportMetric(float64(m.States()), "states")
+		})
+	}
+}
+
+// heapAlloc returns the live heap after a collection.
+func heapAlloc() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}

@@ -1,0 +1,258 @@
+package filter_test
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// This file holds a plain brute-force implementation of CONTRACT.md
+// section 3, written straight from the text without any automaton, for
+// differential tests.
+
+// Reference classes.
+const (
+	rInvisible = iota
+	rSep
+	rClause
+	rWord
+	rLatin
+	rCJK
+	rBreak
+)
+
+type refRune struct {
+	r          rune
+	cls        int
+	start, end int // byte span of the code point it came from
+}
+
+func refClass(r rune) int {
+	switch {
+	case unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+		return rInvisible
+	case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mc, r):
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) {
+			return rCJK
+		}
+		if unicode.Is(unicode.Latin, r) || unicode.IsDigit(r) {
+			return rLatin
+		}
+		return rWord
+	case strings.ContainsRune("，。、；：！？,.;:!?", r):
+		return rClause
+	}
+	return rSep
+}
+
+// refFoldRune folds one code point: NFKC, case folding, T2S; invisible
+// runes dropped.
+func refFoldRune(r rune) []refRune {
+	s := cases.Fold().String(norm.NFKC.String(string(r)))
+	var out []refRune
+	for _, c := range s {
+		if t, ok := filter.T2S(c); ok {
+			c = t
+		}
+		if cls := refClass(c); cls != rInvisible {
+			out = append(out, refRune{r: c, cls: cls})
+		}
+	}
+	return out
+}
+
+// refFold folds text into its visible runes.
+func refFold(text string) []refRune {
+	var out []refRune
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && n == 1 {
+			out = append(out, refRune{r: -1, cls: rBreak, start: i, end: i + 1})
+			i++
+			continue
+		}
+		for _, f := range refFoldRune(r) {
+			f.start, f.end = i, i+n
+			out = append(out, f)
+		}
+		i += n
+	}
+	return out
+}
+
+func isWord(cls int) bool { return cls >= rWord }
+
+type refWord struct {
+	runes []rune
+	sep   []bool // sep[j]: a separator is required before runes[j]
+	id    int    // word index, or -1 for an allow phrase
+}
+
+type refMatcher struct {
+	words   []filter.Word
+	entries []refWord
+}
+
+func refKey(text string) ([]rune, []bool, []int) {
+	var rs []rune
+	var sep []bool
+	var cls []int
+	pending := false
+	for _, r := range text {
+		for _, f := range refFoldRune(r) {
+			if !isWord(f.cls) {
+				pending = true
+				continue
+			}
+			sep = append(sep, pending && len(rs) > 0)
+			pending = false
+			rs = append(rs, f.r)
+			cls = append(cls, f.cls)
+		}
+	}
+	return rs, sep, cls
+}
+
+func newRef(words []filter.Word, allow []string) *refMatcher {
+	m := &refMatcher{}
+	seen := map[string]int{}
+	keyOf := func(rs []rune, sep []bool) string {
+		var b strings.Builder
+		for i, r := range rs {
+			if sep[i] {
+				b.WriteByte(0)
+			}
+			b.WriteRune(r)
+		}
+		return b.String()
+	}
+	for _, w := range words {
+		rs, sep, _ := refKey(w.Text)
+		k := keyOf(rs, sep)
+		if id, ok := seen[k]; ok {
+			if w.Action > m.words[id].Action {
+				m.words[id] = w
+			}
+			continue
+		}
+		seen[k] = len(m.words)
+		m.entries = append(m.entries, refWord{runes: rs, sep: sep, id: len(m.words)})
+		m.words = append(m.words, w)
+	}
+	for _, a := range allow {
+		rs, sep, _ := refKey(a)
+		m.entries = append(m.entries, refWord{runes: rs, sep: sep, id: -1})
+	}
+	return m
+}
+
+type refCand struct {
+	id, start, end int
+}
+
+func (m *refMatcher) matches(text string) []filter.Match {
+	fs := refFold(text)
+	var w []int // indexes into fs of word runes
+	for i, f := range fs {
+		if isWord(f.cls) || f.cls == rBreak {
+			w = append(w, i)
+		}
+	}
+	// gap[k]: separators (distinct code points) before w[k] since w[k-1];
+	// broken[k]: no word may span from w[k-1] to w[k].
+	gap := make([]int, len(w))
+	broken := make([]bool, len(w))
+	for k := 1; k < len(w); k++ {
+		starts := map[int]bool{}
+		clause := false
+		for _, f := range fs[w[k-1]+1 : w[k]] {
+			starts[f.start] = true
+			clause = clause || f.cls == rClause
+		}
+		gap[k] = len(starts)
+		broken[k] = gap[k] > 3 || clause && fs[w[k-1]].cls == rCJK && fs[w[k]].cls == rCJK
+	}
+	var cands, allows []refCand
+	for k := range w {
+	entries:
+		for _, e := range m.entries {
+			n := len(e.runes)
+			if k+n > len(w) {
+				continue
+			}
+			for j := range n {
+				f := fs[w[k+j]]
+				if f.cls == rBreak || f.r != e.runes[j] {
+					continue entries
+				}
+				if j > 0 && (broken[k+j] || e.sep[j] && gap[k+j] == 0) {
+					continue entries
+				}
+			}
+			first, last := w[k], w[k+n-1]
+			if fs[first].cls == rLatin && first > 0 && fs[first-1].cls == rLatin {
+				continue
+			}
+			if fs[last].cls == rLatin && last+1 < len(fs) && fs[last+1].cls == rLatin {
+				continue
+			}
+			c := refCand{e.id, fs[first].start, fs[last].end}
+			if e.id < 0 {
+				allows = append(allows, c)
+			} else {
+				cands = append(cands, c)
+			}
+		}
+	}
+	cands = slices.DeleteFunc(cands, func(c refCand) bool {
+		for _, a := range allows {
+			if a.start <= c.start && c.end <= a.end {
+				return true
+			}
+		}
+		return false
+	})
+	slices.SortFunc(cands, func(x, y refCand) int {
+		return cmp.Or(cmp.Compare(x.start, y.start), cmp.Compare(y.end, x.end),
+			cmp.Compare(m.words[y.id].Action, m.words[x.id].Action), cmp.Compare(x.id, y.id))
+	})
+	var out []filter.Match
+	last := 0
+	for _, c := range cands {
+		if c.start >= last {
+			out = append(out, filter.Match{Word: c.id, Start: c.start, End: c.end})
+			last = c.end
+		}
+	}
+	return out
+}
+
+// refFilter masks like CONTRACT.md says.
+func (m *refMatcher) filter(text string, mask rune) filter.Result {
+	ms := m.matches(text)
+	res := filter.Result{Text: text, Matches: ms}
+	var b strings.Builder
+	last := 0
+	for _, mt := range ms {
+		a := m.words[mt.Word].Action
+		res.Decision = max(res.Decision, a)
+		if a == filter.Review {
+			continue
+		}
+		b.WriteString(text[last:mt.Start])
+		b.WriteString(strings.Repeat(string(mask), utf8.RuneCountInString(text[mt.Start:mt.End])))
+		last = mt.End
+	}
+	if last > 0 {
+		b.WriteString(text[last:])
+		res.Text = b.String()
+	}
+	return res
+}
