@@ -166,6 +166,7 @@ func TestMetrics(t *testing.T) {
 	ts.do("POST", "/v1/filter", []byte(`{"text":"casino"}`))
 	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "api", Dict: ts.src.Current(), Changed: true})
 	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "watch", Dict: ts.src.Current(), Err: errTest})
+	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "poll", Dict: ts.src.Current()}) // error cleared, content unchanged
 	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "poll", Dict: ts.src.Current()}) // unchanged: not a reload
 	r := ts.do("GET", "/metrics", nil)
 	if r.status != 200 || !strings.HasPrefix(r.contentType, "text/plain") {
@@ -192,6 +193,9 @@ func TestMetrics(t *testing.T) {
 	}
 	if n := ts.logs.FilterMessage("dictionary unchanged").Len(); n != 1 || ts.logs.FilterMessage("dictionary unchanged").All()[0].Level != zap.DebugLevel {
 		t.Errorf("an unchanged poll should log one debug line, got %d", n)
+	}
+	if n := ts.logs.FilterMessage("dictionary folder readable again; the dictionary in use is unchanged").Len(); n != 1 {
+		t.Errorf("%d log lines for the reload that cleared the error, want 1", n)
 	}
 	if n := ts.logs.FilterMessage("dictionary loaded").Len(); n != 1 {
 		t.Errorf("%d 'dictionary loaded' log lines, want 1", n)

@@ -136,6 +136,9 @@ type Server struct {
 	modify   map[int32]bool // content types the modify callback sees
 	json     sonic.API      // request decoder
 	prefix   []byte         // cfg.CallbackPrefix
+	// reloadFailing is set while the last reload attempt was refused, so
+	// that the attempt which clears the error is logged too.
+	reloadFailing atomic.Bool
 }
 
 // New returns a Server answering from the dictionaries of src and logging
@@ -331,6 +334,7 @@ func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 		fields = append(fields, zap.String("version", ev.Dict.Version), zap.Int("words", ev.Dict.Words),
 			zap.Int("allow", ev.Dict.Allow), zap.String("source", ev.Dict.Source))
 	}
+	wasFailing := s.reloadFailing.Swap(ev.Err != nil)
 	if ev.Err != nil {
 		s.met.reloadErrors.Inc()
 		fields = append(fields, zap.Strings("errors", dict.ErrorLines(ev.Err)))
@@ -344,6 +348,10 @@ func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 	if ev.Changed {
 		s.met.reloads.Inc()
 		s.log.Info("dictionary loaded", fields...)
+		return
+	}
+	if wasFailing {
+		s.log.Info("dictionary folder readable again; the dictionary in use is unchanged", fields...)
 		return
 	}
 	if ev.Trigger == dict.TriggerSignal || ev.Trigger == dict.TriggerAPI {

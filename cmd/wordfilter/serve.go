@@ -224,6 +224,7 @@ func newLogger(cfg serveConfig) (*zap.Logger, error) {
 	}
 	zc.Level = zap.NewAtomicLevelAt(cfg.logLevel)
 	zc.Sampling = nil
+	zc.DisableStacktrace = true // an error line is one line; the message says what went wrong
 	zc.EncoderConfig.TimeKey = "ts"
 	zc.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
 	return zc.Build()
