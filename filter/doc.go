@@ -79,15 +79,16 @@
 // words themselves). Measured on the 2-core shared test machine
 // (BenchmarkCompile; see docs/benchmarks.md for the method):
 //
-//	dictionary        words   states   build (wall, loaded)   live heap
-//	zh-small            982     2.6k      ~13 ms               0.9 MB
-//	zh-medium        10,220      36k      ~55 ms               1.5 MB
-//	zh-large         64,317     211k     280-420 ms            7.7 MB
-//	zh-xlarge       111,323     433k     490-870 ms           14.1 MB
-//	en                2,784     8.8k      ~14 ms               1.8 MB
+//	dictionary        words   states   build (median)      live heap
+//	zh-small            982     2.6k        5 ms               0.9 MB
+//	zh-medium        10,220      36k       26 ms               1.5 MB
+//	zh-large         64,317     211k      170 ms               7.7 MB
+//	zh-xlarge       111,323     433k      320 ms              14.1 MB
+//	en                2,784     8.8k        6 ms               1.8 MB
 //
-// (zh-large takes about 200 ms of CPU on one thread; the rest is the
-// garbage collector's work on the second core.) Dictionaries small enough
+// Building also allocates short-lived memory: about 67 MB in all for
+// zh-large and 118 MB for zh-xlarge; on a busy machine building takes up
+// to twice as long. Dictionaries small enough
 // (states × alphabet ≤ 1M cells, like en) get a full transition table.
 // The normalisation tables, shared by every Matcher, are built once per
 // process on first use (about 300 KB, a few tens of milliseconds).

@@ -185,9 +185,6 @@ func BenchmarkMessages(b *testing.B) {
 					}
 					b.SetBytes(totalBytes(msgs))
 					b.ReportAllocs()
-					runtime.LockOSThread()
-					defer runtime.UnlockOSThread()
-					cpu0 := threadCPU()
 					b.ResetTimer()
 					for b.Loop() {
 						n := 0
@@ -195,12 +192,6 @@ func BenchmarkMessages(b *testing.B) {
 							n += f(m, raw[i])
 						}
 						benchSink.Add(int64(n))
-					}
-					b.StopTimer()
-					if cpu := threadCPU() - cpu0; cpu > 0 {
-						// Throughput by the thread's CPU time: what the
-						// machine's other load does not distort as much.
-						b.ReportMetric(float64(totalBytes(msgs))*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
 					}
 					b.ReportMetric(float64(hits), "hits")
 				})
