@@ -139,6 +139,13 @@ func FuzzFilter(f *testing.F) {
 		if utf8.RuneCountInString(res.Text) != utf8.RuneCountInString(text) {
 			t.Fatalf("masked %q has another rune count than %q", res.Text, text)
 		}
+		sparse, err := filter.Compile(words, filter.WithEngine(filter.Options{Allow: allow}, false))
+		if err != nil {
+			t.Fatalf("Compile (sparse): %v", err)
+		}
+		if got := sparse.Filter(nil, text); got.Text != res.Text || !slices.Equal(got.Matches, res.Matches) {
+			t.Fatalf("sparse engine: %q %v, dense engine: %q %v", got.Text, got.Matches, res.Text, res.Matches)
+		}
 		if len(words) > 30 || len(text) > 300 {
 			return // keep the brute force quick
 		}
