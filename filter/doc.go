@@ -53,10 +53,13 @@
 // Basic Multilingual Plane, its class and its symbol in one lookup; code
 // points that fold to several characters (ﬁ, ①, ㈱) and those beyond the
 // BMP take a slower path. Small dictionaries get a full transition table
-// (the next state is one load); larger ones keep a dense root row, sorted
-// edge lists and failure links. Separators do not move the automaton; a
-// longer run, a clause punctuation between CJK characters, an invalid
-// byte or a letter occurring in no word resets it to the root. A ring of
+// (the next state is one load); larger ones keep a dense root row, a
+// double array (base/check, filled like darts-clone) for the other states,
+// and failure links. States with outputs are numbered last, so finding
+// that a match may end costs no memory access. Separators do not move the
+// automaton; a longer run, a clause punctuation between CJK characters, an
+// invalid byte or a letter occurring in no word resets it to the root.
+// Runs of ASCII Latin letters and digits take a tighter loop. A ring of
 // the start offsets of the last MaxWordRunes word characters maps a match
 // back to its first byte. Word-boundary and "separator required" checks
 // are made only for a candidate. Per-call scratch comes from a sync.Pool
