@@ -62,8 +62,9 @@
 // Runs of ASCII Latin letters and digits take a tighter loop. A ring of
 // the start offsets of the last MaxWordRunes word characters maps a match
 // back to its first byte. Word-boundary and "separator required" checks
-// are made only for a candidate. Per-call scratch comes from a sync.Pool
-// and only when a candidate is found, so a clean text does not allocate.
+// are made only for a candidate. The scanner (with its ring) and the
+// candidate scratch come from sync.Pools, so a clean text does not
+// allocate.
 //
 // # Limits and errors
 //

@@ -300,14 +300,14 @@ func (m *Matcher) MemoryUsage() int { return m.stats.Memory }
 // Contains reports whether text holds any match (of any action) that no
 // allow phrase covers. It does not allocate.
 func (m *Matcher) Contains(text string) bool {
-	var sc scanner
-	sc.init(m)
+	sc := acquireScanner(m)
 	sc.scan(text)
 	found := false
 	if sc.scr != nil {
 		found = len(sc.filterAllowed()) > 0
 		sc.release()
 	}
+	scannerPool.Put(sc)
 	return found
 }
 
@@ -315,14 +315,13 @@ func (m *Matcher) Contains(text string) bool {
 // leftmost-longest without overlap, and returns the extended slice. It
 // allocates only when dst must grow.
 func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
-	var sc scanner
-	sc.init(m)
+	sc := acquireScanner(m)
 	sc.scan(text)
-	if sc.scr == nil {
-		return dst
+	if sc.scr != nil {
+		dst = sc.selectMatches(dst)
+		sc.release()
 	}
-	dst = sc.selectMatches(dst)
-	sc.release()
+	scannerPool.Put(sc)
 	return dst
 }
 
