@@ -64,7 +64,7 @@ func acquireScanner(m *Matcher) *scanner {
 }
 
 // scan feeds every character of text through the automaton. The common
-// cases (an ASCII or 3-byte BMP code point folding to one rune, no
+// cases (a 1- to 3-byte code point folding to one rune, no
 // candidate waiting) run here on local copies of the scanner's fields;
 // everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
@@ -91,6 +91,9 @@ func (sc *scanner) scan(text string) {
 				e = tab[r]
 				i += 3
 			}
+		} else if c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
+			e = tab[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]
+			i += 2
 		}
 		cls := uint8(e >> tabClsShift)
 		if cls == clsInvisible {
