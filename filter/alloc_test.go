@@ -32,3 +32,21 @@ func TestAllocations(t *testing.T) {
 	f("Filter(dirty)", 1, func() { m.Filter(dst[:0], dirty) })
 	f("Replace(clean)", 0, func() { m.Replace(clean) })
 }
+
+func TestAppendMaskedAllocations(t *testing.T) {
+	m := filter.MustCompile([]filter.Word{{Text: "fuck", Action: filter.Mask}}, filter.Options{})
+	text := "oh fuck it"
+	ms := make([]filter.Match, 0, 4)
+	buf := make([]byte, 0, 64)
+	if got := testing.AllocsPerRun(100, func() {
+		ms = m.AppendMatches(ms[:0], text)
+		if m.Decision(ms) > filter.Review {
+			buf = m.AppendMasked(buf[:0], text, ms)
+		}
+	}); got != 0 {
+		t.Errorf("AppendMatches+AppendMasked: %v allocations, want 0", got)
+	}
+	if string(buf) != "oh **** it" {
+		t.Errorf("AppendMasked = %q, want %q", buf, "oh **** it")
+	}
+}

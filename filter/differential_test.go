@@ -15,7 +15,7 @@ import (
 // clause punctuation, invisible characters, expanding code points and an
 // invalid byte.
 var (
-	diffWordChars = []string{"a", "b", "s", "1", "法", "轮", "中", "共", "功", "ａ", "Ｂ", "輪", "①", "ﬁ", "f", "i", "é"}
+	diffWordChars = []string{"a", "b", "s", "1", "法", "轮", "中", "共", "功", "ａ", "Ｂ", "輪", "①", "ﬁ", "f", "i", "é", "ß", "ж", "Ж"}
 	diffOther     = []string{" ", ".", "，", "*", "😀", "-", "\u200b", "\u0301", "\ufe0f", "\xff", "⑴", "㈱", "x", "。", "  "}
 )
 
@@ -138,6 +138,13 @@ func FuzzFilter(f *testing.F) {
 		}
 		if utf8.RuneCountInString(res.Text) != utf8.RuneCountInString(text) {
 			t.Fatalf("masked %q has another rune count than %q", res.Text, text)
+		}
+		sparse, err := filter.Compile(words, filter.WithEngine(filter.Options{Allow: allow}, false))
+		if err != nil {
+			t.Fatalf("Compile (sparse): %v", err)
+		}
+		if got := sparse.Filter(nil, text); got.Text != res.Text || !slices.Equal(got.Matches, res.Matches) {
+			t.Fatalf("sparse engine: %q %v, dense engine: %q %v", got.Text, got.Matches, res.Text, res.Matches)
 		}
 		if len(words) > 30 || len(text) > 300 {
 			return // keep the brute force quick

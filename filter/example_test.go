@@ -90,3 +90,27 @@ func ExampleFold() {
 	// Output:
 	// fuck fuck 法轮功 1
 }
+
+// A caller working on byte buffers (a fasthttp handler) can filter
+// without allocating by reusing its slices.
+func ExampleMatcher_AppendMasked() {
+	m := filter.MustCompile([]filter.Word{
+		{Text: "fuck", Action: filter.Mask},
+		{Text: "中共", Action: filter.Review},
+	}, filter.Options{})
+	var ms []filter.Match
+	var buf []byte
+	for _, text := range []string{"hello", "中共 f*u*c*k"} {
+		ms = m.AppendMatches(ms[:0], text)
+		d := m.Decision(ms)
+		out := text
+		if d > filter.Review {
+			buf = m.AppendMasked(buf[:0], text, ms)
+			out = string(buf)
+		}
+		fmt.Println(d, out)
+	}
+	// Output:
+	// pass hello
+	// mask 中共 *******
+}

@@ -2,7 +2,6 @@ package filter
 
 import (
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -301,14 +300,14 @@ func (m *Matcher) MemoryUsage() int { return m.stats.Memory }
 // Contains reports whether text holds any match (of any action) that no
 // allow phrase covers. It does not allocate.
 func (m *Matcher) Contains(text string) bool {
-	var sc scanner
-	sc.init(m)
+	sc := acquireScanner(m)
 	sc.scan(text)
 	found := false
 	if sc.scr != nil {
 		found = len(sc.filterAllowed()) > 0
 		sc.release()
 	}
+	scannerPool.Put(sc)
 	return found
 }
 
@@ -316,14 +315,13 @@ func (m *Matcher) Contains(text string) bool {
 // leftmost-longest without overlap, and returns the extended slice. It
 // allocates only when dst must grow.
 func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
-	var sc scanner
-	sc.init(m)
+	sc := acquireScanner(m)
 	sc.scan(text)
-	if sc.scr == nil {
-		return dst
+	if sc.scr != nil {
+		dst = sc.selectMatches(dst)
+		sc.release()
 	}
-	dst = sc.selectMatches(dst)
-	sc.release()
+	scannerPool.Put(sc)
 	return dst
 }
 
@@ -333,14 +331,8 @@ func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
 // allocation when dst has room (none is needed for a clean text).
 func (m *Matcher) Filter(dst []Match, text string) Result {
 	ms := m.AppendMatches(dst, text)
-	res := Result{Text: text, Matches: ms}
-	masked := false
-	for _, mt := range ms[len(dst):] {
-		a := m.words[mt.Word].Action
-		res.Decision = max(res.Decision, a)
-		masked = masked || a != Review
-	}
-	if masked {
+	res := Result{Text: text, Matches: ms, Decision: m.Decision(ms[len(dst):])}
+	if res.Decision > Review {
 		res.Text = m.maskText(text, ms[len(dst):])
 	}
 	return res
@@ -348,21 +340,39 @@ func (m *Matcher) Filter(dst []Match, text string) Result {
 
 // maskText returns text with the non-review matches of ms masked.
 func (m *Matcher) maskText(text string, ms []Match) string {
-	var sb strings.Builder
-	sb.Grow(len(text) + 8)
+	return b2s(m.AppendMasked(make([]byte, 0, len(text)+8), text, ms))
+}
+
+// AppendMasked appends text to dst with the Mask and Block matches among
+// ms masked (one mask character for each character from the first to the
+// last of a match) and returns the extended buffer. ms must be matches of
+// text from this Matcher, in text order, as AppendMatches returns them.
+// With Decision it lets a caller that works on byte buffers (fasthttp)
+// filter without allocating: AppendMatches into a reused slice, then
+// AppendMasked into a reused buffer when Decision is Mask or Block.
+func (m *Matcher) AppendMasked(dst []byte, text string, ms []Match) []byte {
 	last := 0
 	for _, mt := range ms {
-		if m.words[mt.Word].Action == Review {
+		if m.words[mt.Word].Action == Review || mt.Start < last || mt.End < mt.Start || mt.End > len(text) {
 			continue
 		}
-		sb.WriteString(text[last:mt.Start])
+		dst = append(dst, text[last:mt.Start]...)
 		for range text[mt.Start:mt.End] {
-			sb.WriteRune(m.mask)
+			dst = utf8.AppendRune(dst, m.mask)
 		}
 		last = mt.End
 	}
-	sb.WriteString(text[last:])
-	return sb.String()
+	return append(dst, text[last:]...)
+}
+
+// Decision returns the strongest action among the matches ms (from this
+// Matcher), or Pass when there are none.
+func (m *Matcher) Decision(ms []Match) Action {
+	d := Pass
+	for _, mt := range ms {
+		d = max(d, m.words[mt.Word].Action)
+	}
+	return d
 }
 
 // Replace returns text with its Mask and Block matches masked; it returns

@@ -122,21 +122,20 @@ var benchSink atomic.Int64
 // handles one message and reports a number of hits.
 var engines = []struct {
 	name  string
-	huge  bool // too slow or too big to build for the large dictionaries
 	setup func(b testing.TB, dict string) func(msg string, raw []byte) int
 }{
-	{"wordfilter", false, func(b testing.TB, dict string) func(string, []byte) int {
+	{"wordfilter", func(b testing.TB, dict string) func(string, []byte) int {
 		m := compileDict(b, dict)
 		dst := make([]filter.Match, 0, 64)
 		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
 	}},
-	{"cloudflare", true, func(b testing.TB, dict string) func(string, []byte) int {
+	{"cloudflare", func(b testing.TB, dict string) func(string, []byte) int {
 		m := bench.get("cloudflare/"+dict, func() any {
 			return cloudflare.NewStringMatcher(dictWords(b, dict))
 		}).(*cloudflare.Matcher)
 		return func(_ string, raw []byte) int { return len(m.Match(raw)) }
 	}},
-	{"petar", false, func(b testing.TB, dict string) func(string, []byte) int {
+	{"petar", func(b testing.TB, dict string) func(string, []byte) int {
 		ac := bench.get("petar/"+dict, func() any {
 			bl := petar.NewAhoCorasickBuilder(petar.Opts{MatchKind: petar.LeftMostLongestMatch, DFA: true})
 			return bl.Build(dictWords(b, dict))

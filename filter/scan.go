@@ -28,8 +28,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // maxPooledCands bounds the scratch kept in the pool after a huge text.
 const maxPooledCands = 1 << 14
 
-// scanner is the state of one pass over a text. It lives on the caller's
-// stack.
+// scanner is the state of one pass over a text, taken from scannerPool.
 type scanner struct {
 	m   *Matcher
 	scr *scratch
@@ -50,10 +49,22 @@ type scanner struct {
 	info   [ringSize]uint8
 }
 
-func (sc *scanner) init(m *Matcher) { sc.m = m }
+// scannerPool recycles scanners: a fresh one would cost zeroing its ring
+// on every call.
+var scannerPool = sync.Pool{New: func() any { return new(scanner) }}
+
+// acquireScanner returns a scanner from the pool, reset for a scan with m.
+// The ring needs no reset: a scan reads only what it wrote itself.
+func acquireScanner(m *Matcher) *scanner {
+	sc := scannerPool.Get().(*scanner)
+	sc.m, sc.scr = m, nil
+	sc.state, sc.pos, sc.gap, sc.sepCp, sc.pendFrom = 0, 0, 0, 0, 0
+	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
+	return sc
+}
 
 // scan feeds every character of text through the automaton. The common
-// cases (an ASCII or 3-byte BMP code point folding to one rune, no
+// cases (a 1- to 3-byte code point folding to one rune, no
 // candidate waiting) run here on local copies of the scanner's fields;
 // everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
@@ -80,6 +91,9 @@ func (sc *scanner) scan(text string) {
 				e = tab[r]
 				i += 3
 			}
+		} else if c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
+			e = tab[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]
+			i += 2
 		}
 		cls := uint8(e >> tabClsShift)
 		if cls == clsInvisible {
