@@ -9,7 +9,7 @@ BENCHTIME ?= 1s
 STATICCHECK_MOD     ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 IMAGE     ?= ghcr.io/wordfilter/wordfilter
 
-.PHONY: all build run test test-short vet fmt fmt-check lint bench bench-engine bench-load fuzz clean check-all docker deploy-check
+.PHONY: all build run test test-short vet fmt fmt-check lint bench bench-engine bench-load fuzz clean check-all docker deploy-check generate
 
 all: build
 
@@ -54,6 +54,10 @@ fuzz:
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; $(GO) test -run=NONE -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) $$pkg; \
 	  done; done
+
+# Regenerates filter/t2s_table.go from OpenCC's TSCharacters data.
+generate:
+	$(GO) generate ./filter/
 
 check-all: fmt-check vet lint test
 
