@@ -1,46 +1,25 @@
 package server_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/wordfilter/wordfilter/internal/openim"
+)
 
 // The request bodies of OpenIM's message callbacks (OPENIM.md §3.2:
 // pkg/callbackstruct/common.go CommonCallbackReq, no omitempty).
 
-type commonCallbackReq struct {
-	SendID           string   `json:"sendID"`
-	CallbackCommand  string   `json:"callbackCommand"`
-	ServerMsgID      string   `json:"serverMsgID"`
-	ClientMsgID      string   `json:"clientMsgID"`
-	OperationID      string   `json:"operationID"`
-	SenderPlatformID int32    `json:"senderPlatformID"`
-	SenderNickname   string   `json:"senderNickname"`
-	SessionType      int32    `json:"sessionType"`
-	MsgFrom          int32    `json:"msgFrom"`
-	ContentType      int32    `json:"contentType"`
-	Status           int32    `json:"status"`
-	SendTime         int64    `json:"sendTime"`
-	CreateTime       int64    `json:"createTime"`
-	Content          string   `json:"content"`
-	Seq              uint32   `json:"seq"`
-	AtUserList       []string `json:"atUserList"`
-	FaceURL          string   `json:"faceURL"`
-	Ex               string   `json:"ex"`
-}
-
-type beforeSendSingleReq struct {
-	commonCallbackReq
-	RecvID string `json:"recvID"`
-}
-
-type beforeSendGroupReq struct {
-	commonCallbackReq
-	GroupID string `json:"groupID"`
-}
+type (
+	commonCallbackReq   = openim.CommonCallbackReq
+	beforeSendSingleReq = openim.SingleMsgReq
+	beforeSendGroupReq  = openim.GroupMsgReq
+)
 
 const (
-	cmdModify    = "callbackBeforeMsgModifyCommand"
-	cmdModifyOld = "callbackMsgModifyCommand"
-	cmdSingle    = "callbackBeforeSendSingleMsgCommand"
-	cmdGroup     = "callbackBeforeSendGroupMsgCommand"
+	cmdModify    = openim.CmdBeforeMsgModify
+	cmdModifyOld = openim.CmdMsgModifyOld
+	cmdSingle    = openim.CmdBeforeSendSingleMsg
+	cmdGroup     = openim.CmdBeforeSendGroupMsg
 )
 
 // msgBody builds the body OpenIM sends for a message callback: content is
@@ -56,9 +35,9 @@ func msgBody(t testing.TB, cmd string, contentType int32, content string) []byte
 	switch cmd {
 	case cmdSingle:
 		c.SessionType = 1
-		return mustJSON(t, beforeSendSingleReq{c, "u2"})
+		return mustJSON(t, beforeSendSingleReq{CommonCallbackReq: c, RecvID: "u2"})
 	case cmdGroup:
-		return mustJSON(t, beforeSendGroupReq{c, "g1"})
+		return mustJSON(t, beforeSendGroupReq{CommonCallbackReq: c, GroupID: "g1"})
 	}
 	return mustJSON(t, c)
 }

@@ -12,13 +12,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wordfilter/wordfilter/internal/openim"
 )
 
 // OpenIM callback command names (open-im-server pkg/callbackstruct/constant.go).
 const (
-	CmdModify     = "callbackBeforeMsgModifyCommand"
-	CmdSendSingle = "callbackBeforeSendSingleMsgCommand"
-	CmdSendGroup  = "callbackBeforeSendGroupMsgCommand"
+	CmdModify     = openim.CmdBeforeMsgModify
+	CmdSendSingle = openim.CmdBeforeSendSingleMsg
+	CmdSendGroup  = openim.CmdBeforeSendGroupMsg
 )
 
 // OpenIM content types used by the load (openimsdk/protocol constant.go).
@@ -206,40 +208,15 @@ type BuildConfig struct {
 	Now time.Time
 }
 
-// CommonCallbackReq mirrors open-im-server's CommonCallbackReq
-// (pkg/callbackstruct/common.go): no omitempty, field order as Go emits it.
-type CommonCallbackReq struct {
-	SendID           string   `json:"sendID"`
-	CallbackCommand  string   `json:"callbackCommand"`
-	ServerMsgID      string   `json:"serverMsgID"`
-	ClientMsgID      string   `json:"clientMsgID"`
-	OperationID      string   `json:"operationID"`
-	SenderPlatformID int32    `json:"senderPlatformID"`
-	SenderNickname   string   `json:"senderNickname"`
-	SessionType      int32    `json:"sessionType"`
-	MsgFrom          int32    `json:"msgFrom"`
-	ContentType      int32    `json:"contentType"`
-	Status           int32    `json:"status"`
-	SendTime         int64    `json:"sendTime"`
-	CreateTime       int64    `json:"createTime"`
-	Content          string   `json:"content"`
-	Seq              uint32   `json:"seq"`
-	AtUserList       []string `json:"atUserList"`
-	FaceURL          string   `json:"faceURL"`
-	Ex               string   `json:"ex"`
-}
-
-// SingleMsgReq is the body of callbackBeforeSendSingleMsgCommand.
-type SingleMsgReq struct {
-	CommonCallbackReq
-	RecvID string `json:"recvID"`
-}
-
-// GroupMsgReq is the body of callbackBeforeSendGroupMsgCommand.
-type GroupMsgReq struct {
-	CommonCallbackReq
-	GroupID string `json:"groupID"`
-}
+// The request bodies, as open-im-server encodes them.
+type (
+	// CommonCallbackReq is the modify callback's body (see package openim).
+	CommonCallbackReq = openim.CommonCallbackReq
+	// SingleMsgReq is the body of callbackBeforeSendSingleMsgCommand.
+	SingleMsgReq = openim.SingleMsgReq
+	// GroupMsgReq is the body of callbackBeforeSendGroupMsgCommand.
+	GroupMsgReq = openim.GroupMsgReq
+)
 
 // TextElem is the content of a Text (101) message.
 type TextElem struct {
