@@ -86,49 +86,33 @@ func (c *call) element(contentType int32, content string) (string, bool) {
 	bad := false
 	changed := c.filterKey(&root, keys.str, &bad)
 	if keys.list != "" {
-		if arr := root.Get(keys.list); arr != nil && arr.TypeSafe() == ast.V_ARRAY {
-			for i := 0; ; i++ {
-				n := arr.Index(i)
-				if n == nil { // end of the array
-					break
-				}
-				if n.Check() != nil { // syntax error
-					bad = true
-					break
-				}
-				if n.TypeSafe() != ast.V_STRING {
-					continue
-				}
-				s, err := n.String()
-				if err != nil {
-					bad = true
-					break
-				}
-				if masked, ch := c.filter(s); ch {
-					if _, err := arr.SetByIndex(i, ast.NewString(masked)); err != nil {
-						bad = true
-						break
-					}
-					changed = true
-				}
+		if eachElement(root.Get(keys.list), func(i int, arr, n *ast.Node) bool {
+			if n.TypeSafe() != ast.V_STRING {
+				return true
 			}
+			s, err := n.String()
+			if err != nil {
+				return false
+			}
+			if masked, ch := c.filter(s); ch {
+				if _, err := arr.SetByIndex(i, ast.NewString(masked)); err != nil {
+					return false
+				}
+				changed = true
+			}
+			return true
+		}) {
+			bad = true
 		}
 	}
 	if keys.objs != "" {
-		if arr := root.Get(keys.objs); arr != nil && arr.TypeSafe() == ast.V_ARRAY {
-			for i := 0; ; i++ {
-				n := arr.Index(i)
-				if n == nil { // end of the array
-					break
-				}
-				if n.Check() != nil { // syntax error
-					bad = true
-					break
-				}
-				if n.TypeSafe() == ast.V_OBJECT && c.filterKey(n, keys.obj, &bad) {
-					changed = true
-				}
+		if eachElement(root.Get(keys.objs), func(_ int, _, n *ast.Node) bool {
+			if n.TypeSafe() == ast.V_OBJECT && c.filterKey(n, keys.obj, &bad) {
+				changed = true
 			}
+			return true
+		}) {
+			bad = true
 		}
 	}
 	if bad {
@@ -278,4 +262,25 @@ func orStr(s, def string) string {
 		return s
 	}
 	return def
+}
+
+// eachElement calls fn for each element of arr, when arr is a JSON array,
+// until fn returns false. It reports whether the array was malformed or fn
+// gave up (the caller then filters the content as plain text).
+func eachElement(arr *ast.Node, fn func(i int, arr, elem *ast.Node) bool) (bad bool) {
+	if arr == nil || arr.TypeSafe() != ast.V_ARRAY {
+		return false
+	}
+	for i := 0; ; i++ {
+		n := arr.Index(i)
+		if n == nil { // end of the array
+			return false
+		}
+		if n.Check() != nil { // syntax error
+			return true
+		}
+		if !fn(i, arr, n) {
+			return true
+		}
+	}
 }
