@@ -255,17 +255,19 @@ func (s *Store) Watch(ctx context.Context) error {
 		defer w.Close()
 		events, werrs = w.Events, w.Errors
 	}
-	watched := map[string]bool{}
-	resync := func() {
-		if w != nil {
-			syncWatches(w, watched, s.watchPaths())
-		}
-	}
-	resync()
-
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
+	watched := map[string]bool{}
+	resync := func() {
+		// A file written into a folder after the last read but before
+		// its watch was added gives no event: read once more after
+		// adding watches (an unchanged folder costs only its hash).
+		if w != nil && syncWatches(w, watched, s.watchPaths()) {
+			timer.Reset(debounce)
+		}
+	}
+	resync()
 	var pendingSince time.Time // zero when no event is pending
 	for {
 		select {
@@ -308,14 +310,16 @@ func (s *Store) Watch(ctx context.Context) error {
 	}
 }
 
-// syncWatches makes w watch exactly paths.
-func syncWatches(w *fsnotify.Watcher, watched map[string]bool, paths []string) {
+// syncWatches makes w watch exactly paths and reports whether it added a
+// watch.
+func syncWatches(w *fsnotify.Watcher, watched map[string]bool, paths []string) (added bool) {
 	want := make(map[string]bool, len(paths))
 	for _, d := range paths {
 		want[d] = true
 		if !watched[d] {
 			if err := w.Add(d); err == nil {
 				watched[d] = true
+				added = true
 			}
 		}
 	}
@@ -326,4 +330,5 @@ func syncWatches(w *fsnotify.Watcher, watched map[string]bool, paths []string) {
 			delete(watched, d)
 		}
 	}
+	return added
 }
