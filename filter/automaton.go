@@ -262,15 +262,13 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32)
 		c0, cmax := int(syms[0]), int(syms[len(syms)-1])
 		base := -1
 	search:
-		for p := fl.next[0]; p != 0; {
+		for p := fl.slots[0].check; p != 0; {
 			b := int(p) - c0
 			fl.grow(b + cmax + 1)
 			for _, c := range syms[1:] {
-				if fl.used[b+int(c)] {
-					np := fl.next[p]
-					if fl.tried[p]++; fl.tried[p] >= placeTries {
-						fl.unlink(p)
-					}
+				if fl.state[b+int(c)]&slotUsed != 0 {
+					np := fl.slots[p].check
+					fl.failed(p)
 					p = np
 					continue search
 				}
@@ -279,24 +277,18 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32)
 			break
 		}
 		if base < 0 {
-			base = len(fl.used) - c0
+			base = len(fl.slots) - c0
 			fl.grow(base + cmax + 1)
 		}
 		a.states[s].base = int32(base)
-		for _, c := range syms {
-			fl.take(int32(base + int(c)))
+		for i, c := range syms {
+			fl.take(int32(base+int(c)), slot{check: s, next: first[s] + int32(i)})
 		}
 	}
-	size := len(fl.used)
-	fl = freeList{} // let the search lists go before the slots are allocated
-	a.slots = make([]slot, size)
-	for i := range a.slots {
-		a.slots[i].check = -1
-	}
-	for _, s := range byFan {
-		base := a.states[s].base
-		for v := first[s]; v < first[s+1]; v++ {
-			a.slots[base+int32(inSym[v])] = slot{check: s, next: v}
+	a.slots = fl.slots
+	for p, st := range fl.state {
+		if st&slotUsed == 0 || p == 0 {
+			a.slots[p] = slot{check: -1}
 		}
 	}
 }
@@ -305,51 +297,62 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32)
 // leaves the search list.
 const placeTries = 16
 
-// freeList tracks the slots of a double array being built: which are
-// used, and a circular doubly linked search list through free slots, with
-// slot 0 (never used) as its head.
+// freeList is a double array being built. Slot 0 is never used; the
+// free slots still worth trying as anchors form a circular doubly linked
+// search list headed by slot 0, kept in the free slots themselves (check
+// is the next slot in the list, next the previous one), so that the list
+// costs one byte a slot beyond the array.
 type freeList struct {
-	used       []bool
-	listed     []bool
-	tried      []uint8
-	next, prev []int32
+	slots []slot
+	state []uint8 // slotUsed, slotListed, and the failed placements anchored (slotTries)
 }
 
+// Bits of freeList.state.
+const (
+	slotUsed   = 0x80
+	slotListed = 0x40
+	slotTries  = 0x3f
+)
+
 func (f *freeList) init(capacity int) {
-	f.used = make([]bool, 1, capacity)
-	f.listed = make([]bool, 1, capacity)
-	f.tried = make([]uint8, 1, capacity)
-	f.next = make([]int32, 1, capacity)
-	f.prev = make([]int32, 1, capacity)
-	f.used[0] = true
+	f.slots = make([]slot, 1, capacity)
+	f.state = make([]uint8, 1, capacity)
+	f.state[0] = slotUsed
 }
 
 // grow makes slots up to n-1 exist, the new ones free and listed.
 func (f *freeList) grow(n int) {
-	for p := int32(len(f.used)); int(p) < n; p++ {
-		last := f.prev[0]
-		f.used = append(f.used, false)
-		f.listed = append(f.listed, true)
-		f.tried = append(f.tried, 0)
-		f.next = append(f.next, 0)
-		f.prev = append(f.prev, last)
-		f.next[last] = p
-		f.prev[0] = p
+	for p := int32(len(f.slots)); int(p) < n; p++ {
+		last := f.slots[0].next
+		f.slots = append(f.slots, slot{check: 0, next: last})
+		f.state = append(f.state, slotListed)
+		f.slots[last].check = p
+		f.slots[0].next = p
 	}
 }
 
 func (f *freeList) unlink(p int32) {
-	f.listed[p] = false
-	f.next[f.prev[p]] = f.next[p]
-	f.prev[f.next[p]] = f.prev[p]
+	f.state[p] &^= slotListed
+	next, prev := f.slots[p].check, f.slots[p].next
+	f.slots[prev].check = next
+	f.slots[next].next = prev
 }
 
-// take marks the free slot p used.
-func (f *freeList) take(p int32) {
-	f.used[p] = true
-	if f.listed[p] {
+// failed counts a failed placement anchored at the listed slot p; after
+// placeTries of them p leaves the list (it stays free).
+func (f *freeList) failed(p int32) {
+	if f.state[p]++; f.state[p]&slotTries >= placeTries {
 		f.unlink(p)
 	}
+}
+
+// take marks the free slot p used and stores v in it.
+func (f *freeList) take(p int32, v slot) {
+	if f.state[p]&slotListed != 0 {
+		f.unlink(p)
+	}
+	f.state[p] = slotUsed
+	f.slots[p] = v
 }
 
 // renumber renumbers the states so that those with outputs on their

@@ -86,18 +86,18 @@ var reasonTooLong = fmt.Sprintf("longer than %d letters and digits after normali
 // allow phrase: it returns the reason (as WordError.Reason) or "".
 // It is safe for concurrent use.
 func CheckWord(text string) string {
-	_, _, reason := foldKey(defaultNormaliser(), nil, text)
+	_, _, reason := foldKey(defaultNormaliser(), nil, nil, text)
 	return reason
 }
 
 // foldKey folds a dictionary word into its key: the folded word
 // characters, and for each position k > 0 whether a separator is
-// required before character k. It appends to key (reused between calls).
-func foldKey(n *normaliser, key []frune, text string) ([]frune, []uint8, string) {
+// required before character k. It appends to key and seps (reused
+// between calls).
+func foldKey(n *normaliser, key []frune, seps []uint8, text string) ([]frune, []uint8, string) {
 	if !utf8.ValidString(text) {
-		return key, nil, reasonInvalidUTF8
+		return key, seps, reasonInvalidUTF8
 	}
-	var seps []uint8
 	sep := false
 	var buf [8]frune
 	for _, r := range text {
@@ -115,9 +115,9 @@ func foldKey(n *normaliser, key []frune, text string) ([]frune, []uint8, string)
 	}
 	switch {
 	case len(key) == 0:
-		return key, nil, reasonEmpty
+		return key, seps, reasonEmpty
 	case len(key) > MaxWordRunes:
-		return key, nil, reasonTooLong
+		return key, seps, reasonTooLong
 	}
 	return key, seps, ""
 }
@@ -229,6 +229,7 @@ type builder struct {
 	flat     []uint32         // the symbols of every entry's key, one after another
 	keyEnd   []int32          // entry i's key is flat[keyEnd[i-1]:keyEnd[i]]
 	keyBuf   []frune
+	sepBuf   []uint8
 	keyStr   []byte
 	isDup    bool  // add found a duplicate of an earlier entry
 	dup      int32 // the duplicate's entry id
@@ -261,8 +262,8 @@ func newBuilder(m *Matcher, words []Word, allow []string) builder {
 // add folds text into a new entry, or finds the entry it duplicates.
 func (b *builder) add(text string, id int32, allow bool) string {
 	b.isDup = false
-	key, seps, reason := foldKey(b.m.norm, b.keyBuf[:0], text)
-	b.keyBuf = key
+	key, seps, reason := foldKey(b.m.norm, b.keyBuf[:0], b.sepBuf[:0], text)
+	b.keyBuf, b.sepBuf = key, seps
 	if reason != "" {
 		return reason
 	}
