@@ -286,6 +286,9 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32)
 		}
 	}
 	a.slots = fl.slots
+	if cap(a.slots)-len(a.slots) > len(a.slots)/16 {
+		a.slots = slices.Clone(a.slots) // the array outgrew its estimate: drop the doubling slack
+	}
 	for p, st := range fl.state {
 		if st&slotUsed == 0 || p == 0 {
 			a.slots[p] = slot{check: -1}
