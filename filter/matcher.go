@@ -84,9 +84,12 @@ var reasonTooLong = fmt.Sprintf("longer than %d letters and digits after normali
 
 // CheckWord reports whether text is acceptable as a dictionary word or
 // allow phrase: it returns the reason (as WordError.Reason) or "".
-// It is safe for concurrent use.
+// It is safe for concurrent use, and does not allocate for a text of
+// up to MaxWordRunes letters and digits.
 func CheckWord(text string) string {
-	_, _, reason := foldKey(defaultNormaliser(), nil, nil, text)
+	var key [MaxWordRunes + 1]frune
+	var seps [MaxWordRunes]uint8
+	_, _, reason := foldKey(defaultNormaliser(), key[:0], seps[:0], text)
 	return reason
 }
 
