@@ -89,13 +89,9 @@ func (b *builder) build(kind engineKind) {
 		}
 		m.tab[r] = uint32(e>>runeBits)<<tabClsShift | sym
 	}
-	keys := make([][]uint32, len(b.keyEnd))
-	start := int32(0)
-	for i, end := range b.keyEnd {
-		keys[i] = b.flat[start:end:end]
-		start = end
-	}
-	m.auto = buildAutomaton(keys, m.nsym, kind)
+	flat, keyEnd := b.flat, b.keyEnd
+	b.flat, b.keyEnd, b.seen, b.collide = nil, nil, nil, nil // collectable while the automaton is built
+	m.auto = buildAutomaton(flat, keyEnd, m.nsym, kind)
 }
 
 // renumberByFrequency gives the most frequent symbols the smallest
@@ -124,70 +120,91 @@ func (b *builder) renumberByFrequency() {
 	}
 }
 
-func buildAutomaton(keys [][]uint32, nsym int, kind engineKind) automaton {
+// buildAutomaton builds the automaton of the keys flat[keyEnd[i-1]:keyEnd[i]]
+// (key i is entry i). Its working memory is a few int32 a state: the trie
+// is built straight into the final states array, sized by counting first.
+func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) automaton {
 	var a automaton
+	key := func(i int32) []uint32 {
+		lo := int32(0)
+		if i > 0 {
+			lo = keyEnd[i-1]
+		}
+		return flat[lo:keyEnd[i]]
+	}
 	// Trie, breadth first over the keys in sorted order: each node is a
 	// range of keys sharing its prefix, so the children of a node come
 	// out contiguous and sorted, and states are numbered in BFS order.
-	order := make([]int32, len(keys))
+	order := make([]int32, len(keyEnd))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(x, y int32) int { return slices.Compare(keys[x], keys[y]) })
-	type span struct{ lo, hi, depth int32 }
-	total := 1 // upper bound on the number of states
-	for _, k := range keys {
-		total += len(k)
+	slices.SortFunc(order, func(x, y int32) int { return slices.Compare(key(x), key(y)) })
+	// In sorted order each key adds one state per character beyond its
+	// common prefix with the key before it.
+	nstates := 1
+	var prev []uint32
+	for _, k := range order {
+		cur := key(k)
+		l := 0
+		for l < len(cur) && l < len(prev) && cur[l] == prev[l] {
+			l++
+		}
+		nstates += len(cur) - l
+		prev = cur
 	}
-	queue := make([]span, 1, total)
-	queue[0] = span{0, int32(len(order)), 0}
-	edgeStart := make([]int32, 0, total+1) // children of s: edgeSym/edgeTo[edgeStart[s]:edgeStart[s+1]]
-	edgeSym := make([]uint32, 0, total)
-	edgeTo := make([]int32, 0, total)
-	a.states = make([]state, 0, total+1)
-	a.outs = make([]int32, 0, len(keys))
-	for q := 0; q < len(queue); q++ {
-		s := queue[q]
-		edgeStart = append(edgeStart, int32(len(edgeSym)))
-		a.states = append(a.states, state{out: int32(len(a.outs))})
-		i := s.lo
-		for ; i < s.hi && len(keys[order[i]]) == int(s.depth); i++ {
+	// Every edge creates one state, in BFS order, so the children of s
+	// are the states first[s] to first[s+1]-1, and inSym[v] is the
+	// symbol leading into v.
+	first := make([]int32, nstates+1)
+	inSym := make([]uint32, nstates)
+	a.states = make([]state, nstates+1) // +1: sentinel for outputs()
+	a.outs = make([]int32, 0, len(keyEnd))
+	st := a.states
+	// While the trie is built, a state not yet expanded holds its key
+	// range order[lo:hi] in base and fail, and its depth in term.
+	st[0] = state{base: 0, fail: int32(len(order)), term: 0}
+	n := int32(1)
+	for s := range int32(nstates) {
+		lo, hi, depth := st[s].base, st[s].fail, st[s].term
+		first[s] = n
+		st[s] = state{out: int32(len(a.outs))}
+		i := lo
+		for ; i < hi && len(key(order[i])) == int(depth); i++ {
 			a.outs = append(a.outs, order[i])
 		}
-		for i < s.hi {
-			sym := keys[order[i]][s.depth]
+		for i < hi {
+			sym := key(order[i])[depth]
 			j := i + 1
-			for j < s.hi && keys[order[j]][s.depth] == sym {
+			for j < hi && key(order[j])[depth] == sym {
 				j++
 			}
-			edgeSym = append(edgeSym, sym)
-			edgeTo = append(edgeTo, int32(len(queue)))
-			queue = append(queue, span{i, j, s.depth + 1})
+			inSym[n] = sym
+			st[n] = state{base: i, fail: j, term: depth + 1}
+			n++
 			i = j
 		}
 	}
-	nstates := len(queue)
-	queue = nil
-	edgeStart = append(edgeStart, int32(len(edgeSym)))
-	a.states = append(a.states, state{out: int32(len(a.outs))}) // sentinel for outputs()
+	order = nil
+	first[nstates] = n
+	st[nstates] = state{out: int32(len(a.outs))}
 
 	a.root = make([]int32, nsym+1)
-	for e := edgeStart[0]; e < edgeStart[1]; e++ {
-		a.root[edgeSym[e]] = edgeTo[e]
+	for v := first[0]; v < first[1]; v++ {
+		a.root[inSym[v]] = v
 	}
-	a.placeDoubleArray(nstates, edgeStart, edgeSym, edgeTo)
+	a.placeDoubleArray(nstates, first, inSym)
 
-	a.states[0].term = -1
-	for s := int32(0); s < int32(nstates); s++ {
-		for e := edgeStart[s]; e < edgeStart[s+1]; e++ {
-			v := edgeTo[e]
+	st[0].term = -1
+	for s := range int32(nstates) {
+		for v := first[s]; v < first[s+1]; v++ {
 			if s != 0 {
-				a.states[v].fail = a.next(a.states[s].fail, edgeSym[e])
+				st[v].fail = a.next(st[s].fail, inSym[v])
 			}
-			if a.states[v+1].out > a.states[v].out {
-				a.states[v].term = v
+			if st[v+1].out > st[v].out {
+				st[v].term = v
 			} else {
-				a.states[v].term = a.states[a.states[v].fail].term
+				st[v].term = st[st[v].fail].term
 			}
 		}
 	}
@@ -203,8 +220,8 @@ func buildAutomaton(keys [][]uint32, nsym int, kind engineKind) automaton {
 			s := int(a.perm[old])
 			row := a.dense[s*a.stride : (s+1)*a.stride]
 			copy(row, a.dense[int(a.states[s].fail)*a.stride:])
-			for e := edgeStart[old]; e < edgeStart[old+1]; e++ {
-				row[edgeSym[e]] = a.perm[edgeTo[e]]
+			for v := first[old]; v < first[old+1]; v++ {
+				row[inSym[v]] = a.perm[v]
 			}
 		}
 	}
@@ -222,32 +239,36 @@ func buildAutomaton(keys [][]uint32, nsym int, kind engineKind) automaton {
 // A free slot that failed as the anchor of placeTries placements leaves
 // the search list (it stays free for others' children), which keeps
 // building about linear, as in darts-clone.
-func (a *automaton) placeDoubleArray(nstates int, edgeStart []int32, edgeSym []uint32, edgeTo []int32) {
-	var byFan []int32
+func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32) {
+	fan := func(s int32) int32 { return first[s+1] - first[s] }
+	inner := 0
 	for s := 1; s < nstates; s++ {
-		if edgeStart[s+1] > edgeStart[s] {
+		if fan(int32(s)) > 0 {
+			inner++
+		}
+	}
+	byFan := make([]int32, 0, inner)
+	for s := 1; s < nstates; s++ {
+		if fan(int32(s)) > 0 {
 			byFan = append(byFan, int32(s))
 		}
 	}
-	fan := func(s int32) int32 { return edgeStart[s+1] - edgeStart[s] }
 	slices.SortFunc(byFan, func(x, y int32) int { return cmp.Or(int(fan(y)-fan(x)), int(x-y)) })
 
 	var fl freeList
-	fl.init(len(edgeSym) + len(edgeSym)/4 + len(a.root) + 16)
+	fl.init(nstates + nstates/4 + len(a.root) + 16)
 	for _, s := range byFan {
-		syms := edgeSym[edgeStart[s]:edgeStart[s+1]]
+		syms := inSym[first[s]:first[s+1]]
 		c0, cmax := int(syms[0]), int(syms[len(syms)-1])
 		base := -1
 	search:
-		for p := fl.next[0]; p != 0; {
+		for p := fl.slots[0].check; p != 0; {
 			b := int(p) - c0
 			fl.grow(b + cmax + 1)
 			for _, c := range syms[1:] {
-				if fl.used[b+int(c)] {
-					np := fl.next[p]
-					if fl.tried[p]++; fl.tried[p] >= placeTries {
-						fl.unlink(p)
-					}
+				if fl.state[b+int(c)]&slotUsed != 0 {
+					np := fl.slots[p].check
+					fl.failed(p)
 					p = np
 					continue search
 				}
@@ -256,22 +277,21 @@ func (a *automaton) placeDoubleArray(nstates int, edgeStart []int32, edgeSym []u
 			break
 		}
 		if base < 0 {
-			base = len(fl.used) - c0
+			base = len(fl.slots) - c0
 			fl.grow(base + cmax + 1)
 		}
 		a.states[s].base = int32(base)
-		for _, c := range syms {
-			fl.take(int32(base + int(c)))
+		for i, c := range syms {
+			fl.take(int32(base+int(c)), slot{check: s, next: first[s] + int32(i)})
 		}
 	}
-	a.slots = make([]slot, len(fl.used))
-	for i := range a.slots {
-		a.slots[i].check = -1
+	a.slots = fl.slots
+	if cap(a.slots)-len(a.slots) > len(a.slots)/16 {
+		a.slots = slices.Clone(a.slots) // the array outgrew its estimate: drop the doubling slack
 	}
-	for _, s := range byFan {
-		base := a.states[s].base
-		for e := edgeStart[s]; e < edgeStart[s+1]; e++ {
-			a.slots[base+int32(edgeSym[e])] = slot{check: s, next: edgeTo[e]}
+	for p, st := range fl.state {
+		if st&slotUsed == 0 || p == 0 {
+			a.slots[p] = slot{check: -1}
 		}
 	}
 }
@@ -280,59 +300,72 @@ func (a *automaton) placeDoubleArray(nstates int, edgeStart []int32, edgeSym []u
 // leaves the search list.
 const placeTries = 16
 
-// freeList tracks the slots of a double array being built: which are
-// used, and a circular doubly linked search list through free slots, with
-// slot 0 (never used) as its head.
+// freeList is a double array being built. Slot 0 is never used; the
+// free slots still worth trying as anchors form a circular doubly linked
+// search list headed by slot 0, kept in the free slots themselves (check
+// is the next slot in the list, next the previous one), so that the list
+// costs one byte a slot beyond the array.
 type freeList struct {
-	used       []bool
-	listed     []bool
-	tried      []uint8
-	next, prev []int32
+	slots []slot
+	state []uint8 // slotUsed, slotListed, and the failed placements anchored (slotTries)
 }
 
+// Bits of freeList.state.
+const (
+	slotUsed   = 0x80
+	slotListed = 0x40
+	slotTries  = 0x3f
+)
+
 func (f *freeList) init(capacity int) {
-	f.used = make([]bool, 1, capacity)
-	f.listed = make([]bool, 1, capacity)
-	f.tried = make([]uint8, 1, capacity)
-	f.next = make([]int32, 1, capacity)
-	f.prev = make([]int32, 1, capacity)
-	f.used[0] = true
+	f.slots = make([]slot, 1, capacity)
+	f.state = make([]uint8, 1, capacity)
+	f.state[0] = slotUsed
 }
 
 // grow makes slots up to n-1 exist, the new ones free and listed.
 func (f *freeList) grow(n int) {
-	for p := int32(len(f.used)); int(p) < n; p++ {
-		last := f.prev[0]
-		f.used = append(f.used, false)
-		f.listed = append(f.listed, true)
-		f.tried = append(f.tried, 0)
-		f.next = append(f.next, 0)
-		f.prev = append(f.prev, last)
-		f.next[last] = p
-		f.prev[0] = p
+	for p := int32(len(f.slots)); int(p) < n; p++ {
+		last := f.slots[0].next
+		f.slots = append(f.slots, slot{check: 0, next: last})
+		f.state = append(f.state, slotListed)
+		f.slots[last].check = p
+		f.slots[0].next = p
 	}
 }
 
 func (f *freeList) unlink(p int32) {
-	f.listed[p] = false
-	f.next[f.prev[p]] = f.next[p]
-	f.prev[f.next[p]] = f.prev[p]
+	f.state[p] &^= slotListed
+	next, prev := f.slots[p].check, f.slots[p].next
+	f.slots[prev].check = next
+	f.slots[next].next = prev
 }
 
-// take marks the free slot p used.
-func (f *freeList) take(p int32) {
-	f.used[p] = true
-	if f.listed[p] {
+// failed counts a failed placement anchored at the listed slot p; after
+// placeTries of them p leaves the list (it stays free).
+func (f *freeList) failed(p int32) {
+	if f.state[p]++; f.state[p]&slotTries >= placeTries {
 		f.unlink(p)
 	}
+}
+
+// take marks the free slot p used and stores v in it.
+func (f *freeList) take(p int32, v slot) {
+	if f.state[p]&slotListed != 0 {
+		f.unlink(p)
+	}
+	f.state[p] = slotUsed
+	f.slots[p] = v
 }
 
 // renumber renumbers the states so that those with outputs on their
 // suffix chain come last, from firstOut on, keeping BFS order within each
 // group; the old→new map stays in perm until the dense table is built.
+// The states are permuted in place. The outputs need not move: a state
+// outside that group has no outputs, so the states with outputs keep
+// their relative order and their ranges of outs.
 func (a *automaton) renumber(nstates int) {
 	perm := make([]int32, nstates)
-	inv := make([]int32, nstates)
 	n := int32(0)
 	for pass := range 2 {
 		if pass == 1 {
@@ -340,24 +373,34 @@ func (a *automaton) renumber(nstates int) {
 		}
 		for s := range nstates {
 			if (a.states[s].term >= 0) == (pass == 1) {
-				perm[s], inv[n] = n, int32(s)
+				perm[s] = n
 				n++
 			}
 		}
 	}
-	states := make([]state, nstates+1)
-	outs := make([]int32, 0, len(a.outs))
-	for nw, old := range inv {
-		st := a.states[old]
-		st.fail = perm[st.fail]
-		if st.term >= 0 {
-			st.term = perm[st.term]
+	st := a.states
+	for s := range nstates {
+		st[s].fail = perm[st[s].fail]
+		if st[s].term >= 0 {
+			st[s].term = perm[st[s].term]
+		} else {
+			st[s].out = 0 // no outputs; the next state in the new order starts at 0 too
 		}
-		st.out = int32(len(outs))
-		outs = append(outs, a.outs[a.states[old].out:a.states[old+1].out]...)
-		states[nw] = st
 	}
-	states[nstates].out = int32(len(outs))
+	done := make([]bool, nstates)
+	for s := range int32(nstates) {
+		if done[s] {
+			continue
+		}
+		cur, j := st[s], perm[s]
+		for j != s {
+			cur, st[j] = st[j], cur
+			done[j] = true
+			j = perm[j]
+		}
+		st[s] = cur
+		done[s] = true
+	}
 	for i := range a.slots {
 		if a.slots[i].check >= 0 {
 			a.slots[i].check = perm[a.slots[i].check]
@@ -367,5 +410,5 @@ func (a *automaton) renumber(nstates int) {
 	for c, t := range a.root {
 		a.root[c] = perm[t]
 	}
-	a.states, a.outs, a.perm = states, outs, perm
+	a.perm = perm
 }

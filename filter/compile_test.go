@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,6 +80,56 @@ func TestDedupAndStats(t *testing.T) {
 	if st.Words != 2 || st.Allow != 1 || st.Memory <= 0 || st.Memory != m.MemoryUsage() {
 		t.Errorf("Stats() = %+v", st)
 	}
+}
+
+// TestDedupOnHashCollisions compiles with every folded key hashing alike
+// and checks that duplicates are still merged exactly as with real hashes.
+func TestDedupOnHashCollisions(t *testing.T) {
+	words := []filter.Word{
+		{Text: "fuck", Category: "a", Action: filter.Mask},
+		{Text: "fu ck", Category: "b", Action: filter.Review},
+		{Text: "ＦＵＣＫ", Category: "c", Action: filter.Block},
+		{Text: "fu-ck", Category: "d", Action: filter.Block},
+		{Text: "ab", Category: "e", Action: filter.Mask},
+		{Text: "ba", Category: "f", Action: filter.Mask},
+		{Text: "AB", Category: "g", Action: filter.Review},
+		{Text: "法轮功", Category: "h", Action: filter.Mask},
+		{Text: "法輪功", Category: "i", Action: filter.Block},
+	}
+	opts := filter.Options{Allow: []string{"ab", "AB", "fuck", "a b"}}
+	got := compareSameHash(t, words, opts)
+	// fuck/ＦＵＣＫ merge into one word and fu ck/fu-ck into another
+	// (a separator is required), each taking its strongest action.
+	if got.Len() != 5 || got.Word(0).Category != "c" || got.Word(1).Category != "d" {
+		t.Errorf("Len() = %d, Word(0) = %+v, Word(1) = %+v; want 5, categories c and d", got.Len(), got.Word(0), got.Word(1))
+	}
+	t.Run("zh-small", func(t *testing.T) {
+		compareSameHash(t, append(words, readWords(t, "dicts/zh-small.txt", filter.Review)...), opts)
+	})
+}
+
+// compareSameHash compiles words with real and with colliding hashes,
+// checks that both give the same words and matches, and returns the
+// second Matcher.
+func compareSameHash(t *testing.T, words []filter.Word, opts filter.Options) *filter.Matcher {
+	t.Helper()
+	want := filter.MustCompile(words, opts)
+	got := filter.MustCompile(words, filter.WithSameHash(opts))
+	if got.Len() != want.Len() || got.Stats().Allow != want.Stats().Allow {
+		t.Fatalf("with colliding hashes: %d words, %d allow; want %d, %d",
+			got.Len(), got.Stats().Allow, want.Len(), want.Stats().Allow)
+	}
+	for i := range want.Len() {
+		if got.Word(i) != want.Word(i) {
+			t.Errorf("Word(%d) = %+v, want %+v", i, got.Word(i), want.Word(i))
+		}
+	}
+	for _, text := range []string{"fuck you", "f u c k", "ab ba a b", "法輪功 法轮功"} {
+		if g, w := got.Filter(nil, text), want.Filter(nil, text); !slices.Equal(g.Matches, w.Matches) || g.Text != w.Text {
+			t.Errorf("Filter(%q) = %+v, want %+v", text, g, w)
+		}
+	}
+	return got
 }
 
 // readWords reads a shared dictionary: one word a line.

@@ -26,3 +26,10 @@ func (m *Matcher) States() int { return len(m.auto.states) - 1 }
 
 // Slots returns the size of the double array.
 func (m *Matcher) Slots() int { return len(m.auto.slots) }
+
+// WithSameHash returns o making every folded key collide in Compile's
+// duplicate detection, so that the collision path is taken.
+func WithSameHash(o Options) Options {
+	o.sameHash = true
+	return o
+}

@@ -2,6 +2,8 @@ package filter
 
 import (
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -32,6 +34,9 @@ type Options struct {
 
 	// engine forces an automaton layout (tests only, see export_test.go).
 	engine engineKind
+	// sameHash gives every folded key the same hash, so that duplicates
+	// are found through the collision path (tests only).
+	sameHash bool
 }
 
 // engineKind selects the transition layout of the automaton.
@@ -79,20 +84,23 @@ var reasonTooLong = fmt.Sprintf("longer than %d letters and digits after normali
 
 // CheckWord reports whether text is acceptable as a dictionary word or
 // allow phrase: it returns the reason (as WordError.Reason) or "".
-// It is safe for concurrent use.
+// It is safe for concurrent use, and does not allocate for a text of
+// up to MaxWordRunes letters and digits.
 func CheckWord(text string) string {
-	_, _, reason := foldKey(defaultNormaliser(), nil, text)
+	var key [MaxWordRunes + 1]frune
+	var seps [MaxWordRunes]uint8
+	_, _, reason := foldKey(defaultNormaliser(), key[:0], seps[:0], text)
 	return reason
 }
 
 // foldKey folds a dictionary word into its key: the folded word
 // characters, and for each position k > 0 whether a separator is
-// required before character k. It appends to key (reused between calls).
-func foldKey(n *normaliser, key []frune, text string) ([]frune, []uint8, string) {
+// required before character k. It appends to key and seps (reused
+// between calls).
+func foldKey(n *normaliser, key []frune, seps []uint8, text string) ([]frune, []uint8, string) {
 	if !utf8.ValidString(text) {
-		return key, nil, reasonInvalidUTF8
+		return key, seps, reasonInvalidUTF8
 	}
-	var seps []uint8
 	sep := false
 	var buf [8]frune
 	for _, r := range text {
@@ -110,9 +118,9 @@ func foldKey(n *normaliser, key []frune, text string) ([]frune, []uint8, string)
 	}
 	switch {
 	case len(key) == 0:
-		return key, nil, reasonEmpty
+		return key, seps, reasonEmpty
 	case len(key) > MaxWordRunes:
-		return key, nil, reasonTooLong
+		return key, seps, reasonTooLong
 	}
 	return key, seps, ""
 }
@@ -173,7 +181,8 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	if !utf8.ValidRune(m.mask) {
 		return nil, fmt.Errorf("filter: invalid mask character %U", m.mask)
 	}
-	b := builder{m: m, alphaIdx: make(map[rune]uint32), seen: make(map[string]int32, len(words))}
+	b := newBuilder(m, words, opts.Allow)
+	b.sameHash = opts.sameHash
 	for i, w := range words {
 		if w.Action < Review || w.Action > Block {
 			return nil, &WordError{Index: i, Text: w.Text, Reason: fmt.Sprintf("invalid action %v", w.Action)}
@@ -216,20 +225,48 @@ type builder struct {
 	m        *Matcher
 	alphaIdx map[rune]uint32
 	alphaRn  []rune
-	seen     map[string]int32 // folded key (with separators) → entry
+	seed     maphash.Seed
+	sameHash bool             // Options.sameHash
+	seen     map[uint32]int32 // hash of a folded key (with separators) → the first entry with that hash
+	collide  map[string]int32 // folded key → entry, for keys whose hash an earlier different key holds
 	flat     []uint32         // the symbols of every entry's key, one after another
 	keyEnd   []int32          // entry i's key is flat[keyEnd[i-1]:keyEnd[i]]
 	keyBuf   []frune
+	sepBuf   []uint8
 	keyStr   []byte
 	isDup    bool  // add found a duplicate of an earlier entry
 	dup      int32 // the duplicate's entry id
 }
 
+// newBuilder sizes the builder and m's slices for words and allow, so
+// that nothing big grows by doubling.
+func newBuilder(m *Matcher, words []Word, allow []string) builder {
+	n := len(words) + len(allow)
+	runes := 0
+	for _, w := range words {
+		runes += utf8.RuneCountInString(w.Text)
+	}
+	for _, a := range allow {
+		runes += utf8.RuneCountInString(a)
+	}
+	m.words = make([]Word, 0, len(words))
+	m.allow = make([]string, 0, len(allow))
+	m.entries = make([]entry, 0, n)
+	return builder{
+		m:        m,
+		alphaIdx: make(map[rune]uint32),
+		seed:     maphash.MakeSeed(),
+		seen:     make(map[uint32]int32, n),
+		flat:     make([]uint32, 0, runes),
+		keyEnd:   make([]int32, 0, n),
+	}
+}
+
 // add folds text into a new entry, or finds the entry it duplicates.
 func (b *builder) add(text string, id int32, allow bool) string {
 	b.isDup = false
-	key, seps, reason := foldKey(b.m.norm, b.keyBuf[:0], text)
-	b.keyBuf = key
+	key, seps, reason := foldKey(b.m.norm, b.keyBuf[:0], b.sepBuf[:0], text)
+	b.keyBuf, b.sepBuf = key, seps
 	if reason != "" {
 		return reason
 	}
@@ -245,11 +282,25 @@ func (b *builder) add(text string, id int32, allow bool) string {
 		}
 		b.keyStr = utf8.AppendRune(b.keyStr, f.r)
 	}
-	if e, ok := b.seen[string(b.keyStr)]; ok {
+	ne := int32(len(b.m.entries))
+	h := uint32(maphash.Bytes(b.seed, b.keyStr)) // 32 bits: a collision costs a lookup in collide
+	if b.sameHash {
+		h = 0
+	}
+	if e, ok := b.seen[h]; !ok {
+		b.seen[h] = ne
+	} else if b.sameKey(e, key, seps, allow) {
 		b.isDup, b.dup = true, b.m.entries[e].id
 		return ""
+	} else if e, ok := b.collide[string(b.keyStr)]; ok {
+		b.isDup, b.dup = true, b.m.entries[e].id
+		return ""
+	} else {
+		if b.collide == nil {
+			b.collide = make(map[string]int32)
+		}
+		b.collide[string(b.keyStr)] = ne
 	}
-	b.seen[string(b.keyStr)] = int32(len(b.m.entries))
 	for _, f := range key {
 		s, ok := b.alphaIdx[f.r]
 		if !ok {
@@ -270,6 +321,26 @@ func (b *builder) add(text string, id int32, allow bool) string {
 	b.m.entries = append(b.m.entries, e)
 	b.keyEnd = append(b.keyEnd, int32(len(b.flat)))
 	return ""
+}
+
+// sameKey reports whether entry e has the folded key key with separators
+// seps, and is an allow phrase exactly when allow is.
+func (b *builder) sameKey(e int32, key []frune, seps []uint8, allow bool) bool {
+	en := b.m.entries[e]
+	if (en.id < 0) != allow || int(en.n) != len(key) ||
+		!slices.Equal(b.m.seps[en.sepOff:en.sepOff+int32(en.sepN)], seps) {
+		return false
+	}
+	start := int32(0)
+	if e > 0 {
+		start = b.keyEnd[e-1]
+	}
+	for i, f := range key {
+		if s, ok := b.alphaIdx[f.r]; !ok || b.flat[start+int32(i)] != s {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Matcher) memoryUsage() int {
