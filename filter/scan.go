@@ -2,6 +2,7 @@ package filter
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -79,9 +80,16 @@ func (sc *scanner) scan(text string) {
 		st *= int32(auto.stride)
 		firstOut *= int32(auto.stride)
 	}
+	asc := (*[utf8.RuneSelf]uint32)(tab[:utf8.RuneSelf])
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
+		if c < utf8.RuneSelf && dense != nil && !sc.pending {
+			// It stops at once only on a class it leaves to the code below.
+			if i, st, pos, gf = sc.ascii(text, i, st, pos, gf, asc, dense, firstOut); i != start {
+				continue
+			}
+		}
 		e := uint32(tabSlow)
 		if c < utf8.RuneSelf {
 			e = tab[c]
@@ -140,40 +148,56 @@ func (sc *scanner) scan(text string) {
 				sc.emit(st, i)
 			}
 		}
-		if cls != clsLatin || dense == nil || sc.pending {
-			continue
-		}
-		// The rest of a run of ASCII Latin letters and digits: no gap, no
-		// class to dispatch on, the same flags throughout.
-		for i < len(text) {
-			c := text[i]
-			if c >= utf8.RuneSelf {
-				break
-			}
-			if e = tab[c]; uint8(e>>tabClsShift) != clsLatin {
-				break
-			}
-			if sym := e & tabSymMask; sym == 0 {
-				st = 0
-			} else {
-				st = dense[st+int32(sym)]
-			}
-			pos++
-			sc.starts[pos&(ringSize-1)] = i
-			sc.info[pos&(ringSize-1)] = infoLeftLatin
-			i++
-			if st >= firstOut {
-				sc.pos = pos
-				if sc.emit(st/int32(auto.stride), i); sc.pending {
-					break
-				}
-			}
-		}
 	}
 	sc.sync(st, pos, gf)
 	if sc.pending {
 		sc.resolve(false)
 	}
+}
+
+// ascii is scan's loop over ASCII text with a dense automaton, from
+// text[i] on while the text holds only separators and Latin letters and
+// digits and no candidate waits for its right boundary. It takes and
+// returns scan's local state (dense row offset, pos, packed gap and flags)
+// and returns the index where it stopped. Kept apart from scan so its few
+// variables live in registers.
+func (sc *scanner) ascii(text string, i int, st int32, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, firstOut int32) (int, int32, int, int) {
+	for ; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		e := asc[c]
+		cls := e >> tabClsShift // tabSlow makes it ≥ 128
+		if cls == uint32(clsLatin) {
+			if gf >= (maxGap+1)<<gapShift {
+				st = 0
+			}
+			// Symbol 0 (in no word) has column 0, which is 0 in every row.
+			st = dense[st+int32(e&tabSymMask)]
+			pos++
+			k := pos & (ringSize - 1)
+			sc.starts[k] = i
+			// infoGap when the gap is not 0, without a branch: the first
+			// letter of each word would mispredict it.
+			g := uint(gf) >> gapShift
+			sc.info[k] = uint8(gf&fLastLatin) | uint8((g|-g)>>(bits.UintSize-1))*infoGap
+			gf = fLastLatin
+			if st >= firstOut {
+				sc.pos = pos
+				if sc.emit(st/int32(sc.m.auto.stride), i+1); sc.pending {
+					return i + 1, st, pos, gf
+				}
+			}
+			continue
+		}
+		if cls-uint32(clsSep) > uint32(clsClause-clsSep) {
+			break
+		}
+		// One rune per code point here, so every separator counts.
+		gf = (gf+1<<gapShift)&^fLastLatin | int(cls-uint32(clsSep))<<1 // clsClause sets fGapClause
+	}
+	return i, st, pos, gf
 }
 
 // gapShift is where the gap length starts in scan's packed gf.
