@@ -2,7 +2,6 @@ package filter
 
 import (
 	"cmp"
-	"math/bits"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -86,7 +85,13 @@ func (sc *scanner) scan(text string) {
 		c := text[i]
 		if c < utf8.RuneSelf && dense != nil && !sc.pending {
 			// It stops at once only on a class it leaves to the code below.
-			if i, st, pos, gf = sc.ascii(text, i, st, pos, gf, asc, dense, firstOut); i != start {
+			s, hit := 0, false
+			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, asc, dense, int(firstOut))
+			if st = int32(s); hit {
+				sc.pos = pos
+				sc.emit(st/int32(auto.stride), i)
+			}
+			if i != start {
 				continue
 			}
 		}
@@ -157,11 +162,14 @@ func (sc *scanner) scan(text string) {
 
 // ascii is scan's loop over ASCII text with a dense automaton, from
 // text[i] on while the text holds only separators and Latin letters and
-// digits and no candidate waits for its right boundary. It takes and
-// returns scan's local state (dense row offset, pos, packed gap and flags)
-// and returns the index where it stopped. Kept apart from scan so its few
-// variables live in registers.
-func (sc *scanner) ascii(text string, i int, st int32, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, firstOut int32) (int, int32, int, int) {
+// digits. It takes and returns scan's local state (dense row offset, pos,
+// packed gap and flags) and returns the index where it stopped, and hit
+// when it stopped after a letter that reached a state with outputs, for
+// the caller to emit. Kept apart from scan, with no call inside, so its
+// few variables stay in registers.
+func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, out int) (next, st, npos, ngf int, hit bool) {
+	// The state is an int so that the load of the next state, which every
+	// letter waits for, needs no sign extension after it.
 	for ; i < len(text); i++ {
 		c := text[i]
 		if c >= utf8.RuneSelf {
@@ -171,23 +179,19 @@ func (sc *scanner) ascii(text string, i int, st int32, pos, gf int, asc *[utf8.R
 		cls := e >> tabClsShift // tabSlow makes it ≥ 128
 		if cls == uint32(clsLatin) {
 			if gf >= (maxGap+1)<<gapShift {
-				st = 0
+				s = 0
 			}
 			// Symbol 0 (in no word) has column 0, which is 0 in every row.
-			st = dense[st+int32(e&tabSymMask)]
+			s = int(dense[s+int(e&tabSymMask)])
 			pos++
 			k := pos & (ringSize - 1)
 			sc.starts[k] = i
 			// infoGap when the gap is not 0, without a branch: the first
 			// letter of each word would mispredict it.
-			g := uint(gf) >> gapShift
-			sc.info[k] = uint8(gf&fLastLatin) | uint8((g|-g)>>(bits.UintSize-1))*infoGap
+			sc.info[k] = uint8(gf&fLastLatin | min(gf>>gapShift, 1)*infoGap)
 			gf = fLastLatin
-			if st >= firstOut {
-				sc.pos = pos
-				if sc.emit(st/int32(sc.m.auto.stride), i+1); sc.pending {
-					return i + 1, st, pos, gf
-				}
+			if s >= out {
+				return i + 1, s, pos, gf, true
 			}
 			continue
 		}
@@ -197,7 +201,7 @@ func (sc *scanner) ascii(text string, i int, st int32, pos, gf int, asc *[utf8.R
 		// One rune per code point here, so every separator counts.
 		gf = (gf+1<<gapShift)&^fLastLatin | int(cls-uint32(clsSep))<<1 // clsClause sets fGapClause
 	}
-	return i, st, pos, gf
+	return i, s, pos, gf, false
 }
 
 // gapShift is where the gap length starts in scan's packed gf.
