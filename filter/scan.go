@@ -170,36 +170,56 @@ func (sc *scanner) scan(text string) {
 func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, out int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
-	for ; i < len(text); i++ {
+	for i < len(text) {
 		c := text[i]
 		if c >= utf8.RuneSelf {
 			break
 		}
 		e := asc[c]
 		cls := e >> tabClsShift // tabSlow makes it ≥ 128
-		if cls == uint32(clsLatin) {
-			if gf >= (maxGap+1)<<gapShift {
-				s = 0
+		if cls != uint32(clsLatin) {
+			if cls-uint32(clsSep) > uint32(clsClause-clsSep) {
+				break
 			}
-			// Symbol 0 (in no word) has column 0, which is 0 in every row.
-			s = int(dense[s+int(e&tabSymMask)])
-			pos++
-			k := pos & (ringSize - 1)
-			sc.starts[k] = i
-			// infoGap when the gap is not 0, without a branch: the first
-			// letter of each word would mispredict it.
-			sc.info[k] = uint8(gf&fLastLatin | min(gf>>gapShift, 1)*infoGap)
-			gf = fLastLatin
-			if s >= out {
-				return i + 1, s, pos, gf, true
-			}
+			// One rune per code point here, so every separator counts.
+			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-uint32(clsSep))<<1 // clsClause sets fGapClause
+			i++
 			continue
 		}
-		if cls-uint32(clsSep) > uint32(clsClause-clsSep) {
-			break
+		// The first letter of a run: the gap before it decides.
+		if gf >= (maxGap+1)<<gapShift {
+			s = 0
 		}
-		// One rune per code point here, so every separator counts.
-		gf = (gf+1<<gapShift)&^fLastLatin | int(cls-uint32(clsSep))<<1 // clsClause sets fGapClause
+		s = int(dense[s+int(e&tabSymMask)])
+		pos++
+		sc.starts[pos&(ringSize-1)] = i
+		// infoGap when the gap is not 0, without a branch: the first
+		// letter of each word would mispredict it.
+		sc.info[pos&(ringSize-1)] = uint8(gf&fLastLatin | min(gf>>gapShift, 1)*infoGap)
+		gf = fLastLatin
+		i++
+		if s >= out {
+			return i, s, pos, gf, true
+		}
+		// The rest of the run: no gap, a Latin neighbour on the left.
+		for i < len(text) {
+			c := text[i]
+			if c >= utf8.RuneSelf {
+				break
+			}
+			e := asc[c]
+			if e>>tabClsShift != uint32(clsLatin) {
+				break
+			}
+			s = int(dense[s+int(e&tabSymMask)])
+			pos++
+			sc.starts[pos&(ringSize-1)] = i
+			sc.info[pos&(ringSize-1)] = infoLeftLatin
+			i++
+			if s >= out {
+				return i, s, pos, gf, true
+			}
+		}
 	}
 	return i, s, pos, gf, false
 }
