@@ -47,6 +47,28 @@ type scanner struct {
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
 	starts [ringSize]int
 	info   [ringSize]uint8
+
+	// lat gives, by byte, the symbol of an ASCII Latin letter or digit of
+	// latFor, and -1 for every other byte: one load and one sign test per
+	// letter in ascii. Built on the first scan of a dense Matcher with
+	// this scanner; holding latFor keeps it alive, so its address cannot
+	// be reused by another Matcher while the table is cached.
+	lat    [256]int32
+	latFor *Matcher
+}
+
+// buildLatin fills sc.lat for m.
+func (sc *scanner) buildLatin(m *Matcher) {
+	for b := range sc.lat {
+		v := int32(-1)
+		if b < utf8.RuneSelf {
+			if e := m.tab[b]; e&tabSlow == 0 && uint8(e>>tabClsShift) == clsLatin {
+				v = int32(e & tabSymMask)
+			}
+		}
+		sc.lat[b] = v
+	}
+	sc.latFor = m
 }
 
 // scannerPool recycles scanners: a fresh one would cost zeroing its ring
@@ -80,6 +102,9 @@ func (sc *scanner) scan(text string) {
 		firstOut *= int32(auto.stride)
 	}
 	asc := (*[utf8.RuneSelf]uint32)(tab[:utf8.RuneSelf])
+	if dense != nil && sc.latFor != sc.m {
+		sc.buildLatin(sc.m)
+	}
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
@@ -172,12 +197,12 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 	// letter waits for, needs no sign extension after it.
 	for i < len(text) {
 		c := text[i]
-		if c >= utf8.RuneSelf {
-			break
-		}
-		e := asc[c]
-		cls := e >> tabClsShift // tabSlow makes it ≥ 128
-		if cls != uint32(clsLatin) {
+		sym := sc.lat[c]
+		if sym < 0 {
+			if c >= utf8.RuneSelf {
+				break
+			}
+			cls := asc[c] >> tabClsShift // tabSlow makes it ≥ 128
 			if cls-uint32(clsSep) > uint32(clsClause-clsSep) {
 				break
 			}
@@ -190,7 +215,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 		if gf >= (maxGap+1)<<gapShift {
 			s = 0
 		}
-		s = int(dense[s+int(e&tabSymMask)])
+		s = int(dense[s+int(sym)])
 		pos++
 		sc.starts[pos&(ringSize-1)] = i
 		// infoGap when the gap is not 0, without a branch: the first
@@ -203,15 +228,11 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 		}
 		// The rest of the run: no gap, a Latin neighbour on the left.
 		for i < len(text) {
-			c := text[i]
-			if c >= utf8.RuneSelf {
+			sym := sc.lat[text[i]]
+			if sym < 0 {
 				break
 			}
-			e := asc[c]
-			if e>>tabClsShift != uint32(clsLatin) {
-				break
-			}
-			s = int(dense[s+int(e&tabSymMask)])
+			s = int(dense[s+int(sym)])
 			pos++
 			sc.starts[pos&(ringSize-1)] = i
 			sc.info[pos&(ringSize-1)] = infoLeftLatin
