@@ -47,6 +47,28 @@ type scanner struct {
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
 	starts [ringSize]int
 	info   [ringSize]uint8
+
+	// lat gives, by byte, the symbol of an ASCII Latin letter or digit of
+	// latFor, and -1 for every other byte: one load and one sign test per
+	// letter in ascii. Built on the first scan of a dense Matcher with
+	// this scanner; holding latFor keeps it alive, so its address cannot
+	// be reused by another Matcher while the table is cached.
+	lat    [256]int32
+	latFor *Matcher
+}
+
+// buildLatin fills sc.lat for m.
+func (sc *scanner) buildLatin(m *Matcher) {
+	for b := range sc.lat {
+		v := int32(-1)
+		if b < utf8.RuneSelf {
+			if e := m.tab[b]; e&tabSlow == 0 && uint8(e>>tabClsShift) == clsLatin {
+				v = int32(e & tabSymMask)
+			}
+		}
+		sc.lat[b] = v
+	}
+	sc.latFor = m
 }
 
 // scannerPool recycles scanners: a fresh one would cost zeroing its ring
@@ -79,9 +101,25 @@ func (sc *scanner) scan(text string) {
 		st *= int32(auto.stride)
 		firstOut *= int32(auto.stride)
 	}
+	asc := (*[utf8.RuneSelf]uint32)(tab[:utf8.RuneSelf])
+	if dense != nil && sc.latFor != sc.m {
+		sc.buildLatin(sc.m)
+	}
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
+		if c < utf8.RuneSelf && dense != nil && !sc.pending {
+			// It stops at once only on a class it leaves to the code below.
+			s, hit := 0, false
+			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, asc, dense, int(firstOut))
+			if st = int32(s); hit {
+				sc.pos = pos
+				sc.emit(st/int32(auto.stride), i)
+			}
+			if i != start {
+				continue
+			}
+		}
 		e := uint32(tabSlow)
 		if c < utf8.RuneSelf {
 			e = tab[c]
@@ -140,40 +178,71 @@ func (sc *scanner) scan(text string) {
 				sc.emit(st, i)
 			}
 		}
-		if cls != clsLatin || dense == nil || sc.pending {
-			continue
-		}
-		// The rest of a run of ASCII Latin letters and digits: no gap, no
-		// class to dispatch on, the same flags throughout.
-		for i < len(text) {
-			c := text[i]
-			if c >= utf8.RuneSelf {
-				break
-			}
-			if e = tab[c]; uint8(e>>tabClsShift) != clsLatin {
-				break
-			}
-			if sym := e & tabSymMask; sym == 0 {
-				st = 0
-			} else {
-				st = dense[st+int32(sym)]
-			}
-			pos++
-			sc.starts[pos&(ringSize-1)] = i
-			sc.info[pos&(ringSize-1)] = infoLeftLatin
-			i++
-			if st >= firstOut {
-				sc.pos = pos
-				if sc.emit(st/int32(auto.stride), i); sc.pending {
-					break
-				}
-			}
-		}
 	}
 	sc.sync(st, pos, gf)
 	if sc.pending {
 		sc.resolve(false)
 	}
+}
+
+// ascii is scan's loop over ASCII text with a dense automaton, from
+// text[i] on while the text holds only separators and Latin letters and
+// digits. It takes and returns scan's local state (dense row offset, pos,
+// packed gap and flags) and returns the index where it stopped, and hit
+// when it stopped after a letter that reached a state with outputs, for
+// the caller to emit. Kept apart from scan, with no call inside, so its
+// few variables stay in registers.
+func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, out int) (next, st, npos, ngf int, hit bool) {
+	// The state is an int so that the load of the next state, which every
+	// letter waits for, needs no sign extension after it.
+	for i < len(text) {
+		c := text[i]
+		sym := sc.lat[c]
+		if sym < 0 {
+			if c >= utf8.RuneSelf {
+				break
+			}
+			cls := asc[c] >> tabClsShift // tabSlow makes it ≥ 128
+			if cls-uint32(clsSep) > uint32(clsClause-clsSep) {
+				break
+			}
+			// One rune per code point here, so every separator counts.
+			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-uint32(clsSep))<<1 // clsClause sets fGapClause
+			i++
+			continue
+		}
+		// The first letter of a run: the gap before it decides.
+		if gf >= (maxGap+1)<<gapShift {
+			s = 0
+		}
+		s = int(dense[s+int(sym)])
+		pos++
+		sc.starts[pos&(ringSize-1)] = i
+		// infoGap when the gap is not 0, without a branch: the first
+		// letter of each word would mispredict it.
+		sc.info[pos&(ringSize-1)] = uint8(gf&fLastLatin | min(gf>>gapShift, 1)*infoGap)
+		gf = fLastLatin
+		i++
+		if s >= out {
+			return i, s, pos, gf, true
+		}
+		// The rest of the run: no gap, a Latin neighbour on the left.
+		for i < len(text) {
+			sym := sc.lat[text[i]]
+			if sym < 0 {
+				break
+			}
+			s = int(dense[s+int(sym)])
+			pos++
+			sc.starts[pos&(ringSize-1)] = i
+			sc.info[pos&(ringSize-1)] = infoLeftLatin
+			i++
+			if s >= out {
+				return i, s, pos, gf, true
+			}
+		}
+	}
+	return i, s, pos, gf, false
 }
 
 // gapShift is where the gap length starts in scan's packed gf.
