@@ -27,7 +27,7 @@ var modifyCases = []struct {
 	name, element, want string
 }{
 	{"clean", `{"content":"see you at the station at eight, bring the tickets please"}`, `"nextCode":0}`},
-	{"masked", `{"content":"see you at the fucking station at eight, bring the tickets"}`, `****ing station`},
+	{"masked", `{"content":"see you at the station, fuck, at eight, bring the tickets"}`, `station, ****, at`},
 }
 
 func BenchmarkModifyCallback(b *testing.B) {
