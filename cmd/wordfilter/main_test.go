@@ -80,12 +80,15 @@ func waitHealthy(t *testing.T, addr string, deadline time.Duration) {
 	t.Fatalf("GET /healthz on %s did not answer 200 within %v", addr, deadline)
 }
 
-func TestServeAnswersHealthzAndStopsOnSIGTERM(t *testing.T) {
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	cmd := exec.Command(bin, "serve", "-listen", addr)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+// startServe starts the built binary with args (and extra environment
+// variables) and returns it with its stderr and a channel that receives
+// its exit. The process is killed at the end of the test if still running.
+func startServe(t *testing.T, bin string, env []string, args ...string) (*exec.Cmd, *syncBuffer, <-chan error) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	stderr := new(syncBuffer)
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +97,16 @@ func TestServeAnswersHealthzAndStopsOnSIGTERM(t *testing.T) {
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			cmd.Process.Kill()
+			<-exited
 		}
 	})
+	return cmd, stderr, exited
+}
+
+func TestServeAnswersHealthzAndStopsOnSIGTERM(t *testing.T) {
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	cmd, stderr, exited := startServe(t, bin, nil, "serve", "-listen", addr)
 	waitHealthy(t, addr, 30*time.Second)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

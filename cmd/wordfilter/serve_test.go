@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -135,21 +134,8 @@ func TestServeProcessPrefixReloadAndGracefulShutdown(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "profanity.txt"), []byte("fuck\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "-listen", addr, "-dict", dir, "-drain-delay", "1s")
-	cmd.Env = append(os.Environ(), "WORDFILTER_CALLBACK_PREFIX=/s3cret")
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
+	cmd, stderr, exited := startServe(t, bin, []string{"WORDFILTER_CALLBACK_PREFIX=/s3cret"},
+		"serve", "-listen", addr, "-dict", dir, "-drain-delay", "1s")
 	waitHealthy(t, addr, 30*time.Second)
 	client := &http.Client{Timeout: 5 * time.Second}
 	get := func(path string) int {
