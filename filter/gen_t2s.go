@@ -9,6 +9,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"go/format"
 	"log"
@@ -20,14 +21,24 @@ import (
 	"unicode/utf8"
 )
 
-const module = "github.com/longbridgeapp/opencc"
+// The module whose dictionary folder holds OpenCC's data, at a pinned
+// version (fetched through the module proxy; it is not a dependency of
+// the build).
+const (
+	module        = "github.com/longbridgeapp/opencc"
+	moduleVersion = "v0.3.13"
+)
 
 func main() {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", module).Output()
+	out, err := exec.Command("go", "mod", "download", "-json", module+"@"+moduleVersion).Output()
 	if err != nil {
-		log.Fatalf("cannot locate %s: %v", module, err)
+		log.Fatalf("cannot download %s@%s: %v", module, moduleVersion, err)
 	}
-	dir, version, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	var dl struct{ Dir, Version string }
+	if err := json.Unmarshal(out, &dl); err != nil || dl.Dir == "" {
+		log.Fatalf("cannot locate %s@%s: %v %s", module, moduleVersion, err, out)
+	}
+	dir, version := dl.Dir, dl.Version
 	src := filepath.Join(dir, "dictionary", "TSCharacters.txt")
 	f, err := os.Open(src)
 	if err != nil {
