@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bytedance/sonic"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
@@ -56,6 +57,11 @@ func FuzzHandler(f *testing.F) {
 				t.Fatalf("%s %q %q answered %d %q %q, want JSON", method, path, body,
 					ctx.Response.StatusCode(), ct, ctx.Response.Body())
 			}
+			if method == "POST" && isCallbackPath(path) && !sonic.Valid(body) && len(body) <= 1<<16 &&
+				ctx.Response.StatusCode() != 400 {
+				t.Fatalf("POST %q with a body that is not JSON %q answered %d %q, want 400",
+					path, body, ctx.Response.StatusCode(), ctx.Response.Body())
+			}
 			var resp openIMResp
 			if ctx.Response.StatusCode() == 200 && json.Unmarshal(ctx.Response.Body(), &resp) == nil &&
 				resp.Content != nil && !json.Valid([]byte(*resp.Content)) && json.Valid([]byte(contentOf(body))) {
@@ -63,6 +69,12 @@ func FuzzHandler(f *testing.F) {
 			}
 		}
 	})
+}
+
+// isCallbackPath tells whether path is one of the seeds' callback prefixes
+// (every other path the fuzzer makes may be a REST or operations route).
+func isCallbackPath(path string) bool {
+	return strings.HasPrefix(path, "/callbackExample/") || strings.HasPrefix(path, "/cb/")
 }
 
 // contentOf returns the content string of a message callback body, or "".
