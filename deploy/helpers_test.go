@@ -131,52 +131,44 @@ func loadYAML(t *testing.T, v any, strict bool, parts ...string) {
 	}
 }
 
-// parseQuantity parses a Kubernetes memory quantity such as 64Mi or 1G.
-func parseQuantity(s string) (int64, error) {
-	units := []struct {
-		suffix string
-		mult   int64
-	}{
-		{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40},
-		{"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
-	}
-	for _, u := range units {
-		if n, ok := strings.CutSuffix(s, u.suffix); ok {
-			v, err := strconv.ParseInt(n, 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("bad quantity %q", s)
-			}
-			return v * u.mult, nil
-		}
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad quantity %q", s)
-	}
-	return v, nil
+// sizeUnit is one suffix of a memory size and what it multiplies by.
+type sizeUnit struct {
+	suffix string
+	mult   int64
 }
+
+// quantityUnits are Kubernetes' memory quantity suffixes (64Mi, 1G).
+var quantityUnits = []sizeUnit{
+	{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40},
+	{"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
+}
+
+// goMemLimitUnits are the suffixes GOMEMLIMIT takes, as the Go runtime
+// reads them (B last, so that KiB is not read as Ki + B).
+var goMemLimitUnits = []sizeUnit{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}}
+
+// parseQuantity parses a Kubernetes memory quantity such as 64Mi or 1G.
+func parseQuantity(s string) (int64, error) { return parseSize(s, quantityUnits, "quantity") }
 
 // parseGoMemLimit parses a GOMEMLIMIT value (bytes with an optional B, KiB,
 // MiB, GiB or TiB suffix) as the Go runtime does.
-func parseGoMemLimit(s string) (int64, error) {
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}}
+func parseGoMemLimit(s string) (int64, error) { return parseSize(s, goMemLimitUnits, "GOMEMLIMIT") }
+
+// parseSize parses a whole number with at most one of units' suffixes;
+// what names the kind of value in the error.
+func parseSize(s string, units []sizeUnit, what string) (int64, error) {
+	n, mult := s, int64(1)
 	for _, u := range units {
-		if n, ok := strings.CutSuffix(s, u.suffix); ok {
-			v, err := strconv.ParseInt(n, 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("bad GOMEMLIMIT %q", s)
-			}
-			return v * u.mult, nil
+		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
+			n, mult = rest, u.mult
+			break
 		}
 	}
-	v, err := strconv.ParseInt(s, 10, 64)
+	v, err := strconv.ParseInt(n, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("bad GOMEMLIMIT %q", s)
+		return 0, fmt.Errorf("bad %s %q", what, s)
 	}
-	return v, nil
+	return v * mult, nil
 }
 
 // portOfListen returns the port of a listen address such as ":10006".
