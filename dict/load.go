@@ -54,6 +54,9 @@ type snapshot struct {
 type tree struct {
 	fsys    fs.FS
 	display func(rel string) string
+	// yield, when set, is called every so often while a snapshot is
+	// hashed, parsed and compiled (a paced background reload).
+	yield func()
 }
 
 // osTree is the tree of the folder dir on disk.
@@ -88,7 +91,7 @@ func (t tree) read() (*snapshot, error) {
 		return snap, errs.err()
 	}
 	sort.Slice(snap.files, func(i, j int) bool { return snap.files[i].rel < snap.files[j].rel })
-	snap.version = hashFiles(snap.files)
+	snap.version = hashFiles(snap.files, t.yield)
 	return snap, nil
 }
 
@@ -154,16 +157,27 @@ func pathErrText(err error) string {
 	return err.Error()
 }
 
+// hashChunk is how much hashFiles hashes between two calls of yield.
+const hashChunk = 64 << 10
+
 // hashFiles is the content version: sha256 over the sorted relative paths
-// and contents, independent of read order and modification times.
-func hashFiles(files []rawFile) string {
+// and contents, independent of read order and modification times. It
+// calls yield (when set) after every hashChunk bytes.
+func hashFiles(files []rawFile, yield func()) string {
 	h := sha256.New()
 	var num []byte
 	for _, f := range files {
 		h.Write([]byte(f.rel))
 		num = strconv.AppendInt(append(num[:0], 0), int64(len(f.data)), 10)
 		h.Write(append(num, 0))
-		h.Write(f.data)
+		for data := f.data; len(data) > 0; {
+			n := min(len(data), hashChunk)
+			h.Write(data[:n])
+			data = data[n:]
+			if yield != nil {
+				yield()
+			}
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:versionLen]
 }
@@ -203,6 +217,9 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		}
 		var fileErrs LoadError
 		parseBytes(f.data, func(e Entry) {
+			if e.Line&63 == 0 && t.yield != nil {
+				t.yield()
+			}
 			pos := position{file: int32(fi), line: int32(e.Line)}
 			if kind.Allow {
 				allow = append(allow, e.Text)
@@ -224,6 +241,9 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		return nil, err
 	}
 	opts.Allow = allow
+	if t.yield != nil {
+		opts.Yield = t.yield
+	}
 	m, err := filter.Compile(words, opts)
 	if err != nil {
 		var we *filter.WordError

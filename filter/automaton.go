@@ -75,6 +75,7 @@ func (b *builder) build(kind engineKind) {
 	}
 	m.tab = make([]uint32, 0x10000)
 	for r := range m.tab {
+		pace(b.yield, r)
 		e := m.norm.bmp[r]
 		if e&expFlag != 0 {
 			m.tab[r] = tabSlow
@@ -91,7 +92,7 @@ func (b *builder) build(kind engineKind) {
 	}
 	flat, keyEnd := b.flat, b.keyEnd
 	b.flat, b.keyEnd, b.seen, b.collide = nil, nil, nil, nil // collectable while the automaton is built
-	m.auto = buildAutomaton(flat, keyEnd, m.nsym, kind)
+	m.auto = buildAutomaton(flat, keyEnd, m.nsym, kind, b.yield)
 }
 
 // renumberByFrequency gives the most frequent symbols the smallest
@@ -100,7 +101,8 @@ func (b *builder) build(kind engineKind) {
 func (b *builder) renumberByFrequency() {
 	n := len(b.alphaRn)
 	count := make([]int, n+1)
-	for _, c := range b.flat {
+	for i, c := range b.flat {
+		pace(b.yield, i)
 		count[c]++
 	}
 	old := make([]uint32, n)
@@ -113,6 +115,7 @@ func (b *builder) renumberByFrequency() {
 		perm[o] = uint32(i + 1)
 	}
 	for i, c := range b.flat {
+		pace(b.yield, i)
 		b.flat[i] = perm[c]
 	}
 	for r, c := range b.alphaIdx {
@@ -123,7 +126,8 @@ func (b *builder) renumberByFrequency() {
 // buildAutomaton builds the automaton of the keys flat[keyEnd[i-1]:keyEnd[i]]
 // (key i is entry i). Its working memory is a few int32 a state: the trie
 // is built straight into the final states array, sized by counting first.
-func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) automaton {
+// yield is Options.Yield.
+func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yield func()) automaton {
 	var a automaton
 	key := func(i int32) []uint32 {
 		lo := int32(0)
@@ -139,12 +143,14 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) au
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(x, y int32) int { return slices.Compare(key(x), key(y)) })
+	cmps := 0
+	slices.SortFunc(order, func(x, y int32) int { cmps++; pace(yield, cmps); return slices.Compare(key(x), key(y)) })
 	// In sorted order each key adds one state per character beyond its
 	// common prefix with the key before it.
 	nstates := 1
 	var prev []uint32
-	for _, k := range order {
+	for i, k := range order {
+		pace(yield, i)
 		cur := key(k)
 		l := 0
 		for l < len(cur) && l < len(prev) && cur[l] == prev[l] {
@@ -166,6 +172,7 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) au
 	st[0] = state{base: 0, fail: int32(len(order)), term: 0}
 	n := int32(1)
 	for s := range int32(nstates) {
+		pace(yield, int(s))
 		lo, hi, depth := st[s].base, st[s].fail, st[s].term
 		first[s] = n
 		st[s] = state{out: int32(len(a.outs))}
@@ -193,10 +200,11 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) au
 	for v := first[0]; v < first[1]; v++ {
 		a.root[inSym[v]] = v
 	}
-	a.placeDoubleArray(nstates, first, inSym)
+	a.placeDoubleArray(nstates, first, inSym, yield)
 
 	st[0].term = -1
 	for s := range int32(nstates) {
+		pace(yield, int(s))
 		for v := first[s]; v < first[s+1]; v++ {
 			if s != 0 {
 				st[v].fail = a.next(st[s].fail, inSym[v])
@@ -209,7 +217,7 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) au
 		}
 	}
 
-	a.renumber(nstates)
+	a.renumber(nstates, yield)
 	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
 		a.stride = nsym + 1
 		a.dense = make([]int32, nstates*a.stride)
@@ -217,6 +225,7 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) au
 		// Fill rows in BFS order (a failure link is shallower than its
 		// state): the row of s is the row of fail(s) plus the children of s.
 		for old := 1; old < nstates; old++ {
+			pace(yield, old)
 			s := int(a.perm[old])
 			row := a.dense[s*a.stride : (s+1)*a.stride]
 			copy(row, a.dense[int(a.states[s].fail)*a.stride:])
@@ -226,6 +235,7 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) au
 		}
 	}
 	for i, t := range a.dense {
+		pace(yield, i)
 		a.dense[i] = t * int32(a.stride)
 	}
 	a.perm = nil
@@ -239,30 +249,36 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind) au
 // A free slot that failed as the anchor of placeTries placements leaves
 // the search list (it stays free for others' children), which keeps
 // building about linear, as in darts-clone.
-func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32) {
+func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32, yield func()) {
 	fan := func(s int32) int32 { return first[s+1] - first[s] }
 	inner := 0
 	for s := 1; s < nstates; s++ {
+		pace(yield, s)
 		if fan(int32(s)) > 0 {
 			inner++
 		}
 	}
 	byFan := make([]int32, 0, inner)
 	for s := 1; s < nstates; s++ {
+		pace(yield, s)
 		if fan(int32(s)) > 0 {
 			byFan = append(byFan, int32(s))
 		}
 	}
-	slices.SortFunc(byFan, func(x, y int32) int { return cmp.Or(int(fan(y)-fan(x)), int(x-y)) })
+	cmps := 0
+	slices.SortFunc(byFan, func(x, y int32) int { cmps++; pace(yield, cmps); return cmp.Or(int(fan(y)-fan(x)), int(x-y)) })
 
 	var fl freeList
 	fl.init(nstates + nstates/4 + len(a.root) + 16)
+	tries := 0
 	for _, s := range byFan {
 		syms := inSym[first[s]:first[s+1]]
 		c0, cmax := int(syms[0]), int(syms[len(syms)-1])
 		base := -1
 	search:
 		for p := fl.slots[0].check; p != 0; {
+			tries++
+			pace(yield, tries)
 			b := int(p) - c0
 			fl.grow(b + cmax + 1)
 			for _, c := range syms[1:] {
@@ -290,6 +306,7 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32)
 		a.slots = slices.Clone(a.slots) // the array outgrew its estimate: drop the doubling slack
 	}
 	for p, st := range fl.state {
+		pace(yield, p)
 		if st&slotUsed == 0 || p == 0 {
 			a.slots[p] = slot{check: -1}
 		}
@@ -364,7 +381,7 @@ func (f *freeList) take(p int32, v slot) {
 // The states are permuted in place. The outputs need not move: a state
 // outside that group has no outputs, so the states with outputs keep
 // their relative order and their ranges of outs.
-func (a *automaton) renumber(nstates int) {
+func (a *automaton) renumber(nstates int, yield func()) {
 	perm := make([]int32, nstates)
 	n := int32(0)
 	for pass := range 2 {
@@ -372,6 +389,7 @@ func (a *automaton) renumber(nstates int) {
 			a.firstOut = n
 		}
 		for s := range nstates {
+			pace(yield, s)
 			if (a.states[s].term >= 0) == (pass == 1) {
 				perm[s] = n
 				n++
@@ -380,6 +398,7 @@ func (a *automaton) renumber(nstates int) {
 	}
 	st := a.states
 	for s := range nstates {
+		pace(yield, s)
 		st[s].fail = perm[st[s].fail]
 		if st[s].term >= 0 {
 			st[s].term = perm[st[s].term]
@@ -389,11 +408,13 @@ func (a *automaton) renumber(nstates int) {
 	}
 	done := make([]bool, nstates)
 	for s := range int32(nstates) {
+		pace(yield, int(s))
 		if done[s] {
 			continue
 		}
 		cur, j := st[s], perm[s]
 		for j != s {
+			pace(yield, int(j))
 			cur, st[j] = st[j], cur
 			done[j] = true
 			j = perm[j]
@@ -402,6 +423,7 @@ func (a *automaton) renumber(nstates int) {
 		done[s] = true
 	}
 	for i := range a.slots {
+		pace(yield, i)
 		if a.slots[i].check >= 0 {
 			a.slots[i].check = perm[a.slots[i].check]
 			a.slots[i].next = perm[a.slots[i].next]

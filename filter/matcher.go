@@ -31,6 +31,11 @@ type Options struct {
 	// Mask is the character that replaces each masked character; 0 means '*'.
 	// It must be a valid Unicode code point.
 	Mask rune
+	// Yield, when set, is called every so often while Compile works (about
+	// every few hundred words, states or table rows), from the goroutine that
+	// called Compile, e.g. to let other goroutines run or to pace a
+	// background reload. nil means never. It does not change the result.
+	Yield func()
 
 	// engine forces an automaton layout (tests only, see export_test.go).
 	engine engineKind
@@ -181,9 +186,10 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	if !utf8.ValidRune(m.mask) {
 		return nil, fmt.Errorf("filter: invalid mask character %U", m.mask)
 	}
-	b := newBuilder(m, words, opts.Allow)
+	b := newBuilder(m, words, opts.Allow, opts.Yield)
 	b.sameHash = opts.sameHash
 	for i, w := range words {
+		pace(b.yield, i)
 		if w.Action < Review || w.Action > Block {
 			return nil, &WordError{Index: i, Text: w.Text, Reason: fmt.Sprintf("invalid action %v", w.Action)}
 		}
@@ -199,6 +205,7 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 		m.words = append(m.words, w)
 	}
 	for i, a := range opts.Allow {
+		pace(b.yield, i)
 		if reason := b.add(a, ^int32(len(m.allow)), true); reason != "" {
 			return nil, &WordError{Index: i, Allow: true, Text: a, Reason: reason}
 		}
@@ -227,6 +234,7 @@ type builder struct {
 	alphaRn  []rune
 	seed     maphash.Seed
 	sameHash bool             // Options.sameHash
+	yield    func()           // Options.Yield
 	seen     map[uint32]int32 // hash of a folded key (with separators) → the first entry with that hash
 	collide  map[string]int32 // folded key → entry, for keys whose hash an earlier different key holds
 	flat     []uint32         // the symbols of every entry's key, one after another
@@ -238,12 +246,22 @@ type builder struct {
 	dup      int32 // the duplicate's entry id
 }
 
+// pace calls yield (Options.Yield, maybe nil) when i is a multiple of
+// 256: the hook of Compile's long loops (a few hundred iterations take
+// tens to hundreds of microseconds).
+func pace(yield func(), i int) {
+	if i&255 == 0 && yield != nil {
+		yield()
+	}
+}
+
 // newBuilder sizes the builder and m's slices for words and allow, so
 // that nothing big grows by doubling.
-func newBuilder(m *Matcher, words []Word, allow []string) builder {
+func newBuilder(m *Matcher, words []Word, allow []string, yield func()) builder {
 	n := len(words) + len(allow)
 	runes := 0
-	for _, w := range words {
+	for i, w := range words {
+		pace(yield, i)
 		runes += utf8.RuneCountInString(w.Text)
 	}
 	for _, a := range allow {
@@ -254,6 +272,7 @@ func newBuilder(m *Matcher, words []Word, allow []string) builder {
 	m.entries = make([]entry, 0, n)
 	return builder{
 		m:        m,
+		yield:    yield,
 		alphaIdx: make(map[rune]uint32),
 		seed:     maphash.MakeSeed(),
 		seen:     make(map[uint32]int32, n),

@@ -1,0 +1,100 @@
+package dict
+
+import (
+	"math"
+	"runtime"
+	"time"
+)
+
+// DefaultReloadCPU is the share of one CPU a background reload may use
+// when Config.ReloadCPU is 0.
+const DefaultReloadCPU = 0.5
+
+// paceSlice is how long a paced reload works before it leaves the CPU to
+// other goroutines: short enough that a request never waits long behind
+// it, long enough that switching costs little.
+const paceSlice = 200 * time.Microsecond
+
+// maxPaceCredit bounds how far a sleep that overran may be counted
+// against later sleeps, so that a reload never runs a long burst without
+// sleeping. Sleeps do overrun: a Go process with nothing else to run
+// waits for its next timer in epoll, whose timeout is in whole
+// milliseconds, so a sleep of 200µs lasts about 1ms unless a request
+// wakes the process first. The credit lets the reload still get its
+// share: at ReloadCPU 0.5 it works about 1ms (5 slices, Gosched between
+// them) per 1ms asleep.
+const maxPaceCredit = 2 * time.Millisecond
+
+// pacer paces a background reload so that it leaves the CPU to requests:
+// it is called often (yield, the Options.Yield of Compile), and after
+// every slice of work (paceSlice) it either sleeps, so that over the
+// reload work/(work+sleep) stays at most duty, or, when an earlier sleep
+// overran and no sleep is owed, calls runtime.Gosched.
+//
+// Both matter with GOMAXPROCS 1: Gosched lets request goroutines that
+// are already runnable go first, but only a sleep leaves the processor
+// idle, which is when the Go scheduler polls the network for new
+// requests (otherwise only its monitor does, every 10ms).
+//
+// A pacer serves one reload at a time (one goroutine); it is not safe
+// for concurrent use.
+type pacer struct {
+	duty float64 // share of one CPU, 0 < duty < 1
+
+	// The clock and the two ways of leaving the CPU; tests replace them.
+	now     func() time.Time
+	sleep   func(time.Duration)
+	gosched func()
+
+	start time.Time     // start of the current slice of work
+	owed  time.Duration // sleep owed; negative: a late timer slept ahead
+	// worked and slept are the totals of the work and the sleep.
+	worked, slept time.Duration
+	// slices counts the slices of work that ended with a yield.
+	slices int
+}
+
+// newPacer returns a pacer with the real clock, started now, or nil when
+// duty is 1 or more (no pacing).
+func newPacer(duty float64) *pacer {
+	if duty >= 1 {
+		return nil
+	}
+	p := &pacer{duty: duty, now: time.Now, sleep: time.Sleep, gosched: runtime.Gosched}
+	p.start = p.now()
+	return p
+}
+
+// yield ends the current slice of work when it has lasted paceSlice:
+// it sleeps what the duty cycle asks for, or calls runtime.Gosched when
+// nothing is owed. Between slices it costs one clock read.
+func (p *pacer) yield() {
+	t := p.now()
+	w := t.Sub(p.start)
+	if w < paceSlice {
+		return
+	}
+	p.worked += w
+	p.slices++
+	p.owed += time.Duration(math.Ceil(float64(w) * (1 - p.duty) / p.duty))
+	if p.owed > 0 {
+		p.sleep(p.owed)
+		t2 := p.now()
+		took := t2.Sub(t)
+		p.slept += took
+		p.owed = max(p.owed-took, -maxPaceCredit)
+		t = t2
+	} else {
+		p.gosched()
+		t = p.now()
+	}
+	p.start = t
+}
+
+// hook returns p.yield, or nil for a nil pacer (no pacing).
+func (p *pacer) hook() func() {
+	if p == nil {
+		return nil
+	}
+	return p.yield
+}

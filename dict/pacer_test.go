@@ -1,0 +1,216 @@
+package dict_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/shareddata"
+)
+
+// fakeClock is the clock of a pacer under test: work and sleep advance it.
+type fakeClock struct {
+	now time.Time
+	// late is how much longer than asked every sleep lasts.
+	late time.Duration
+
+	sleeps, goscheds int
+	// sinceOut is the work done since the pacer last left the CPU.
+	sinceOut time.Duration
+	// outs records sinceOut each time the pacer left the CPU.
+	outs []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+func (c *fakeClock) Sleep(d time.Duration) {
+	c.sleeps++
+	c.leave()
+	c.now = c.now.Add(d + c.late)
+}
+
+func (c *fakeClock) Gosched() {
+	c.goscheds++
+	c.leave()
+}
+
+func (c *fakeClock) leave() {
+	c.outs = append(c.outs, c.sinceOut)
+	c.sinceOut = 0
+}
+
+func (c *fakeClock) work(d time.Duration) {
+	c.now = c.now.Add(d)
+	c.sinceOut += d
+}
+
+func TestPacerDutyCycle(t *testing.T) {
+	const step = 7 * time.Microsecond // work between two calls of the hook
+	for _, tc := range []struct {
+		duty float64
+		late time.Duration
+	}{
+		{0.1, 0}, {0.25, 0}, {0.5, 0}, {0.9, 0},
+		{0.5, 50 * time.Microsecond}, {0.5, 3 * time.Millisecond}, {0.9, time.Millisecond},
+	} {
+		t.Run(fmt.Sprintf("duty=%g/late=%s", tc.duty, tc.late), func(t *testing.T) {
+			c := &fakeClock{now: time.Unix(1e9, 0), late: tc.late}
+			p := dict.NewTestPacer(tc.duty, c.Now, c.Sleep, c.Gosched)
+			for range 100000 { // 0.7s of work
+				c.work(step)
+				p.Yield()
+			}
+			worked, slept, slices := p.Totals()
+			if worked > 700*time.Millisecond || worked < 700*time.Millisecond-dict.PaceSlice-step {
+				t.Errorf("worked %v, want the 700ms of work minus the last unfinished slice", worked)
+			}
+			if got := float64(worked) / float64(worked+slept); got > tc.duty+1e-9 {
+				t.Errorf("work/(work+sleep) = %.4f, want at most %g", got, tc.duty)
+			} else if tc.late == 0 && got < tc.duty-0.001 {
+				t.Errorf("work/(work+sleep) = %.4f with exact sleeps, want %g", got, tc.duty)
+			}
+			// It leaves the CPU after each slice, and only then.
+			if len(c.outs) != slices || c.sleeps+c.goscheds != slices {
+				t.Errorf("left the CPU %d times (%d sleeps, %d Gosched), want once per slice (%d)", len(c.outs), c.sleeps, c.goscheds, slices)
+			}
+			for i, w := range c.outs {
+				if w < dict.PaceSlice || w >= dict.PaceSlice+step {
+					t.Fatalf("slice %d: worked %v before leaving the CPU, want from %v to %v", i, w, dict.PaceSlice, dict.PaceSlice+step)
+				}
+			}
+			if tc.late > dict.PaceSlice && c.goscheds == 0 {
+				t.Errorf("sleeps %v late, but never a slice without sleep: late sleeps must count", tc.late)
+			}
+			if tc.late == 0 && c.goscheds != 0 {
+				t.Errorf("%d slices without a sleep at duty %g with exact sleeps, want none", c.goscheds, tc.duty)
+			}
+		})
+	}
+}
+
+// realWords reads a shared dictionary file as filter words, leaving out
+// the lines that filter refuses.
+func realWords(t *testing.T, rel string) []filter.Word {
+	t.Helper()
+	b, err := os.ReadFile(shareddata.Path(t, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []filter.Word
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && filter.CheckWord(l) == "" {
+			ws = append(ws, filter.Word{Text: l, Category: "zh", Action: filter.Mask})
+		}
+	}
+	return ws
+}
+
+func TestCompileYieldSameMatcher(t *testing.T) {
+	words := realWords(t, "dicts/zh-large.txt")
+	calls := 0
+	paced, err := filter.Compile(words, filter.Options{Yield: func() { calls++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := filter.Compile(words, filter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At least one call for every few hundred words.
+	if calls < len(words)/1024 {
+		t.Errorf("Compile of %d words called Yield %d times, want at least %d", len(words), calls, len(words)/1024)
+	}
+	if paced.Len() != plain.Len() || paced.Stats().Memory != plain.Stats().Memory {
+		t.Errorf("with Yield: %d words, %d bytes; without: %d words, %d bytes", paced.Len(), paced.Stats().Memory, plain.Len(), plain.Stats().Memory)
+	}
+	f, err := os.Open(shareddata.Path(t, "corpus/zh-chat.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	lines, matched := 0, 0
+	for sc.Scan() && lines < 20000 {
+		text := sc.Text()
+		lines++
+		got := paced.AppendMatches(nil, text)
+		want := plain.AppendMatches(nil, text)
+		if !slices.Equal(got, want) {
+			t.Fatalf("line %d %q: matches %v with Yield, %v without", lines, text, got, want)
+		}
+		if len(got) > 0 {
+			matched++
+		}
+	}
+	if matched == 0 {
+		t.Fatalf("none of %d zh-chat lines matched zh-large: the comparison tests nothing", lines)
+	}
+}
+
+// writeWords writes ws (one a line) as the file name in dir, by rename.
+func writeWords(t *testing.T, dir, name string, ws []filter.Word) {
+	t.Helper()
+	var b strings.Builder
+	for _, w := range ws {
+		b.WriteString(w.Text)
+		b.WriteByte('\n')
+	}
+	tmp := filepath.Join(dir, "."+name+".tmp")
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPacedReloadSwapsLargeDictionary(t *testing.T) {
+	large, xlarge := realWords(t, "dicts/zh-large.txt"), realWords(t, "dicts/zh-xlarge.txt")
+	inLarge := map[string]bool{}
+	for _, w := range large {
+		inLarge[w.Text] = true
+	}
+	onlyX := ""
+	for _, w := range xlarge {
+		if !inLarge[w.Text] {
+			onlyX = w.Text
+			break
+		}
+	}
+	if onlyX == "" {
+		t.Fatal("no word of zh-xlarge is new to zh-large")
+	}
+	dir := t.TempDir()
+	writeWords(t, dir, "zh.txt", large)
+	evs := &events{}
+	s := dict.NewStore(dict.Config{Dir: dir, ReloadCPU: 0.5, OnReload: evs.add})
+	first, err := s.Reload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := evs.list()[0]; ev.Paused != 0 {
+		t.Errorf("the first load paused %v, want no pacing", ev.Paused)
+	}
+	writeWords(t, dir, "zh.txt", xlarge)
+	d, err := s.Reload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := evs.list()[1]
+	if !ev.Changed || d.Version == first.Version || d.Words <= first.Words || !has(s, onlyX) {
+		t.Fatalf("paced reload: changed %v, version %s -> %s, words %d -> %d, has %q: %v; want the new dictionary",
+			ev.Changed, first.Version, d.Version, first.Words, d.Words, onlyX, has(s, onlyX))
+	}
+	if ev.Paused <= 0 || ev.Paused >= ev.Duration {
+		t.Errorf("paced reload slept %v of %v, want a part of it", ev.Paused, ev.Duration)
+	}
+	// Not an assertion (the machine is shared): the figure for the record.
+	t.Logf("paced reload of %d words at ReloadCPU 0.5: %v, of which %v asleep", d.Words, ev.Duration, ev.Paused)
+}
