@@ -134,6 +134,7 @@ func newServeFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.server.CallbackPrefix, "callback-prefix", "", env("callback-prefix", "when set (e.g. /some-secret), OpenIM callbacks are answered only under this path prefix, others get 404; put the same prefix in OpenIM's webhooks.yml url"))
 	fs.Var(typesFlag{&cfg.server.ModifyContentTypes}, "modify-types", env("modify-types", "content `types` OpenIM sends to the modify callback (comma list, ranges allowed, e.g. 101,105-110); the before-send callbacks refuse a message needing masking in any other type. OpenIM releases up to 3.8.3 send Text only"))
 	fs.DurationVar(&cfg.dict.PollInterval, "poll-interval", 2*time.Second, env("poll-interval", "how often the dictionary folder is re-read and hashed, besides file-change events (negative disables polling)"))
+	fs.Float64Var(&cfg.dict.ReloadCPU, "reload-cpu", dict.DefaultReloadCPU, env("reload-cpu", "share of one CPU a dictionary reload may take while requests are served (0 < x <= 1): it works in 200µs slices and sleeps between them, so requests keep the CPU; 1 means no pacing. The first load is never paced"))
 	fs.BoolVar(&cfg.server.LogText, "log-text", false, env("log-text", "include the offending text in the log line of a refused message"))
 	fs.Var(levelFlag{&cfg.logLevel}, "log-level", env("log-level", "log `level`: debug, info, warn or error; default info"))
 	fs.StringVar(&cfg.logFormat, "log-format", cfg.logFormat, env("log-format", "log format: json or console"))
@@ -194,6 +195,9 @@ func parseServeFlags(args []string, getenv func(string) (string, bool), stderr i
 	}
 	if cfg.logFormat != "json" && cfg.logFormat != "console" {
 		return cfg, fmt.Errorf("%s %q: want json or console", origin("log-format"), cfg.logFormat)
+	}
+	if !(cfg.dict.ReloadCPU > 0 && cfg.dict.ReloadCPU <= 1) { // also refuses NaN
+		return cfg, fmt.Errorf("%s %g: must be above 0 and at most 1 (a share of one CPU)", origin("reload-cpu"), cfg.dict.ReloadCPU)
 	}
 	if cfg.server.MaxBodySize <= 0 {
 		return cfg, fmt.Errorf("%s %d: must be positive", origin("max-body"), cfg.server.MaxBodySize)

@@ -34,7 +34,8 @@ func TestServeFlagDefaults(t *testing.T) {
 	}
 	if cfg.listen != ":10006" || cfg.dict.Dir != "" || cfg.server.BlockCode != 5001 || cfg.dict.Options.Mask != 0 ||
 		cfg.server.AdminToken != "" || cfg.server.CallbackPrefix != "" || cfg.dict.PollInterval != 2*time.Second ||
-		!reflect.DeepEqual(cfg.server.ModifyContentTypes, []int32{101}) || cfg.server.MaxBodySize != 1<<20 {
+		!reflect.DeepEqual(cfg.server.ModifyContentTypes, []int32{101}) || cfg.server.MaxBodySize != 1<<20 ||
+		cfg.dict.ReloadCPU != 0.5 {
 		t.Errorf("defaults = %+v", cfg)
 	}
 }
@@ -42,7 +43,8 @@ func TestServeFlagDefaults(t *testing.T) {
 func TestServeFlagsFromEnvironmentAndFlagWins(t *testing.T) {
 	getenv := env("WORDFILTER_LISTEN", "127.0.0.1:1", "WORDFILTER_DICT", "/d", "WORDFILTER_ADMIN_TOKEN", "tok",
 		"WORDFILTER_BLOCK_CODE", "20001", "WORDFILTER_MASK", "＊", "WORDFILTER_CALLBACK_PREFIX", "secret",
-		"WORDFILTER_MODIFY_TYPES", "101,105-107", "WORDFILTER_LOG_LEVEL", "debug", "WORDFILTER_MAX_BODY", "4096")
+		"WORDFILTER_MODIFY_TYPES", "101,105-107", "WORDFILTER_LOG_LEVEL", "debug", "WORDFILTER_MAX_BODY", "4096",
+		"WORDFILTER_RELOAD_CPU", "0.25")
 	cfg, err := parseServeFlags([]string{"-block-code", "30001", "-listen", ":2"}, getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +54,7 @@ func TestServeFlagsFromEnvironmentAndFlagWins(t *testing.T) {
 	}
 	if cfg.dict.Dir != "/d" || cfg.server.AdminToken != "tok" || cfg.dict.Options.Mask != '＊' ||
 		cfg.server.CallbackPrefix != "/secret" || cfg.logLevel.String() != "debug" || cfg.server.MaxBodySize != 4096 ||
+		cfg.dict.ReloadCPU != 0.25 ||
 		!reflect.DeepEqual(cfg.server.ModifyContentTypes, []int32{101, 105, 106, 107}) {
 		t.Errorf("env not applied: %+v", cfg)
 	}
@@ -68,6 +71,11 @@ func TestServeBadFlagValuesExit2(t *testing.T) {
 		{"-log-level", "loud"},
 		{"-max-body", "0"},
 		{"-callback-prefix", "/"},
+		{"-reload-cpu", "0"},
+		{"-reload-cpu", "-0.5"},
+		{"-reload-cpu", "1.5"},
+		{"-reload-cpu", "NaN"},
+		{"-reload-cpu", "half"},
 		{"stray"},
 	} {
 		var out, errb bytes.Buffer
@@ -82,6 +90,35 @@ func TestServeBadFlagValuesExit2(t *testing.T) {
 	var errb bytes.Buffer
 	if code := run([]string{"serve"}, nil, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "WORDFILTER_BLOCK_CODE") {
 		t.Errorf("bad WORDFILTER_BLOCK_CODE: exit %d, stderr %q; want 2 naming the variable", code, errb.String())
+	}
+}
+
+func TestServeReloadCPU(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  []string
+		want float64
+		err  string // part of the error, "" for none
+	}{
+		{want: 0.5},
+		{args: []string{"-reload-cpu", "1"}, want: 1},
+		{args: []string{"-reload-cpu", "0.05"}, want: 0.05},
+		{env: []string{"WORDFILTER_RELOAD_CPU", "0.3"}, want: 0.3},
+		{args: []string{"-reload-cpu", "0.7"}, env: []string{"WORDFILTER_RELOAD_CPU", "0.3"}, want: 0.7},
+		{args: []string{"-reload-cpu", "0"}, err: "-reload-cpu 0: must be above 0 and at most 1"},
+		{args: []string{"-reload-cpu", "1.01"}, err: "-reload-cpu 1.01: must be above 0 and at most 1"},
+		{env: []string{"WORDFILTER_RELOAD_CPU", "2"}, err: "WORDFILTER_RELOAD_CPU 2: must be above 0"},
+		{env: []string{"WORDFILTER_RELOAD_CPU", "lots"}, err: `invalid value "lots" for WORDFILTER_RELOAD_CPU`},
+	} {
+		cfg, err := parseServeFlags(tc.args, env(tc.env...), io.Discard)
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("serve %v with env %v: error %v, want one containing %q", tc.args, tc.env, err, tc.err)
+		case tc.err == "" && err != nil:
+			t.Errorf("serve %v with env %v: %v", tc.args, tc.env, err)
+		case tc.err == "" && cfg.dict.ReloadCPU != tc.want:
+			t.Errorf("serve %v with env %v: ReloadCPU %g, want %g", tc.args, tc.env, cfg.dict.ReloadCPU, tc.want)
+		}
 	}
 }
 
