@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,10 +14,13 @@ import (
 	"github.com/wordfilter/wordfilter/bench/baseline"
 )
 
-// TestMain lets the runner start this test binary as a baseline server:
-// "bench.test ceiling -listen ..." serves instead of testing.
+// TestMain lets the runner start this test binary as a baseline server
+// ("bench.test ceiling -listen ..." serves instead of testing) and
+// re-execute it as the pinned load generator ("bench.test run ..." with
+// WORDFILTER_BENCH_PINNED set).
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && (os.Args[1] == "ceiling" || os.Args[1] == "naive") {
+	if len(os.Args) > 1 && (os.Args[1] == "ceiling" || os.Args[1] == "naive" ||
+		(os.Args[1] == "run" && os.Getenv(pinnedEnv) != "")) {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -153,6 +158,29 @@ func TestRunnerEndToEnd(t *testing.T) {
 		t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, stderr.String(), stdout.String())
 	}
 	md := stdout.String()
+	// The default pins when this process may use 2 CPUs or more.
+	wantPin := "| pinning | servers on CPUs `"
+	if list, err := allowedCPUs("self"); err != nil {
+		t.Fatal(err)
+	} else if cpus, _ := parseCPUList(list); len(cpus) < 2 {
+		wantPin = "| pinning | none (this process may use only CPUs"
+	} else if _, err := exec.LookPath("taskset"); err != nil {
+		wantPin = "| pinning | none (taskset not found)"
+	} else {
+		client, server, _ := splitCPUs(cpus)
+		wantPin += server + "`, load generator on CPUs `" + client + "` (taskset; the default"
+		if !strings.Contains(md, fmt.Sprintf("load generator GOMAXPROCS %d;", len(strings.Split(client, ",")))) {
+			t.Errorf("pinned load generator: GOMAXPROCS not sized from its CPU set %s:\n%s", client, md)
+		}
+		for _, name := range []string{"wordfilter", "ceiling", "naive"} {
+			if !strings.Contains(md, "; "+name+" on CPUs `"+server+"`") {
+				t.Errorf("summary does not show %s on CPUs %s:\n%s", name, server, md)
+			}
+		}
+	}
+	if !strings.Contains(md, wantPin) {
+		t.Errorf("summary lacks %q:\n%s", wantPin, md)
+	}
 	for _, want := range []string{"## Peak throughput", "| wordfilter | ", "| ceiling | ", "| naive | ",
 		"wordfilter / ceiling", "wordfilter / naive", "## Latency at a fixed rate", "## Reload under load", "then 1.2s at 700 req/s", "MiB", "server CPU µs/req", "of server CPU per request",
 		"reload.txt`: 2 lines that `wordfilter validate` refuses were left out of the copy", "line 2: word \"☭\": nothing matchable left after normalisation; line 4: "} {
@@ -211,12 +239,13 @@ func TestRunnerGoesOnWithoutWordfilter(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"run", "-out", out, "-corpus", corpus, "-dict", dict, "-reload-dict", dict,
 		"-wordfilter-bin", script, "-targets", "wordfilter,ceiling", "-duration", "200ms", "-repeat", "1", "-warmup", "0s",
-		"-conns", "2", "-bodies", "20"}, &stdout, &stderr)
+		"-conns", "2", "-bodies", "20", "-pin=false"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr: %s", code, stderr.String())
 	}
 	md := stdout.String()
-	for _, want := range []string{"**wordfilter was not measured:**", "not implemented yet", "| ceiling | ", "half of ceiling's median peak"} {
+	for _, want := range []string{"**wordfilter was not measured:**", "not implemented yet", "| ceiling | ", "half of ceiling's median peak",
+		"| pinning | none (-pin=false): the OS schedules all processes over every CPU |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary lacks %q:\n%s", want, md)
 		}

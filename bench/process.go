@@ -52,6 +52,9 @@ func startTarget(ctx context.Context, name, addr string, argv []string, cpus, lo
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if cpus != "" {
+		cmd.Env = envWithoutGOMAXPROCS() // sized from the CPU set instead
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		logf.Close()

@@ -50,7 +50,13 @@ type runConfig struct {
 	wordfilterBin  string
 	serverCPUs     string
 	clientCPUs     string
-	readyTimeout   time.Duration
+	// pin asks for the default split of the CPUs when neither list is
+	// given; autoPinned tells that the lists come from it, noPin why it
+	// was not possible.
+	pin          bool
+	autoPinned   bool
+	noPin        string
+	readyTimeout time.Duration
 }
 
 func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
@@ -74,6 +80,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 	fs.StringVar(&rc.wordfilterBin, "wordfilter-bin", "", "wordfilter binary to run (default: go build ./cmd/wordfilter into a temporary folder)")
 	fs.StringVar(&rc.serverCPUs, "server-cpus", "", `CPU list for the servers, passed to "taskset -c" (e.g. "1"); empty: no pinning`)
 	fs.StringVar(&rc.clientCPUs, "client-cpus", "", `CPU list for the load generator, passed to "taskset -c" (e.g. "0"); empty: no pinning`)
+	fs.BoolVar(&rc.pin, "pin", true, "when neither -server-cpus nor -client-cpus is given and this process may use 2 CPUs or more, pin the load generator to the lower half of them and the servers to the upper half (taskset); -pin=false lets the OS schedule every process over every CPU")
 	fs.DurationVar(&rc.readyTimeout, "ready-timeout", time.Minute, "how long a server may take to answer GET /readyz with 200")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
@@ -121,6 +128,10 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 			return nil, usageErr("%s must be a CPU list such as 0 or 0-1 or 0,2, not %q", c.flag, c.v)
 		}
 	}
+	rc.noPin = defaultPinning(&rc)
+	if os.Getenv(pinnedEnv) == pinnedByAuto {
+		rc.autoPinned = true // the parent chose the lists
+	}
 	if rc.dict == "" || (rc.reloadDict == "" && rc.reloadDuration > 0) {
 		dir := shareddata.Find()
 		if dir == "" {
@@ -159,7 +170,9 @@ type outcome struct {
 	rateFrom    string
 	reloadRate  float64
 	rss         map[string]int64
-	reload      *reloadOutcome
+	// procs holds, by target, the CPU set and GOMAXPROCS of its process.
+	procs  map[string]procInfo
+	reload *reloadOutcome
 	// cpu is the CPU time (user + system) each server process used during
 	// each run.
 	cpu map[*loadgen.Result]time.Duration
@@ -201,7 +214,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if rc.clientCPUs != "" && os.Getenv(pinnedEnv) == "" {
-		return reexecPinned(ctx, rc.clientCPUs, stdout, stderr)
+		return reexecPinned(ctx, rc, args, stdout, stderr)
 	}
 	reqs, corpus, err := rc.load.requests(rc.mix)
 	if err != nil {
@@ -216,7 +229,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	o := &outcome{cfg: rc, started: time.Now(), corpus: corpus, kinds: loadgen.KindCounts(reqs), env: machine(),
 		failed: map[string]string{}, peak: map[string][]*loadgen.Result{}, fixed: map[string][]*loadgen.Result{}, rss: map[string]int64{},
-		cpu: map[*loadgen.Result]time.Duration{}}
+		cpu: map[*loadgen.Result]time.Duration{}, procs: map[string]procInfo{}}
 
 	// Dictionary folders: stage holds both files, live is what the servers read.
 	stage, live := filepath.Join(tmp, "stage"), filepath.Join(tmp, "live")
@@ -294,7 +307,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			argv = []string{self, "naive", "-listen", addr, "-dict", live}
 		}
 		logf("starting %s on %s", name, addr)
-		return startTarget(ctx, name, addr, argv, rc.serverCPUs, tmp, rc.readyTimeout)
+		t, err := startTarget(ctx, name, addr, argv, rc.serverCPUs, tmp, rc.readyTimeout)
+		if err == nil {
+			o.procs[name] = describeProc(t)
+		}
+		return t, err
 	}
 
 	running := map[string]*target{}
@@ -524,18 +541,23 @@ func dictVersion(client *http.Client, addr string) (version, lastError string, e
 	return d.Version, d.LastError, nil
 }
 
-// reexecPinned runs this same command again under taskset, so the whole
-// load generator (every thread) runs on cpus.
-func reexecPinned(ctx context.Context, cpus string, stdout, stderr io.Writer) error {
+// reexecPinned runs this same command (the run flags args) again under
+// taskset, so the whole load generator (every thread) runs on
+// rc.clientCPUs, with GOMAXPROCS sized from that set.
+func reexecPinned(ctx context.Context, rc *runConfig, args []string, stdout, stderr io.Writer) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, "taskset", append([]string{"-c", cpus, self}, os.Args[1:]...)...)
+	cmd := exec.CommandContext(ctx, "taskset", append([]string{"-c", rc.clientCPUs, self}, pinnedArgs(args, rc)...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	cmd.Env = append(os.Environ(), pinnedEnv+"=1")
+	how := pinnedByFlags
+	if rc.autoPinned {
+		how = pinnedByAuto
+	}
+	cmd.Env = append(envWithoutGOMAXPROCS(), pinnedEnv+"="+how)
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("pinned run (taskset -c %s) failed: %w", cpus, err)
+		return fmt.Errorf("pinned run (taskset -c %s) failed: %w", rc.clientCPUs, err)
 	}
 	return nil
 }

@@ -150,17 +150,13 @@ func summary(o *outcome) string {
 		"Load generator and servers share this machine; every figure is loopback HTTP/1.1 with keep-alive.\n\n",
 		o.started.UTC().Format(time.RFC3339), time.Since(o.started).Round(time.Second), o.env.MachineCPUs, o.env.CPUModel,
 		o.env.Kernel, o.env.GoVersion, o.env.LoadAvg, o.env.CPUs, runtime.GOMAXPROCS(0))
-	pin := "none (the OS schedules all processes over every CPU)"
-	if rc.serverCPUs != "" || rc.clientCPUs != "" {
-		pin = fmt.Sprintf("servers on CPUs `%s`, load generator on CPUs `%s` (taskset)", orAll(rc.serverCPUs), orAll(rc.clientCPUs))
-	}
 	fmt.Fprintf(&b, "| setting | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| requests | %d distinct bodies, mix `%s` (%s) |\n", sumKinds(o.kinds), rc.mix, kindsText(o.kinds))
 	fmt.Fprintf(&b, "| messages from | %s |\n", strings.Join(o.corpus, ", "))
 	fmt.Fprintf(&b, "| dictionary | `%s` (wordfilter and naive) |\n", rc.dict)
 	fmt.Fprintf(&b, "| runs | %d rounds × (closed loop %s with %d connections, then fixed rate %s), warm-up %s |\n",
 		rc.repeat, rc.load.duration, rc.load.conns, rc.load.duration, rc.warmup)
-	fmt.Fprintf(&b, "| pinning | %s |\n\n", pin)
+	fmt.Fprintf(&b, "| pinning | %s |\n\n", pinText(o))
 
 	for _, src := range slices.Sorted(maps.Keys(o.dropped)) {
 		d := o.dropped[src]
@@ -274,6 +270,35 @@ func summary(o *outcome) string {
 	}
 	b.WriteString(resultTable(all))
 	b.WriteString("\nPeak RSS is VmHWM of the server process from /proc/PID/status after its runs.\n")
+	return b.String()
+}
+
+// pinText describes where the processes ran, and their GOMAXPROCS.
+func pinText(o *outcome) string {
+	rc := o.cfg
+	if rc.serverCPUs == "" && rc.clientCPUs == "" {
+		why := "-pin=false"
+		if rc.pin {
+			why = rc.noPin
+		}
+		return "none (" + why + "): the OS schedules all processes over every CPU"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "servers on CPUs `%s`, load generator on CPUs `%s` (taskset", orAll(rc.serverCPUs), orAll(rc.clientCPUs))
+	if rc.autoPinned {
+		b.WriteString("; the default: lower half of the CPUs to the load generator, upper half to the servers; -pin=false to share them")
+	}
+	fmt.Fprintf(&b, "). Go sizes GOMAXPROCS from the CPU set a process starts with (GOMAXPROCS is removed from the pinned processes' environment): load generator GOMAXPROCS %d", runtime.GOMAXPROCS(0))
+	for _, name := range slices.Sorted(maps.Keys(o.procs)) {
+		pi := o.procs[name]
+		if pi.cpus == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "; %s on CPUs `%s`", name, pi.cpus)
+		if pi.gomaxprocs > 0 {
+			fmt.Fprintf(&b, " with GOMAXPROCS %d (its go_gomaxprocs)", pi.gomaxprocs)
+		}
+	}
 	return b.String()
 }
 
