@@ -61,6 +61,16 @@
 // Store.Reload forces a read. The package never logs: every reload attempt
 // is reported to Config.OnReload, where the caller logs and counts.
 //
+// A reload made while a dictionary is in use (watch, poll, signal, API)
+// is paced so that requests keep the CPU: hashing, parsing and compiling
+// (through filter.Options.Yield) work in slices of about 200µs, and
+// after each the reload sleeps so that it takes at most Config.ReloadCPU
+// of one CPU (default half), or calls runtime.Gosched when an overlong
+// sleep already paid for the slice. The sleeps matter most with
+// GOMAXPROCS 1: only an idle processor polls the network for new
+// requests. The first load is not paced, nor are Load, LoadFS and
+// Default. ReloadEvent.Paused says how long a reload slept.
+//
 // # Default dictionary
 //
 // With Config.Dir empty the Store serves a small dictionary embedded in
