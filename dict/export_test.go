@@ -12,11 +12,10 @@ func Check(s *Store, trigger string) (*Dictionary, error) { return s.reload(trig
 type TestPacer struct{ p *pacer }
 
 // NewTestPacer returns a pacer for duty that reads the clock with now,
-// sleeps with sleep and yields with gosched.
-func NewTestPacer(duty float64, now func() time.Time, sleep func(time.Duration), gosched func()) TestPacer {
-	p := &pacer{duty: duty, now: now, sleep: sleep, gosched: gosched}
-	p.start = now()
-	return TestPacer{p}
+// sleeps with sleep, yields with gosched and reads the CPU time of a
+// process of one CPU with cpu.
+func NewTestPacer(duty float64, now func() time.Time, sleep func(time.Duration), gosched func(), cpu func() time.Duration) TestPacer {
+	return TestPacer{startPacer(&pacer{maxDuty: duty, procs: 1, cpu: cpu, now: now, sleep: sleep, gosched: gosched})}
 }
 
 // Yield is the hook the reload calls.

@@ -25,11 +25,30 @@ const paceSlice = 200 * time.Microsecond
 // them) per 1ms asleep.
 const maxPaceCredit = 2 * time.Millisecond
 
+// paceWindow is how often a pacer measures how busy the process is.
+const paceWindow = 5 * time.Millisecond
+
+// paceIdle is the share of the process's CPUs (GOMAXPROCS) that a pacer
+// keeps idle for requests: when less was idle over the last window, and
+// others (requests, the garbage collector) used more than a third of
+// that, it halves its duty (down to a tenth of the most); otherwise it
+// raises it by a tenth of the most.
+const paceIdle = 0.15
+
 // pacer paces a background reload so that it leaves the CPU to requests:
 // it is called often (yield, the Options.Yield of Compile), and after
 // every slice of work (paceSlice) it either sleeps, so that over the
-// reload work/(work+sleep) stays at most duty, or, when an earlier sleep
-// overran and no sleep is owed, calls runtime.Gosched.
+// reload work/(work+sleep) stays at most its duty, or, when an earlier
+// sleep overran and no sleep is owed, calls runtime.Gosched.
+//
+// The duty adapts to the load, between maxDuty (Config.ReloadCPU) and a
+// tenth of it: every paceWindow the pacer reads the process's CPU time,
+// and when requests, garbage collection and the reload together left
+// less than paceIdle of GOMAXPROCS idle while others than the reload
+// used some of it, it halves its duty (requests would start to queue);
+// otherwise it raises it again. An idle server
+// reloads at maxDuty; a busy one slows the reload down rather than its
+// requests.
 //
 // Both matter with GOMAXPROCS 1: Gosched lets request goroutines that
 // are already runnable go first, but only a sleep leaves the processor
@@ -39,7 +58,18 @@ const maxPaceCredit = 2 * time.Millisecond
 // A pacer serves one reload at a time (one goroutine); it is not safe
 // for concurrent use.
 type pacer struct {
-	duty float64 // share of one CPU, 0 < duty < 1
+	maxDuty float64 // Config.ReloadCPU, 0 < maxDuty < 1
+	minDuty float64 // maxDuty / 10
+	duty    float64 // the current share, from minDuty to maxDuty
+	procs   int     // GOMAXPROCS
+
+	// cpu returns the CPU time the process has used (nil: the duty stays
+	// at maxDuty).
+	cpu func() time.Duration
+	// The current measuring window.
+	winStart time.Time
+	winCPU   time.Duration
+	winWork  time.Duration // the reload's own work in the window
 
 	// The clock and the two ways of leaving the CPU; tests replace them.
 	now     func() time.Time
@@ -60,9 +90,39 @@ func newPacer(duty float64) *pacer {
 	if duty >= 1 {
 		return nil
 	}
-	p := &pacer{duty: duty, now: time.Now, sleep: time.Sleep, gosched: runtime.Gosched}
+	return startPacer(&pacer{maxDuty: duty, procs: runtime.GOMAXPROCS(0), cpu: processCPU,
+		now: time.Now, sleep: time.Sleep, gosched: runtime.Gosched})
+}
+
+// startPacer sets the derived fields of p and starts its clock.
+func startPacer(p *pacer) *pacer {
+	p.minDuty = p.maxDuty / 10
+	p.duty = p.maxDuty
 	p.start = p.now()
+	p.winStart = p.start
+	if p.cpu != nil {
+		p.winCPU = p.cpu()
+	}
 	return p
+}
+
+// adapt ends the measuring window at t when it is long enough, and sets
+// the duty from how busy the process was.
+func (p *pacer) adapt(t time.Time) {
+	wall := t.Sub(p.winStart)
+	if p.cpu == nil || wall < paceWindow {
+		return
+	}
+	c := p.cpu()
+	capacity := float64(wall) * float64(p.procs)
+	busy := float64(c-p.winCPU) / capacity
+	others := float64(c-p.winCPU-p.winWork) / capacity
+	if 1-busy < paceIdle && others > paceIdle/3 {
+		p.duty = max(p.minDuty, p.duty/2)
+	} else {
+		p.duty = min(p.maxDuty, p.duty+p.maxDuty/10)
+	}
+	p.winStart, p.winCPU, p.winWork = t, c, 0
 }
 
 // yield ends the current slice of work when it has lasted paceSlice:
@@ -75,6 +135,7 @@ func (p *pacer) yield() {
 		return
 	}
 	p.worked += w
+	p.winWork += w
 	p.slices++
 	p.owed += time.Duration(math.Ceil(float64(w) * (1 - p.duty) / p.duty))
 	if p.owed > 0 {
@@ -88,6 +149,7 @@ func (p *pacer) yield() {
 		p.gosched()
 		t = p.now()
 	}
+	p.adapt(t)
 	p.start = t
 }
 

@@ -20,6 +20,11 @@ type fakeClock struct {
 	now time.Time
 	// late is how much longer than asked every sleep lasts.
 	late time.Duration
+	// busy is the share of the CPU that others (requests) use while the
+	// pacer sleeps; cpuTime is the process's CPU time, the pacer's work
+	// included.
+	busy    float64
+	cpuTime time.Duration
 
 	sleeps, goscheds int
 	// sinceOut is the work done since the pacer last left the CPU.
@@ -34,7 +39,10 @@ func (c *fakeClock) Sleep(d time.Duration) {
 	c.sleeps++
 	c.leave()
 	c.now = c.now.Add(d + c.late)
+	c.cpuTime += time.Duration(c.busy * float64(d+c.late))
 }
+
+func (c *fakeClock) CPU() time.Duration { return c.cpuTime }
 
 func (c *fakeClock) Gosched() {
 	c.goscheds++
@@ -49,6 +57,7 @@ func (c *fakeClock) leave() {
 func (c *fakeClock) work(d time.Duration) {
 	c.now = c.now.Add(d)
 	c.sinceOut += d
+	c.cpuTime += d
 }
 
 func TestPacerDutyCycle(t *testing.T) {
@@ -56,13 +65,23 @@ func TestPacerDutyCycle(t *testing.T) {
 	for _, tc := range []struct {
 		duty float64
 		late time.Duration
+		busy float64
+		// want is the expected work/(work+sleep), from want[0] to want[1];
+		// nil means the duty.
+		want []float64
 	}{
-		{0.1, 0}, {0.25, 0}, {0.5, 0}, {0.9, 0},
-		{0.5, 50 * time.Microsecond}, {0.5, 3 * time.Millisecond}, {0.9, time.Millisecond},
+		{duty: 0.1}, {duty: 0.25}, {duty: 0.5}, {duty: 0.9},
+		{duty: 0.5, late: 50 * time.Microsecond}, {duty: 0.5, late: 3 * time.Millisecond}, {duty: 0.9, late: time.Millisecond},
+		// Others use 60% while it sleeps: at 0.5, 20% of the CPU stays idle.
+		{duty: 0.5, busy: 0.6},
+		// At 80% the idle share (1-0.8)*(1-duty) stays at 15% up to duty 0.25.
+		{duty: 0.5, busy: 0.8, want: []float64{0.1, 0.26}},
+		// The CPU is always busy: a tenth of the duty, no less.
+		{duty: 0.5, busy: 1, want: []float64{0.049, 0.052}},
 	} {
-		t.Run(fmt.Sprintf("duty=%g/late=%s", tc.duty, tc.late), func(t *testing.T) {
-			c := &fakeClock{now: time.Unix(1e9, 0), late: tc.late}
-			p := dict.NewTestPacer(tc.duty, c.Now, c.Sleep, c.Gosched)
+		t.Run(fmt.Sprintf("duty=%g/late=%s/busy=%g", tc.duty, tc.late, tc.busy), func(t *testing.T) {
+			c := &fakeClock{now: time.Unix(1e9, 0), late: tc.late, busy: tc.busy}
+			p := dict.NewTestPacer(tc.duty, c.Now, c.Sleep, c.Gosched, c.CPU)
 			for range 100000 { // 0.7s of work
 				c.work(step)
 				p.Yield()
@@ -71,9 +90,13 @@ func TestPacerDutyCycle(t *testing.T) {
 			if worked > 700*time.Millisecond || worked < 700*time.Millisecond-dict.PaceSlice-step {
 				t.Errorf("worked %v, want the 700ms of work minus the last unfinished slice", worked)
 			}
-			if got := float64(worked) / float64(worked+slept); got > tc.duty+1e-9 {
+			got := float64(worked) / float64(worked+slept)
+			switch {
+			case got > tc.duty+1e-9:
 				t.Errorf("work/(work+sleep) = %.4f, want at most %g", got, tc.duty)
-			} else if tc.late == 0 && got < tc.duty-0.001 {
+			case tc.want != nil && (got < tc.want[0] || got > tc.want[1]):
+				t.Errorf("work/(work+sleep) = %.4f with others busy %g, want from %g to %g", got, tc.busy, tc.want[0], tc.want[1])
+			case tc.want == nil && tc.late == 0 && got < tc.duty-0.001:
 				t.Errorf("work/(work+sleep) = %.4f with exact sleeps, want %g", got, tc.duty)
 			}
 			// It leaves the CPU after each slice, and only then.
