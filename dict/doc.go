@@ -71,7 +71,7 @@
 // requests. The share adapts to the load: every 5ms the reload reads the
 // process's CPU time, and while requests (and the garbage collector)
 // leave less than 15% of GOMAXPROCS idle it halves its share, down to a
-// tenth of ReloadCPU, so that a busy server reloads more slowly instead
+// quarter of ReloadCPU, so that a busy server reloads more slowly instead
 // of answering more slowly. The first load is not paced, nor are Load,
 // LoadFS and Default. ReloadEvent.Paused says how long a reload slept.
 //

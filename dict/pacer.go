@@ -31,7 +31,7 @@ const paceWindow = 5 * time.Millisecond
 // paceIdle is the share of the process's CPUs (GOMAXPROCS) that a pacer
 // keeps idle for requests: when less was idle over the last window, and
 // others (requests, the garbage collector) used more than a third of
-// that, it halves its duty (down to a tenth of the most); otherwise it
+// that, it halves its duty (down to a quarter of the most); otherwise it
 // raises it by a tenth of the most.
 const paceIdle = 0.15
 
@@ -42,7 +42,7 @@ const paceIdle = 0.15
 // sleep overran and no sleep is owed, calls runtime.Gosched.
 //
 // The duty adapts to the load, between maxDuty (Config.ReloadCPU) and a
-// tenth of it: every paceWindow the pacer reads the process's CPU time,
+// quarter of it: every paceWindow the pacer reads the process's CPU time,
 // and when requests, garbage collection and the reload together left
 // less than paceIdle of GOMAXPROCS idle while others than the reload
 // used some of it, it halves its duty (requests would start to queue);
@@ -59,7 +59,7 @@ const paceIdle = 0.15
 // for concurrent use.
 type pacer struct {
 	maxDuty float64 // Config.ReloadCPU, 0 < maxDuty < 1
-	minDuty float64 // maxDuty / 10
+	minDuty float64 // maxDuty / 4: a reload takes at most 4/maxDuty times its CPU time
 	duty    float64 // the current share, from minDuty to maxDuty
 	procs   int     // GOMAXPROCS
 
@@ -96,7 +96,7 @@ func newPacer(duty float64) *pacer {
 
 // startPacer sets the derived fields of p and starts its clock.
 func startPacer(p *pacer) *pacer {
-	p.minDuty = p.maxDuty / 10
+	p.minDuty = p.maxDuty / 4
 	p.duty = p.maxDuty
 	p.start = p.now()
 	p.winStart = p.start

@@ -76,8 +76,8 @@ func TestPacerDutyCycle(t *testing.T) {
 		{duty: 0.5, busy: 0.6},
 		// At 80% the idle share (1-0.8)*(1-duty) stays at 15% up to duty 0.25.
 		{duty: 0.5, busy: 0.8, want: []float64{0.1, 0.26}},
-		// The CPU is always busy: a tenth of the duty, no less.
-		{duty: 0.5, busy: 1, want: []float64{0.049, 0.052}},
+		// The CPU is always busy: a quarter of the duty, no less.
+		{duty: 0.5, busy: 1, want: []float64{0.124, 0.127}},
 	} {
 		t.Run(fmt.Sprintf("duty=%g/late=%s/busy=%g", tc.duty, tc.late, tc.busy), func(t *testing.T) {
 			c := &fakeClock{now: time.Unix(1e9, 0), late: tc.late, busy: tc.busy}

@@ -53,7 +53,7 @@ type Config struct {
 	// dictionary is already in use (watch, poll, signal, API) may take,
 	// so that requests keep the CPU: the reload works in slices of about
 	// 200µs and sleeps after each so that work/(work+sleep) stays at
-	// most ReloadCPU, and less (down to a tenth of it) while requests
+	// most ReloadCPU, and less (down to a quarter of it) while requests
 	// keep the process's CPUs busy. 0 means DefaultReloadCPU (0.5); 1 or
 	// more means no pacing. The first load is never paced. On an idle
 	// server at 0.5, the largest dictionary we test with (107k words)
