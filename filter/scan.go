@@ -111,7 +111,7 @@ func (sc *scanner) scan(text string) {
 		if c < utf8.RuneSelf && dense != nil && !sc.pending {
 			// It stops at once only on a class it leaves to the code below.
 			s, hit := 0, false
-			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, asc, dense, int(firstOut))
+			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, asc, dense, int(firstOut), auto.stride-1)
 			if st = int32(s); hit {
 				sc.pos = pos
 				sc.emit(st/int32(auto.stride), i)
@@ -189,10 +189,18 @@ func (sc *scanner) scan(text string) {
 // text[i] on while the text holds only separators and Latin letters and
 // digits. It takes and returns scan's local state (dense row offset, pos,
 // packed gap and flags) and returns the index where it stopped, and hit
-// when it stopped after a letter that reached a state with outputs, for
-// the caller to emit. Kept apart from scan, with no call inside, so its
-// few variables stay in registers.
-func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, out int) (next, st, npos, ngf int, hit bool) {
+// when it stopped at the end of a run of letters whose state has outputs
+// worth emitting, for the caller to emit. Kept apart from scan, with no
+// call inside, so its few variables stay in registers.
+//
+// Every character here is Latin, so a word ending inside a run of letters
+// fails its right boundary (the next letter is Latin), and a word needing
+// a left boundary that starts after the run's first letter fails that:
+// ascii stops only at the end of a run (the next byte is not an ASCII
+// letter or digit), and only when the state's bound (see setEmitBounds)
+// says that an output may start early enough. That spares an emit for
+// "ass" in "class" and for "hell" in "hello".
+func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
 	for i < len(text) {
@@ -215,6 +223,13 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 		if gf >= (maxGap+1)<<gapShift {
 			s = 0
 		}
+		// run counts the letters of the run, which starts here unless the
+		// letter before was Latin too (after a non-ASCII Latin letter: its
+		// start is unknown, so no emit is skipped).
+		run := 1
+		if gf == fLastLatin {
+			run = -ringSize
+		}
 		s = int(dense[s+int(sym)])
 		pos++
 		sc.starts[pos&(ringSize-1)] = i
@@ -223,9 +238,6 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 		sc.info[pos&(ringSize-1)] = uint8(gf&fLastLatin | min(gf>>gapShift, 1)*infoGap)
 		gf = fLastLatin
 		i++
-		if s >= out {
-			return i, s, pos, gf, true
-		}
 		// The rest of the run: no gap, a Latin neighbour on the left.
 		for i < len(text) {
 			sym := sc.lat[text[i]]
@@ -234,12 +246,13 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 			}
 			s = int(dense[s+int(sym)])
 			pos++
+			run++
 			sc.starts[pos&(ringSize-1)] = i
 			sc.info[pos&(ringSize-1)] = infoLeftLatin
 			i++
-			if s >= out {
-				return i, s, pos, gf, true
-			}
+		}
+		if s >= out && int(dense[s+bc]) >= run {
+			return i, s, pos, gf, true
 		}
 	}
 	return i, s, pos, gf, false
