@@ -95,6 +95,7 @@ func (b *builder) build(kind engineKind) {
 	b.flat, b.keyEnd, b.seen, b.collide = nil, nil, nil, nil // collectable while the automaton is built
 	m.auto = buildAutomaton(flat, keyEnd, m.nsym, kind)
 	m.setEmitBounds()
+	m.buildASCII()
 }
 
 // setEmitBounds fills the bound column of the dense table. Inside a run

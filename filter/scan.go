@@ -47,28 +47,33 @@ type scanner struct {
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
 	starts [ringSize]int
 	info   [ringSize]uint8
-
-	// lat gives, by byte, the symbol of an ASCII Latin letter or digit of
-	// latFor, and -1 for every other byte: one load and one sign test per
-	// letter in ascii. Built on the first scan of a dense Matcher with
-	// this scanner; holding latFor keeps it alive, so its address cannot
-	// be reused by another Matcher while the table is cached.
-	lat    [256]int32
-	latFor *Matcher
 }
 
-// buildLatin fills sc.lat for m.
-func (sc *scanner) buildLatin(m *Matcher) {
-	for b := range sc.lat {
-		v := int32(-1)
-		if b < utf8.RuneSelf {
-			if e := m.tab[b]; e&tabSlow == 0 && uint8(e>>tabClsShift) == clsLatin {
+// Values of Matcher.ascii besides the symbols of letters and digits.
+const (
+	asciiStop   = -1 // a byte the ASCII loop leaves to the general one
+	asciiSep    = -2 // a separator
+	asciiClause = -3 // clause punctuation
+)
+
+// buildASCII fills m.ascii: by byte, the symbol of an ASCII Latin letter
+// or digit, asciiSep or asciiClause for a separator, asciiStop for every
+// other byte (non-ASCII included). One load a byte in scanner.ascii.
+func (m *Matcher) buildASCII() {
+	for b := range m.ascii {
+		v := int32(asciiStop)
+		if e := m.tab[b]; b < utf8.RuneSelf && e&tabSlow == 0 {
+			switch uint8(e >> tabClsShift) {
+			case clsLatin:
 				v = int32(e & tabSymMask)
+			case clsSep:
+				v = asciiSep
+			case clsClause:
+				v = asciiClause
 			}
 		}
-		sc.lat[b] = v
+		m.ascii[b] = v
 	}
-	sc.latFor = m
 }
 
 // scannerPool recycles scanners: a fresh one would cost zeroing its ring
@@ -101,17 +106,13 @@ func (sc *scanner) scan(text string) {
 		st *= int32(auto.stride)
 		firstOut *= int32(auto.stride)
 	}
-	asc := (*[utf8.RuneSelf]uint32)(tab[:utf8.RuneSelf])
-	if dense != nil && sc.latFor != sc.m {
-		sc.buildLatin(sc.m)
-	}
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
 		if c < utf8.RuneSelf && dense != nil && !sc.pending {
 			// It stops at once only on a class it leaves to the code below.
 			s, hit := 0, false
-			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, asc, dense, int(firstOut), auto.stride-1)
+			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), auto.stride-1)
 			if st = int32(s); hit {
 				sc.pos = pos
 				sc.emit(st/int32(auto.stride), i)
@@ -200,22 +201,17 @@ func (sc *scanner) scan(text string) {
 // letter or digit), and only when the state's bound (see setEmitBounds)
 // says that an output may start early enough. That spares an emit for
 // "ass" in "class" and for "hell" in "hello".
-func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
+func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
 	for i < len(text) {
-		c := text[i]
-		sym := sc.lat[c]
+		sym := lat[text[i]]
 		if sym < 0 {
-			if c >= utf8.RuneSelf {
-				break
-			}
-			cls := asc[c] >> tabClsShift // tabSlow makes it ≥ 128
-			if cls-uint32(clsSep) > uint32(clsClause-clsSep) {
+			if sym == asciiStop {
 				break
 			}
 			// One rune per code point here, so every separator counts.
-			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-uint32(clsSep))<<1 // clsClause sets fGapClause
+			gf = (gf+1<<gapShift)&^fLastLatin | int(asciiSep-sym)<<1 // asciiClause sets fGapClause
 			i++
 			continue
 		}
@@ -240,7 +236,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 		i++
 		// The rest of the run: no gap, a Latin neighbour on the left.
 		for i < len(text) {
-			sym := sc.lat[text[i]]
+			sym := lat[text[i]]
 			if sym < 0 {
 				break
 			}
