@@ -136,6 +136,7 @@ func FuzzFilter(f *testing.F) {
 	f.Add("中共", "", "其中，共有 中 共")
 	f.Add("ass|free money", "class", "class ass free-money freemoney")
 	f.Add("ﬁne|株", "", "ﬁne ㈱ \xff\xfe")
+	f.Add("ass|hell|abc|bcd|s1", "hello", "class hello a bcd xhell hell. éass s1s s1 hel-l")
 	f.Fuzz(func(t *testing.T, dict, allowList, text string) {
 		var words []filter.Word
 		for i, w := range strings.Split(dict, "|") {
