@@ -17,6 +17,8 @@ type automaton struct {
 	slots  []slot
 	// dense[s*stride+sym] is the next state times stride (the offset of
 	// its row, which saves a multiplication a character), or dense is nil.
+	// The last column of a row is not a transition but the state's emit
+	// bound (see Matcher.setEmitBounds).
 	dense  []int32
 	stride int
 	perm   []int32 // while building: old state number → new
@@ -93,6 +95,37 @@ func (b *builder) build(kind engineKind) {
 	flat, keyEnd := b.flat, b.keyEnd
 	b.flat, b.keyEnd, b.seen, b.collide = nil, nil, nil, nil // collectable while the automaton is built
 	m.auto = buildAutomaton(flat, keyEnd, m.nsym, kind, b.yield)
+	m.setEmitBounds()
+	m.buildASCII()
+}
+
+// setEmitBounds fills the bound column of the dense table. Inside a run
+// of Latin letters with no separator, a word that starts after the run's
+// first letter has a Latin letter on its left, so every word needing a
+// left boundary that is shorter than the run fails it. The bound of a
+// state with outputs is the length of the longest output on its suffix
+// chain that needs a left boundary (MaxWordRunes+1 when one does not):
+// the scan's ASCII loop emits only when the bound reaches the run length,
+// which saves the call for "ass" in "class" and the like.
+func (m *Matcher) setEmitBounds() {
+	a := &m.auto
+	if a.dense == nil {
+		return
+	}
+	bc := a.stride - 1
+	for s := a.firstOut; int(s) < len(a.states)-1; s++ {
+		bound := int32(0)
+		for t := a.states[s].term; t >= 0; t = a.states[a.states[t].fail].term {
+			for _, ei := range a.outputs(t) {
+				n := m.entries[ei].n
+				if m.entries[ei].flags&needLeft == 0 {
+					n = MaxWordRunes + 1
+				}
+				bound = max(bound, n)
+			}
+		}
+		a.dense[int(s)*a.stride+bc] = bound
+	}
 }
 
 // renumberByFrequency gives the most frequent symbols the smallest
@@ -219,7 +252,7 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 
 	a.renumber(nstates, yield)
 	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
-		a.stride = nsym + 1
+		a.stride = nsym + 2 // symbols 0..nsym and the bound column
 		a.dense = make([]int32, nstates*a.stride)
 		copy(a.dense, a.root)
 		// Fill rows in BFS order (a failure link is shallower than its

@@ -19,24 +19,45 @@ var (
 	diffOther     = []string{" ", ".", "，", "*", "😀", "-", "\u200b", "\u0301", "\ufe0f", "\xff", "⑴", "㈱", "x", "。", "  "}
 )
 
-func randText(r *rand.Rand, n int) string {
+// pieces of mostly ASCII Latin texts, where scan's ASCII loop runs long
+// runs of letters (words nest and overlap in few letters), with a
+// non-ASCII Latin letter, a CJK character and invisible characters now
+// and then.
+var (
+	latinWordChars = []string{"a", "s", "b", "a", "s", "1", "A", "é"}
+	latinOther     = []string{" ", ".", "-", " ", "  ", "...", "​", "­", "法", ","}
+)
+
+// pieceSet is what random dictionaries and texts are made of.
+type pieceSet struct{ word, other []string }
+
+var (
+	mixedPieces = pieceSet{diffWordChars, diffOther}
+	latinPieces = pieceSet{latinWordChars, latinOther}
+)
+
+func randText(r *rand.Rand, n int) string { return mixedPieces.text(r, n) }
+
+func (ps pieceSet) text(r *rand.Rand, n int) string {
 	var b strings.Builder
 	for range n {
 		if r.IntN(3) == 0 {
-			b.WriteString(diffOther[r.IntN(len(diffOther))])
+			b.WriteString(ps.other[r.IntN(len(ps.other))])
 		} else {
-			b.WriteString(diffWordChars[r.IntN(len(diffWordChars))])
+			b.WriteString(ps.word[r.IntN(len(ps.word))])
 		}
 	}
 	return b.String()
 }
 
-func randWord(r *rand.Rand) string {
+func randWord(r *rand.Rand) string { return mixedPieces.randWord(r, 4) }
+
+func (ps pieceSet) randWord(r *rand.Rand, maxLen int) string {
 	for {
 		var b strings.Builder
-		n := 1 + r.IntN(4)
+		n := 1 + r.IntN(maxLen)
 		for i := range n {
-			b.WriteString(diffWordChars[r.IntN(len(diffWordChars))])
+			b.WriteString(ps.word[r.IntN(len(ps.word))])
 			if i < n-1 && r.IntN(6) == 0 {
 				b.WriteString([]string{" ", "-", "\u200b"}[r.IntN(3)])
 			}
@@ -47,14 +68,16 @@ func randWord(r *rand.Rand) string {
 	}
 }
 
-func randDict(r *rand.Rand) ([]filter.Word, []string) {
+func randDict(r *rand.Rand) ([]filter.Word, []string) { return mixedPieces.dict(r, 4) }
+
+func (ps pieceSet) dict(r *rand.Rand, maxLen int) ([]filter.Word, []string) {
 	var words []filter.Word
 	for range 1 + r.IntN(8) {
-		words = append(words, filter.Word{Text: randWord(r), Category: "c", Action: filter.Action(1 + r.IntN(3))})
+		words = append(words, filter.Word{Text: ps.randWord(r, maxLen), Category: "c", Action: filter.Action(1 + r.IntN(3))})
 	}
 	var allow []string
 	for range r.IntN(3) {
-		allow = append(allow, randWord(r))
+		allow = append(allow, ps.randWord(r, maxLen))
 	}
 	return words, allow
 }
@@ -77,13 +100,22 @@ func checkAgainstRef(t *testing.T, m *filter.Matcher, ref *refMatcher, text stri
 }
 
 func TestDifferential(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
+	t.Run("mixed", func(t *testing.T) { differential(t, mixedPieces, 4, 30, rand.New(rand.NewPCG(1, 2))) })
+	// Long runs of Latin letters through the ASCII loop of the dense
+	// engine: words ending inside a run, starting after its first letter,
+	// runs begun after a non-ASCII letter.
+	t.Run("latin", func(t *testing.T) { differential(t, latinPieces, 6, 60, rand.New(rand.NewPCG(5, 6))) })
+}
+
+// differential compares random dictionaries of words up to maxLen pieces
+// with the reference on random texts up to textLen pieces.
+func differential(t *testing.T, ps pieceSet, maxLen, textLen int, r *rand.Rand) {
 	rounds := 3000
 	if testing.Short() || raceEnabled {
 		rounds = 300
 	}
 	for range rounds {
-		words, allow := randDict(r)
+		words, allow := ps.dict(r, maxLen)
 		ref := newRef(words, allow)
 		for _, dense := range []bool{false, true} {
 			m, err := filter.Compile(words, filter.WithEngine(filter.Options{Allow: allow}, dense))
@@ -91,7 +123,7 @@ func TestDifferential(t *testing.T) {
 				t.Fatalf("Compile(%q, allow %q): %v", words, allow, err)
 			}
 			for range 10 {
-				checkAgainstRef(t, m, ref, randText(r, r.IntN(30)), words, allow)
+				checkAgainstRef(t, m, ref, ps.text(r, r.IntN(textLen)), words, allow)
 			}
 		}
 	}
@@ -104,6 +136,7 @@ func FuzzFilter(f *testing.F) {
 	f.Add("中共", "", "其中，共有 中 共")
 	f.Add("ass|free money", "class", "class ass free-money freemoney")
 	f.Add("ﬁne|株", "", "ﬁne ㈱ \xff\xfe")
+	f.Add("ass|hell|abc|bcd|s1", "hello", "class hello a bcd xhell hell. éass s1s s1 hel-l")
 	f.Fuzz(func(t *testing.T, dict, allowList, text string) {
 		var words []filter.Word
 		for i, w := range strings.Split(dict, "|") {

@@ -158,6 +158,7 @@ const (
 type Matcher struct {
 	norm  *normaliser
 	tab   []uint32        // per BMP code point: symbol | class<<24, or tabSlow
+	ascii [256]int32      // by byte, for the ASCII loop of a dense automaton (see buildASCII)
 	alpha map[rune]uint32 // folded rune → symbol (slow path)
 	nsym  int             // symbols are 1..nsym; 0 is "not in any word"
 

@@ -47,28 +47,33 @@ type scanner struct {
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
 	starts [ringSize]int
 	info   [ringSize]uint8
-
-	// lat gives, by byte, the symbol of an ASCII Latin letter or digit of
-	// latFor, and -1 for every other byte: one load and one sign test per
-	// letter in ascii. Built on the first scan of a dense Matcher with
-	// this scanner; holding latFor keeps it alive, so its address cannot
-	// be reused by another Matcher while the table is cached.
-	lat    [256]int32
-	latFor *Matcher
 }
 
-// buildLatin fills sc.lat for m.
-func (sc *scanner) buildLatin(m *Matcher) {
-	for b := range sc.lat {
-		v := int32(-1)
-		if b < utf8.RuneSelf {
-			if e := m.tab[b]; e&tabSlow == 0 && uint8(e>>tabClsShift) == clsLatin {
+// Values of Matcher.ascii besides the symbols of letters and digits.
+const (
+	asciiStop   = -1 // a byte the ASCII loop leaves to the general one
+	asciiSep    = -2 // a separator
+	asciiClause = -3 // clause punctuation
+)
+
+// buildASCII fills m.ascii: by byte, the symbol of an ASCII Latin letter
+// or digit, asciiSep or asciiClause for a separator, asciiStop for every
+// other byte (non-ASCII included). One load a byte in scanner.ascii.
+func (m *Matcher) buildASCII() {
+	for b := range m.ascii {
+		v := int32(asciiStop)
+		if e := m.tab[b]; b < utf8.RuneSelf && e&tabSlow == 0 {
+			switch uint8(e >> tabClsShift) {
+			case clsLatin:
 				v = int32(e & tabSymMask)
+			case clsSep:
+				v = asciiSep
+			case clsClause:
+				v = asciiClause
 			}
 		}
-		sc.lat[b] = v
+		m.ascii[b] = v
 	}
-	sc.latFor = m
 }
 
 // scannerPool recycles scanners: a fresh one would cost zeroing its ring
@@ -101,17 +106,13 @@ func (sc *scanner) scan(text string) {
 		st *= int32(auto.stride)
 		firstOut *= int32(auto.stride)
 	}
-	asc := (*[utf8.RuneSelf]uint32)(tab[:utf8.RuneSelf])
-	if dense != nil && sc.latFor != sc.m {
-		sc.buildLatin(sc.m)
-	}
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
 		if c < utf8.RuneSelf && dense != nil && !sc.pending {
 			// It stops at once only on a class it leaves to the code below.
 			s, hit := 0, false
-			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, asc, dense, int(firstOut))
+			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), auto.stride-1)
 			if st = int32(s); hit {
 				sc.pos = pos
 				sc.emit(st/int32(auto.stride), i)
@@ -189,31 +190,41 @@ func (sc *scanner) scan(text string) {
 // text[i] on while the text holds only separators and Latin letters and
 // digits. It takes and returns scan's local state (dense row offset, pos,
 // packed gap and flags) and returns the index where it stopped, and hit
-// when it stopped after a letter that reached a state with outputs, for
-// the caller to emit. Kept apart from scan, with no call inside, so its
-// few variables stay in registers.
-func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf]uint32, dense []int32, out int) (next, st, npos, ngf int, hit bool) {
+// when it stopped at the end of a run of letters whose state has outputs
+// worth emitting, for the caller to emit. Kept apart from scan, with no
+// call inside, so its few variables stay in registers.
+//
+// Every character here is Latin, so a word ending inside a run of letters
+// fails its right boundary (the next letter is Latin), and a word needing
+// a left boundary that starts after the run's first letter fails that:
+// ascii stops only at the end of a run (the next byte is not an ASCII
+// letter or digit), and only when the state's bound (see setEmitBounds)
+// says that an output may start early enough. That spares an emit for
+// "ass" in "class" and for "hell" in "hello".
+func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
 	for i < len(text) {
-		c := text[i]
-		sym := sc.lat[c]
+		sym := lat[text[i]]
 		if sym < 0 {
-			if c >= utf8.RuneSelf {
-				break
-			}
-			cls := asc[c] >> tabClsShift // tabSlow makes it ≥ 128
-			if cls-uint32(clsSep) > uint32(clsClause-clsSep) {
+			if sym == asciiStop {
 				break
 			}
 			// One rune per code point here, so every separator counts.
-			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-uint32(clsSep))<<1 // clsClause sets fGapClause
+			gf = (gf+1<<gapShift)&^fLastLatin | int(asciiSep-sym)<<1 // asciiClause sets fGapClause
 			i++
 			continue
 		}
 		// The first letter of a run: the gap before it decides.
 		if gf >= (maxGap+1)<<gapShift {
 			s = 0
+		}
+		// run counts the letters of the run, which starts here unless the
+		// letter before was Latin too (after a non-ASCII Latin letter: its
+		// start is unknown, so no emit is skipped).
+		run := 1
+		if gf == fLastLatin {
+			run = -ringSize
 		}
 		s = int(dense[s+int(sym)])
 		pos++
@@ -223,23 +234,21 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, asc *[utf8.RuneSelf
 		sc.info[pos&(ringSize-1)] = uint8(gf&fLastLatin | min(gf>>gapShift, 1)*infoGap)
 		gf = fLastLatin
 		i++
-		if s >= out {
-			return i, s, pos, gf, true
-		}
 		// The rest of the run: no gap, a Latin neighbour on the left.
 		for i < len(text) {
-			sym := sc.lat[text[i]]
+			sym := lat[text[i]]
 			if sym < 0 {
 				break
 			}
 			s = int(dense[s+int(sym)])
 			pos++
+			run++
 			sc.starts[pos&(ringSize-1)] = i
 			sc.info[pos&(ringSize-1)] = infoLeftLatin
 			i++
-			if s >= out {
-				return i, s, pos, gf, true
-			}
+		}
+		if s >= out && int(dense[s+bc]) >= run {
+			return i, s, pos, gf, true
 		}
 	}
 	return i, s, pos, gf, false
