@@ -72,8 +72,11 @@
 // process's CPU time, and while requests (and the garbage collector)
 // leave less than 15% of GOMAXPROCS idle it halves its share, down to a
 // quarter of ReloadCPU, so that a busy server reloads more slowly instead
-// of answering more slowly. The first load is not paced, nor are Load,
-// LoadFS and Default. ReloadEvent.Paused says how long a reload slept.
+// of answering more slowly. Pacing lasts one second at most: then the
+// reload finishes at full speed, so that a change still takes effect
+// within the 2 seconds the service promises. The first load is not
+// paced, nor are Load, LoadFS and Default. ReloadEvent.Paused says how
+// long a reload slept.
 //
 // # Default dictionary
 //

@@ -15,8 +15,15 @@ type TestPacer struct{ p *pacer }
 // sleeps with sleep, yields with gosched and reads the CPU time of a
 // process of one CPU with cpu.
 func NewTestPacer(duty float64, now func() time.Time, sleep func(time.Duration), gosched func(), cpu func() time.Duration) TestPacer {
-	return TestPacer{startPacer(&pacer{maxDuty: duty, procs: 1, cpu: cpu, now: now, sleep: sleep, gosched: gosched})}
+	return TestPacer{startPacer(&pacer{maxDuty: duty, procs: 1, cpu: cpu, now: now, sleep: sleep, gosched: gosched, budget: time.Hour})}
 }
+
+// SetBudget sets how long the pacer paces at most (the real one:
+// PaceBudget).
+func (t TestPacer) SetBudget(d time.Duration) { t.p.budget = d }
+
+// PaceBudget is how long a reload is paced at most.
+const PaceBudget = paceBudget
 
 // Yield is the hook the reload calls.
 func (t TestPacer) Yield() { t.p.yield() }

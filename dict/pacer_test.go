@@ -118,6 +118,36 @@ func TestPacerDutyCycle(t *testing.T) {
 	}
 }
 
+// TestPacerBudget: after its budget a reload runs at full speed, so that a
+// change takes effect in time however busy the server is.
+func TestPacerBudget(t *testing.T) {
+	const step = 7 * time.Microsecond
+	c := &fakeClock{now: time.Unix(1e9, 0), busy: 1}
+	p := dict.NewTestPacer(0.5, c.Now, c.Sleep, c.Gosched, c.CPU)
+	p.SetBudget(dict.PaceBudget)
+	begin := c.now
+	var last time.Time // when the pacer last left the CPU
+	for range 200000 { // 1.4s of work
+		c.work(step)
+		n := c.sleeps + c.goscheds
+		p.Yield()
+		if c.sleeps+c.goscheds != n {
+			last = c.now
+		}
+	}
+	if c.sleeps == 0 {
+		t.Fatal("never slept: the pacer did not pace at all")
+	}
+	if d := last.Sub(begin); d > dict.PaceBudget+10*time.Millisecond {
+		t.Errorf("left the CPU %v after the reload began, want at most the budget %v", d, dict.PaceBudget)
+	}
+	// Fully busy others hold it at a quarter of 0.5 for the budget; the
+	// rest of the 1.4s of work then runs without a break.
+	if total := c.now.Sub(begin); total > dict.PaceBudget+1400*time.Millisecond {
+		t.Errorf("reload took %v of wall time, want at most the budget plus its work", total)
+	}
+}
+
 // realWords reads a shared dictionary file as filter words, leaving out
 // the lines that filter refuses.
 func realWords(t *testing.T, rel string) []filter.Word {

@@ -54,7 +54,9 @@ type Config struct {
 	// so that requests keep the CPU: the reload works in slices of about
 	// 200µs and sleeps after each so that work/(work+sleep) stays at
 	// most ReloadCPU, and less (down to a quarter of it) while requests
-	// keep the process's CPUs busy. 0 means DefaultReloadCPU (0.5); 1 or
+	// keep the process's CPUs busy; after one second of pacing the reload
+	// finishes at full speed, so that changes take effect within 2s.
+	// 0 means DefaultReloadCPU (0.5); 1 or
 	// more means no pacing. The first load is never paced. On an idle
 	// server at 0.5, the largest dictionary we test with (107k words)
 	// loads in about 1s.
