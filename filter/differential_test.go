@@ -25,7 +25,7 @@ var (
 // and then.
 var (
 	latinWordChars = []string{"a", "s", "b", "a", "s", "1", "A", "é"}
-	latinOther     = []string{" ", ".", "-", " ", "  ", "...", "​", "­", "法", ","}
+	latinOther     = []string{" ", ".", "-", " ", "  ", "...", "\u200b", "\u00ad", "法", ","}
 )
 
 // pieceSet is what random dictionaries and texts are made of.
@@ -49,8 +49,6 @@ func (ps pieceSet) text(r *rand.Rand, n int) string {
 	}
 	return b.String()
 }
-
-func randWord(r *rand.Rand) string { return mixedPieces.randWord(r, 4) }
 
 func (ps pieceSet) randWord(r *rand.Rand, maxLen int) string {
 	for {
