@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -164,7 +165,7 @@ func TestMetrics(t *testing.T) {
 	ts.callback("/callbackExample/somethingNew", []byte(`{}`))
 	ts.do("POST", "/callbackExample/"+cmdModify, []byte(`nope`))
 	ts.do("POST", "/v1/filter", []byte(`{"text":"casino"}`))
-	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "api", Dict: ts.src.Current(), Changed: true})
+	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "api", Dict: ts.src.Current(), Changed: true, Duration: time.Second, Paused: 600 * time.Millisecond})
 	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "watch", Dict: ts.src.Current(), Err: errTest})
 	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "poll", Dict: ts.src.Current()}) // error cleared, content unchanged
 	ts.srv.ObserveReload(dict.ReloadEvent{Trigger: "poll", Dict: ts.src.Current()}) // unchanged: not a reload
@@ -196,6 +197,9 @@ func TestMetrics(t *testing.T) {
 	}
 	if n := ts.logs.FilterMessage("dictionary folder readable again; the dictionary in use is unchanged").Len(); n != 1 {
 		t.Errorf("%d log lines for the reload that cleared the error, want 1", n)
+	}
+	if ls := ts.logs.FilterMessage("dictionary loaded").All(); len(ls) == 1 && ls[0].ContextMap()["paused"] != 600*time.Millisecond {
+		t.Errorf("the reload's log line has paused = %v, want 600ms: %v", ls[0].ContextMap()["paused"], ls[0].ContextMap())
 	}
 	if n := ts.logs.FilterMessage("dictionary loaded").Len(); n != 1 {
 		t.Errorf("%d 'dictionary loaded' log lines, want 1", n)

@@ -330,6 +330,10 @@ func (s *Server) readyz(ctx *fasthttp.RequestCtx) {
 // wordfilter_dictionary_reload_errors_total.
 func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 	fields := []zap.Field{zap.String("trigger", ev.Trigger), zap.Duration("duration", ev.Duration)}
+	if ev.Paused > 0 {
+		// How much of duration the reload slept to leave the CPU to requests.
+		fields = append(fields, zap.Duration("paused", ev.Paused))
+	}
 	if ev.Dict != nil {
 		fields = append(fields, zap.String("version", ev.Dict.Version), zap.Int("words", ev.Dict.Words),
 			zap.Int("allow", ev.Dict.Allow), zap.String("source", ev.Dict.Source))
