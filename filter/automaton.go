@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"cmp"
 	"slices"
 )
 
@@ -283,23 +282,31 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 // the search list (it stays free for others' children), which keeps
 // building about linear, as in darts-clone.
 func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32, yield func()) {
-	fan := func(s int32) int32 { return first[s+1] - first[s] }
-	inner := 0
+	fan := func(s int) int32 { return first[s+1] - first[s] }
+	// The states with children, most children first, in state order
+	// within one fan-out: a counting sort (fan-outs are at most nsym).
+	var count []int32 // by fan-out
 	for s := 1; s < nstates; s++ {
 		pace(yield, s)
-		if fan(int32(s)) > 0 {
-			inner++
+		if f := int(fan(s)); f > 0 {
+			if f >= len(count) {
+				count = append(count, make([]int32, f+1-len(count))...)
+			}
+			count[f]++
 		}
 	}
-	byFan := make([]int32, 0, inner)
+	inner := int32(0)
+	for f := len(count) - 1; f > 0; f-- {
+		count[f], inner = inner, inner+count[f] // now where fan-out f starts
+	}
+	byFan := make([]int32, inner)
 	for s := 1; s < nstates; s++ {
 		pace(yield, s)
-		if fan(int32(s)) > 0 {
-			byFan = append(byFan, int32(s))
+		if f := fan(s); f > 0 {
+			byFan[count[f]] = int32(s)
+			count[f]++
 		}
 	}
-	cmps := 0
-	slices.SortFunc(byFan, func(x, y int32) int { cmps++; pace(yield, cmps); return cmp.Or(int(fan(y)-fan(x)), int(x-y)) })
 
 	var fl freeList
 	fl.init(nstates + nstates/4 + len(a.root) + 16)
