@@ -171,12 +171,31 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 	// Trie, breadth first over the keys in sorted order: each node is a
 	// range of keys sharing its prefix, so the children of a node come
 	// out contiguous and sorted, and states are numbered in BFS order.
+	// The keys in sorted order: a counting sort by the first symbol (the
+	// root's children), then each bucket sorted by the rest, which costs
+	// far fewer comparisons than one sort of all the keys.
+	bucket := make([]int32, nsym+2) // in the end, keys starting with c are order[bucket[c]:bucket[c+1]]
+	for i := range keyEnd {
+		bucket[key(int32(i))[0]]++
+	}
+	for c := 1; c < len(bucket); c++ {
+		bucket[c] += bucket[c-1] // the end of c's bucket
+	}
 	order := make([]int32, len(keyEnd))
-	for i := range order {
-		order[i] = int32(i)
+	for i := len(keyEnd) - 1; i >= 0; i-- { // backwards, so each bucket is in key order
+		c := key(int32(i))[0]
+		bucket[c]--
+		order[bucket[c]] = int32(i)
 	}
 	cmps := 0
-	slices.SortFunc(order, func(x, y int32) int { cmps++; pace(yield, cmps); return slices.Compare(key(x), key(y)) })
+	for c := 1; c <= nsym; c++ {
+		pace(yield, c)
+		slices.SortFunc(order[bucket[c]:bucket[c+1]], func(x, y int32) int {
+			cmps++
+			pace(yield, cmps)
+			return slices.Compare(key(x)[1:], key(y)[1:])
+		})
+	}
 	// In sorted order each key adds one state per character beyond its
 	// common prefix with the key before it.
 	nstates := 1
