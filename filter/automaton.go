@@ -304,15 +304,10 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32,
 	fan := func(s int) int32 { return first[s+1] - first[s] }
 	// The states with children, most children first, in state order
 	// within one fan-out: a counting sort (fan-outs are at most nsym).
-	var count []int32 // by fan-out
+	count := make([]int32, len(a.root)) // by fan-out, at most nsym
 	for s := 1; s < nstates; s++ {
 		pace(yield, s)
-		if f := int(fan(s)); f > 0 {
-			if f >= len(count) {
-				count = append(count, make([]int32, f+1-len(count))...)
-			}
-			count[f]++
-		}
+		count[fan(s)]++
 	}
 	inner := int32(0)
 	for f := len(count) - 1; f > 0; f-- {
