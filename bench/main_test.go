@@ -63,6 +63,8 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-targets", "wordfilter,other"},
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-targets", "naive,naive"},
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-server-cpus", "one"},
+		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-client-cpus", "1-"},
+		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-server-cpus", "3-1"},
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-reload-every", "1ms"},
 		{"run", "-dict", dict, "-reload-dict", dict, "-corpus", corpus, "-reload-rate", "-1"},
 		{"-duration", "-1s"},

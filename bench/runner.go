@@ -124,7 +124,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runConfig, error) {
 		return nil, usageErr("-out must name a folder")
 	}
 	for _, c := range []struct{ flag, v string }{{"-server-cpus", rc.serverCPUs}, {"-client-cpus", rc.clientCPUs}} {
-		if strings.Trim(c.v, "0123456789,-") != "" {
+		if _, err := parseCPUList(c.v); c.v != "" && err != nil {
 			return nil, usageErr("%s must be a CPU list such as 0 or 0-1 or 0,2, not %q", c.flag, c.v)
 		}
 	}
