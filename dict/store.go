@@ -165,10 +165,10 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	start := time.Now()
 	cur := s.cur.Load()
 	t := s.tree
-	var p *pacer
+	var pc *pacer
 	if cur != nil { // the first load has no requests to leave the CPU to
-		p = newPacer(s.reloadCPU())
-		t.yield = p.hook()
+		pc = newPacer(s.reloadCPU())
+		t.yield = pc.hook()
 	}
 	snap, err := t.read()
 	s.watch = s.watch[:0]
@@ -208,8 +208,8 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	}
 	ev.Dict = s.cur.Load()
 	ev.Duration = time.Since(start)
-	if p != nil {
-		ev.Paused = p.slept
+	if pc != nil {
+		ev.Paused = pc.slept
 	}
 	s.emit(ev)
 	return ev.Dict, err
