@@ -193,7 +193,9 @@ func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time
 		p := s.cfg.CallbackPrefix
 		if len(path) <= len(p) || path[len(p)] != '/' ||
 			subtle.ConstantTimeCompare(path[:len(p)], s.prefix) != 1 {
-			s.restError(ctx, fasthttp.StatusNotFound, "not found")
+			// OpenIM reads any JSON answer, so a 404 would let a
+			// misconfigured url's messages through unjudged.
+			s.unavailable(ctx, fasthttp.StatusOK, reasonOutsidePrefix, "callback path outside the configured callback prefix")
 			return
 		}
 	}
@@ -230,7 +232,7 @@ func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time
 	if d == nil {
 		if !notJSON() {
 			route.requests[decisionError].Inc()
-			s.callbackError(ctx, fasthttp.StatusServiceUnavailable, "word filter not ready: no dictionary loaded yet")
+			s.unavailable(ctx, fasthttp.StatusOK, reasonNoDictionary, "no dictionary loaded")
 		}
 		return
 	}

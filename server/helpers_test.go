@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -291,4 +292,40 @@ func (ts *testServer) doRaw(method, path string, body []byte) response {
 	}
 	return response{status: resp.StatusCode(), contentType: string(resp.Header.ContentType()),
 		body: append([]byte(nil), resp.Body()...)}
+}
+
+// openIMVerdict reads an answer the way OpenIM v3.7+ does (OPENIM.md §2):
+// Go's encoding/json into its response struct, then "refused" only when
+// actionCode is 0 and nextCode is 1. ok is false when the body is not JSON
+// OpenIM could read (then OpenIM fails the message too).
+func openIMVerdict(body []byte) (refused bool, errCode int32, errMsg string, ok bool) {
+	var r struct {
+		ActionCode int32  `json:"actionCode"`
+		ErrCode    int32  `json:"errCode"`
+		ErrMsg     string `json:"errMsg"`
+		NextCode   int32  `json:"nextCode"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return false, 0, "", false
+	}
+	return r.ActionCode == 0 && r.NextCode == 1, r.ErrCode, r.ErrMsg, true
+}
+
+// wantUnavailable checks that an answer is the refusal of a callback the
+// service could not judge, with errCode code (or, failOpen, an allow).
+func wantUnavailable(t testing.TB, what string, status int, body []byte, wantStatus int, code int32, failOpen bool) {
+	t.Helper()
+	refused, got, msg, ok := openIMVerdict(body)
+	switch {
+	case !ok:
+		t.Errorf("%s = %d %s: not JSON OpenIM can read", what, status, body)
+	case status != wantStatus:
+		t.Errorf("%s = HTTP %d %s, want %d", what, status, body, wantStatus)
+	case failOpen && refused:
+		t.Errorf("%s = %s: refused under fail-open", what, body)
+	case !failOpen && (!refused || got != code):
+		t.Errorf("%s = %s: OpenIM does not read it as a refusal with errCode %d", what, body, code)
+	case !strings.HasPrefix(msg, "word filter unavailable: "):
+		t.Errorf("%s = %s: errMsg does not say the filter is unavailable", what, body)
+	}
 }

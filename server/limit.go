@@ -16,6 +16,7 @@ import (
 type limitListener struct {
 	net.Listener
 	max, perIP int
+	answer     []byte // the whole HTTP answer to a refused connection
 	refused    func() // counts a refusal
 
 	mu    sync.Mutex
@@ -23,15 +24,16 @@ type limitListener struct {
 	byIP  map[string]int
 }
 
-// overloadAnswer returns the whole HTTP answer to a refused connection.
-func overloadAnswer() []byte {
-	body := `{"actionCode":1,"errCode":503,"errMsg":"too many connections","errDlt":"","nextCode":0,"error":"too many connections"}`
-	return []byte("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
-		strconv.Itoa(len(body)) + "\r\n\r\n" + body)
+// overloadAnswer returns the whole HTTP answer to a refused connection
+// with body: 503, read before the request is, so the body must do for a
+// callback (the unavailable refusal) and for a REST client ("error").
+func overloadAnswer(body []byte) []byte {
+	return append([]byte("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: "+
+		strconv.Itoa(len(body))+"\r\n\r\n"), body...)
 }
 
-func newLimitListener(ln net.Listener, max, perIP int, refused func()) *limitListener {
-	return &limitListener{Listener: ln, max: max, perIP: perIP, refused: refused, byIP: map[string]int{}}
+func newLimitListener(ln net.Listener, max, perIP int, answer []byte, refused func()) *limitListener {
+	return &limitListener{Listener: ln, max: max, perIP: perIP, answer: answer, refused: refused, byIP: map[string]int{}}
 }
 
 // Accept returns the next connection within the limits; connections over
@@ -47,7 +49,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			return &limitConn{Conn: c, l: l, ip: ip}, nil
 		}
 		l.refused()
-		go reject(c)
+		go reject(c, l.answer)
 	}
 }
 
@@ -81,10 +83,10 @@ func (l *limitListener) release(ip string) {
 // reject answers a refused connection and closes it. It half-closes and
 // drains what the client sent for a moment first, so that the client's
 // request write does not turn the close into a reset that loses the answer.
-func reject(c net.Conn) {
+func reject(c net.Conn, answer []byte) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(500 * time.Millisecond))
-	if _, err := c.Write(overloadAnswer()); err != nil {
+	if _, err := c.Write(answer); err != nil {
 		return
 	}
 	if cw, ok := c.(interface{ CloseWrite() error }); ok {

@@ -44,6 +44,13 @@ type serverMetrics struct {
 	reloadErrors *metrics.Counter
 	readErrors   *metrics.Counter
 	refusedConns *metrics.Counter
+	// unavailable counts the callbacks the service could not judge, by
+	// reason (unavailableReasons); hostile counts the message callbacks
+	// refused for a hostile content element, by kind (hostileKinds).
+	unavailable map[string]*metrics.Counter
+	hostile     map[string]*metrics.Counter
+	// logDropped counts refusal log lines left out by the rate limit.
+	logDropped *metrics.Counter
 
 	categories sync.Map // category -> *metrics.Counter
 
@@ -75,6 +82,15 @@ func newServerMetrics(src Source) *serverMetrics {
 	m.reloadErrors = m.set.NewCounter("wordfilter_dictionary_reload_errors_total")
 	m.readErrors = m.set.NewCounter("wordfilter_bad_requests_total")
 	m.refusedConns = m.set.NewCounter("wordfilter_refused_connections_total")
+	m.unavailable = map[string]*metrics.Counter{}
+	for _, r := range unavailableReasons {
+		m.unavailable[r] = m.set.NewCounter(`wordfilter_unavailable_total{reason="` + r + `"}`)
+	}
+	m.hostile = map[string]*metrics.Counter{}
+	for _, k := range hostileKinds {
+		m.hostile[k] = m.set.NewCounter(`wordfilter_hostile_content_total{kind="` + k + `"}`)
+	}
+	m.logDropped = m.set.NewCounter("wordfilter_log_lines_dropped_total")
 	m.set.NewGauge("wordfilter_dictionary_words", func() float64 {
 		if d := src.Current(); d != nil {
 			return float64(d.Words)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,9 @@ import (
 // Defaults of the Config fields.
 const (
 	DefaultBlockCode    = 5001
+	// DefaultUnavailableCode is the errCode of a refusal the service makes
+	// because it cannot judge a callback (see Config.UnavailableCode).
+	DefaultUnavailableCode = 5002
 	DefaultMaxBodySize  = 1 << 20
 	DefaultReadTimeout  = 5 * time.Second
 	DefaultWriteTimeout = 5 * time.Second
@@ -38,6 +42,15 @@ type Config struct {
 	// BlockCode is the errCode of a refusal (default 5001; must be ≥ 100,
 	// see OPENIM.md §2).
 	BlockCode int
+	// UnavailableCode is the errCode of the refusal answered when the
+	// service cannot judge a callback: no dictionary loaded yet, too many
+	// connections, a request outside CallbackPrefix, a body over
+	// MaxBodySize, an internal error (default 5002; must be ≥ 100).
+	UnavailableCode int
+	// FailOpen makes those answers allow the callback instead (for
+	// operators who prefer availability to never letting an unjudged
+	// message through). They are counted by reason either way.
+	FailOpen bool
 	// CallbackPrefix, when set (e.g. "/secret"), makes the server answer
 	// OpenIM callbacks only under that path prefix; other paths get a 404
 	// JSON answer. Empty means callbacks are answered under any path.
@@ -74,6 +87,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("server: block code %d is below 100 (OpenIM maps codes below 100 to 500)", c.BlockCode)
 	case c.BlockCode > 1<<31-1:
 		return fmt.Errorf("server: block code %d does not fit OpenIM's int32 errCode", c.BlockCode)
+	case c.UnavailableCode != 0 && c.UnavailableCode < 100:
+		return fmt.Errorf("server: unavailable code %d is below 100 (OpenIM maps codes below 100 to 500)", c.UnavailableCode)
+	case c.UnavailableCode > 1<<31-1:
+		return fmt.Errorf("server: unavailable code %d does not fit OpenIM's int32 errCode", c.UnavailableCode)
 	case c.MaxBodySize < 0:
 		return fmt.Errorf("server: negative body size limit %d", c.MaxBodySize)
 	case c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.IdleTimeout < 0:
@@ -90,6 +107,7 @@ func (c *Config) Validate() error {
 
 func (c *Config) setDefaults() {
 	orDefault(&c.BlockCode, DefaultBlockCode)
+	orDefault(&c.UnavailableCode, DefaultUnavailableCode)
 	orDefault(&c.MaxBodySize, DefaultMaxBodySize)
 	orDefault(&c.ReadTimeout, DefaultReadTimeout)
 	orDefault(&c.WriteTimeout, DefaultWriteTimeout)
@@ -193,7 +211,11 @@ func (z zapPrintf) Printf(format string, args ...any) {
 // nil. Connections beyond Config.MaxConns (or MaxConnsPerIP) are answered
 // 503 with a JSON body and closed.
 func (s *Server) Serve(ln net.Listener) error {
-	return s.srv.Serve(newLimitListener(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerIP, s.met.refusedConns.Inc))
+	answer := overloadAnswer(unavailableBody(s.cfg.UnavailableCode, s.cfg.FailOpen, "too many connections"))
+	return s.srv.Serve(newLimitListener(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerIP, answer, func() {
+		s.met.refusedConns.Inc()
+		s.met.unavailable[reasonOverload].Inc()
+	}))
 }
 
 // SetDraining marks the server not ready (/readyz answers 503) without
@@ -236,6 +258,12 @@ func (s *Server) Handler(ctx *fasthttp.RequestCtx) {
 	case "/v1/dict/reload":
 		s.dictReload(ctx)
 	default:
+		if bytes.HasPrefix(path, restPrefix) {
+			// The REST namespace: never a callback answer, which OpenIM
+			// or a REST client could read as allow.
+			s.restError(ctx, fasthttp.StatusNotFound, "no such endpoint")
+			return
+		}
 		s.callback(ctx, path, start)
 	}
 }
@@ -253,16 +281,20 @@ func (s *Server) recoverPanic(ctx *fasthttp.RequestCtx) {
 		s.restError(ctx, fasthttp.StatusInternalServerError, "internal error")
 		return
 	}
-	s.callbackError(ctx, fasthttp.StatusInternalServerError, "internal error")
+	s.unavailable(ctx, fasthttp.StatusOK, reasonInternal, "internal error")
 }
 
-// isREST reports whether path is one of the REST or operations routes.
+// restPrefix starts every REST path; no callback is answered under it.
+var restPrefix = []byte("/v1/")
+
+// isREST reports whether path is one of the operations routes or under the
+// REST namespace /v1/.
 func (s *Server) isREST(path []byte) bool {
 	switch string(path) {
-	case "/healthz", "/readyz", "/metrics", "/v1/filter", "/v1/dict", "/v1/dict/reload":
+	case "/healthz", "/readyz", "/metrics":
 		return true
 	}
-	return false
+	return bytes.HasPrefix(path, restPrefix)
 }
 
 // handleReadError answers requests fasthttp could not read (body over the
