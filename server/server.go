@@ -20,15 +20,15 @@ import (
 
 // Defaults of the Config fields.
 const (
-	DefaultBlockCode    = 5001
+	DefaultBlockCode = 5001
 	// DefaultUnavailableCode is the errCode of a refusal the service makes
 	// because it cannot judge a callback (see Config.UnavailableCode).
 	DefaultUnavailableCode = 5002
-	DefaultMaxBodySize  = 1 << 20
-	DefaultReadTimeout  = 5 * time.Second
-	DefaultWriteTimeout = 5 * time.Second
-	DefaultIdleTimeout  = 60 * time.Second
-	DefaultMaxConns     = 10000
+	DefaultMaxBodySize     = 1 << 20
+	DefaultReadTimeout     = 5 * time.Second
+	DefaultWriteTimeout    = 5 * time.Second
+	DefaultIdleTimeout     = 60 * time.Second
+	DefaultMaxConns        = 10000
 )
 
 // DefaultModifyContentTypes returns the content types OpenIM's released
