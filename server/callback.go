@@ -5,10 +5,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bytedance/sonic"
-	"github.com/bytedance/sonic/ast"
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
@@ -72,6 +72,11 @@ const allowHead = `{"actionCode":0,"errCode":0,"errMsg":"","errDlt":"","nextCode
 
 // call is the state of one callback request. Calls are pooled; strings in
 // it may point into the request body and are dropped at the end.
+//
+// A handler first judges every text it reads (judge), which records the
+// matches and the decision; only when the answer is not a refusal does it
+// build the masked texts and the JSON it sends (addMasked, the element's
+// rewrite), so a refused message costs no masking and no encoding.
 type call struct {
 	s    *Server
 	d    *dict.Dictionary
@@ -82,56 +87,126 @@ type call struct {
 	op   string // operationID
 	user string // sendID or userID
 
-	matches  []filter.Match
-	decision filter.Action // strongest action seen
-	refuse   bool          // the answer is a refusal
-	category string        // category of the match that decided
-	offender string        // text holding that match (logged only with LogText)
+	matches  []filter.Match // the matches of every judged text, in order
+	texts    []judgedText   // the judged texts that hold a match
+	decision filter.Action  // strongest action seen
+	refuse   bool           // the answer is a refusal
+	hostile  string         // the hostile kind that refuses the call, or ""
+	category string         // category of the match that decided
+	offender string         // text holding that match (logged only with LogText)
 
-	out  jsonObject // the allow answer being built
-	msg  msgReq     // decoded message callback (kept here to avoid an allocation)
-	node ast.Node   // text value found in an element (idem)
+	out     jsonObject // the allow answer being built
+	msg     msgReq     // decoded message callback (kept here to avoid an allocation)
+	elem    elemReader // reads a content element
+	jsonBuf []byte     // scratch of the element's jsonReader
+	maskBuf []byte     // scratch for one masked text
+	rewrite []byte     // scratch for a rewritten element
+}
+
+// judgedText is a text a handler judged that holds at least one match.
+type judgedText struct {
+	text       string
+	start, end int  // span of its JSON string in the element, or -1
+	m0, m1     int  // its matches: call.matches[m0:m1]
+	strict     bool // it cannot be rewritten: a match that needs masking refuses
+	mask       bool // it holds a Mask or Block match: masking changes it
 }
 
 func (c *call) reset() {
 	c.d, c.cmd, c.body, c.op, c.user = nil, "", "", "", ""
 	c.matches = c.matches[:0]
-	c.decision, c.refuse, c.category, c.offender = filter.Pass, false, "", ""
+	c.texts = c.texts[:0]
+	c.decision, c.refuse, c.hostile, c.category, c.offender = filter.Pass, false, "", "", ""
 	c.out.b = c.out.b[:0]
 	c.out.empty = true
 	c.msg = msgReq{}
-	c.node = ast.Node{}
+	c.elem.keys = c.elem.keys[:0]
+	if cap(c.jsonBuf) > maxPooledScratch {
+		c.jsonBuf = nil
+	}
+	if cap(c.maskBuf) > maxPooledScratch {
+		c.maskBuf = nil
+	}
+	if cap(c.rewrite) > maxPooledScratch {
+		c.rewrite = nil
+	}
+	if cap(c.matches) > maxPooledScratch {
+		c.matches = nil
+	}
 }
 
-// filter filters one human text: it returns the masked text and whether it
-// differs from text. A Block match makes the call a refusal.
-func (c *call) filter(text string) (string, bool) {
+// maxPooledScratch bounds the scratch a pooled call keeps after a large
+// request.
+const maxPooledScratch = 64 << 10
+
+// judge records the matches of text and their decision. strict marks a
+// text that cannot be rewritten (a quoted message, a block-only field): a
+// match that needs masking refuses the call. start and end locate the
+// text's JSON string in a content element (-1 otherwise). It returns the
+// index of the text in c.texts, or -1 when it holds no match.
+func (c *call) judge(text string, strict bool, start, end int) int {
 	if text == "" {
-		return text, false
+		return -1
 	}
-	res := c.d.Matcher.Filter(c.matches[:0], text)
-	c.matches = res.Matches[:0]
-	for _, m := range res.Matches {
+	m0 := len(c.matches)
+	c.matches = c.d.Matcher.AppendMatches(c.matches, text)
+	if len(c.matches) == m0 {
+		return -1
+	}
+	t := judgedText{text: text, start: start, end: end, m0: m0, m1: len(c.matches), strict: strict}
+	for _, m := range c.matches[m0:] {
 		w := c.d.Matcher.Word(m.Word)
-		c.s.met.match(w.Category)
-		c.note(w, text, w.Action == filter.Block)
+		if w.Action >= filter.Mask {
+			t.mask = true
+		}
+		c.note(w, text, w.Action == filter.Block || (strict && w.Action >= filter.Mask))
 	}
-	return res.Text, res.Text != text
+	c.texts = append(c.texts, t)
+	return len(c.texts) - 1
 }
 
-// strict filters a text that OpenIM cannot take rewritten: any match that
+// judgeField judges a text OpenIM can take rewritten (a profile field).
+func (c *call) judgeField(text string) int { return c.judge(text, false, -1, -1) }
+
+// strict judges a text that OpenIM cannot take rewritten: any match that
 // needs masking (or blocking) makes the call a refusal.
-func (c *call) strict(text string) {
-	if text == "" {
-		return
+func (c *call) strict(text string) { c.judge(text, true, -1, -1) }
+
+// changed reports whether masking changes the judged text i.
+func (c *call) changed(i int) bool { return i >= 0 && c.texts[i].mask }
+
+// appendMasked appends text i masked (or text itself when i is -1).
+func (c *call) appendMasked(dst []byte, text string, i int) []byte {
+	if !c.changed(i) {
+		return append(dst, text...)
 	}
-	res := c.d.Matcher.Filter(c.matches[:0], text)
-	c.matches = res.Matches[:0]
-	for _, m := range res.Matches {
-		w := c.d.Matcher.Word(m.Word)
-		c.s.met.match(w.Category)
-		c.note(w, text, w.Action >= filter.Mask)
-	}
+	t := &c.texts[i]
+	return c.d.Matcher.AppendMasked(dst, t.text, c.matches[t.m0:t.m1])
+}
+
+// addMasked adds key to the allow answer: text masked as judged (i from
+// judge, or -1 for text as it is).
+func (c *call) addMasked(key, text string, i int) {
+	c.maskBuf = c.appendMasked(c.maskBuf[:0], text, i)
+	c.addStr(key, b2s(c.maskBuf))
+}
+
+// verdict is what the judging of a call has decided so far, to take back
+// what an element read as JSON had judged when it turns out not to be JSON.
+type verdict struct {
+	decision           filter.Action
+	refuse             bool
+	category, offender string
+	texts, matches     int
+}
+
+func (c *call) save() verdict {
+	return verdict{c.decision, c.refuse, c.category, c.offender, len(c.texts), len(c.matches)}
+}
+
+func (c *call) restore(v verdict) {
+	c.decision, c.refuse, c.category, c.offender = v.decision, v.refuse, v.category, v.offender
+	c.texts, c.matches = c.texts[:v.texts], c.matches[:v.matches]
 }
 
 // note records a match of w in text; refuse tells whether it refuses the
@@ -156,7 +231,12 @@ func (c *call) refuseMasking() {
 	}
 }
 
-// addStr adds a rewritten string field to the allow answer.
+// refuseHostile refuses the call for a hostile content element.
+func (c *call) refuseHostile(kind string) {
+	c.refuse, c.hostile = true, kind
+}
+
+// addStr adds a string field to the allow answer.
 func (c *call) addStr(key, value string) {
 	c.head()
 	c.out.str(key, value)
@@ -254,9 +334,15 @@ func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time
 		s.callbackError(ctx, fasthttp.StatusBadRequest, "cannot decode "+c.cmd+" body: "+decodeError(err))
 		return
 	}
+	for _, m := range c.matches {
+		s.met.match(d.Matcher.Word(m.Word).Category)
+	}
 	if c.refuse {
 		route.requests[filter.Block].Inc()
-		s.refusal(ctx, c)
+		if c.hostile != "" {
+			s.met.hostile[c.hostile].Inc()
+		}
+		s.refusal(ctx, c, start)
 		return
 	}
 	route.requests[c.decision].Inc()
@@ -284,25 +370,42 @@ func decodeError(err error) string {
 	return msg
 }
 
-// refusal answers c with OpenIM's refusal and logs it.
-func (s *Server) refusal(ctx *fasthttp.RequestCtx, c *call) {
+// refusal answers c with OpenIM's refusal and logs it (within the log
+// rate limit).
+func (s *Server) refusal(ctx *fasthttp.RequestCtx, c *call, now time.Time) {
 	var o jsonObject
 	o.b = c.out.b[:0]
 	o.open()
 	o.int("actionCode", 0)
 	o.int("nextCode", 1)
 	o.int("errCode", int64(s.cfg.BlockCode))
-	o.str("errMsg", "refused by the word filter: contains a word of category "+strconv.Quote(c.category))
+	if c.hostile != "" {
+		o.str("errMsg", "refused by the word filter: malformed message content")
+	} else {
+		o.str("errMsg", "refused by the word filter: contains a word of category "+strconv.Quote(c.category))
+	}
 	o.str("errDlt", "")
 	o.close()
 	c.out.b = o.b
 	ctx.SetBody(o.b)
-	fields := []zap.Field{
-		zap.String("operationID", c.op), zap.String("command", c.cmd), zap.String("sendID", c.user),
-		zap.String("category", c.category), zap.String("dictVersion", c.d.Version),
+	if !s.refusalLog.allow(now) {
+		s.met.logDropped.Inc()
+		return
 	}
-	if s.cfg.LogText {
-		fields = append(fields, zap.String("text", c.offender))
+	// The strings of c point into fasthttp's request buffers, which are
+	// reused once the request is answered, while a log sink may keep the
+	// fields: copy them.
+	fields := []zap.Field{
+		zap.String("operationID", strings.Clone(c.op)), zap.String("command", strings.Clone(c.cmd)),
+		zap.String("sendID", strings.Clone(c.user)), zap.String("dictVersion", c.d.Version),
+	}
+	if c.hostile != "" {
+		fields = append(fields, zap.String("hostile", c.hostile))
+	} else {
+		fields = append(fields, zap.String("category", c.category))
+	}
+	if s.cfg.LogText && c.offender != "" {
+		fields = append(fields, zap.String("text", strings.Clone(c.offender)))
 	}
 	s.log.Info("refused", fields...)
 }

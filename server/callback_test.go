@@ -19,8 +19,9 @@ type elementCase struct {
 }
 
 // maskCases put the mask word "fuck" in every human-text key, and also in
-// keys that are not human text (URLs, quoted older messages, custom data),
-// which must stay as sent.
+// keys that are not human text (URLs, custom data), which must stay as
+// sent. Quoted and forwarded older messages stay as sent too (they were
+// masked when first sent: see TestFabricatedQuotesAreRefused).
 var maskCases = []elementCase{
 	{"Text", 101,
 		`{"content":"what the fuck"}`,
@@ -35,8 +36,8 @@ var maskCases = []elementCase{
 		`{"text":"@bob fuck off","atUserList":["bob"],"atUsersInfo":[{"atUserID":"bob","groupNickname":"fuck boy"},{"atUserID":"amy","groupNickname":"Amy"}],"isAtSelf":false}`,
 		`{"text":"@bob **** off","atUserList":["bob"],"atUsersInfo":[{"atUserID":"bob","groupNickname":"**** boy"},{"atUserID":"amy","groupNickname":"Amy"}],"isAtSelf":false}`},
 	{"Merger", 107,
-		`{"title":"fuck chat","abstractList":["bob: fuck","amy: hi"],"multiMessage":[{"contentType":101,"content":"{\"content\":\"fuck\"}","textElem":{"content":"fuck"}}]}`,
-		`{"title":"**** chat","abstractList":["bob: ****","amy: hi"],"multiMessage":[{"contentType":101,"content":"{\"content\":\"fuck\"}","textElem":{"content":"fuck"}}]}`},
+		`{"title":"fuck chat","abstractList":["bob: fuck","amy: hi"],"multiMessage":[{"contentType":101,"content":"{\"content\":\"**** it\"}","textElem":{"content":"**** it"},"sourceUrl":"https://x/fuck"}]}`,
+		`{"title":"**** chat","abstractList":["bob: ****","amy: hi"],"multiMessage":[{"contentType":101,"content":"{\"content\":\"**** it\"}","textElem":{"content":"**** it"},"sourceUrl":"https://x/fuck"}]}`},
 	{"Card", 108,
 		`{"userID":"fuck01","nickname":"fuck","faceURL":"https://x/fuck.png","ex":""}`,
 		`{"userID":"fuck01","nickname":"****","faceURL":"https://x/fuck.png","ex":""}`},
@@ -47,8 +48,8 @@ var maskCases = []elementCase{
 		`{"data":"{\"k\":\"fuck\"}","description":"fuck","extension":"fuck"}`,
 		`{"data":"{\"k\":\"fuck\"}","description":"****","extension":"fuck"}`},
 	{"Quote", 114,
-		`{"text":"fuck yes","quoteMessage":{"contentType":101,"content":"{\"content\":\"fuck\"}"}}`,
-		`{"text":"**** yes","quoteMessage":{"contentType":101,"content":"{\"content\":\"fuck\"}"}}`},
+		`{"text":"fuck yes","quoteMessage":{"contentType":101,"content":"{\"content\":\"**** you\"}","ex":"fuck"}}`,
+		`{"text":"**** yes","quoteMessage":{"contentType":101,"content":"{\"content\":\"**** you\"}","ex":"fuck"}}`},
 	{"AdvancedText", 117,
 		`{"text":"so fuck","messageEntityList":[{"type":"bold","offset":3,"length":4,"url":"","ex":""}]}`,
 		`{"text":"so ****","messageEntityList":[{"type":"bold","offset":3,"length":4,"url":"","ex":""}]}`},

@@ -87,6 +87,8 @@ type testServer struct {
 	cli  *fasthttp.Client
 	// maxBody is the server's body size limit.
 	maxBody int
+	// addr is the TCP address of a server on a real port ("" in memory).
+	addr string
 }
 
 // newTestServer starts a server with the test dictionary loaded (unless
@@ -101,13 +103,41 @@ func newTestServer(t testing.TB, cfg server.Config) *testServer {
 		t.Fatalf("server.New: %v", err)
 	}
 	ln := fasthttputil.NewInmemoryListener()
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
 	ts := &testServer{t: t, srv: srv, src: src, ln: ln, logs: logs, maxBody: cfg.MaxBodySize}
+	ts.cli = &fasthttp.Client{Dial: func(string) (net.Conn, error) { return ln.Dial() }}
+	ts.serve(ln)
+	return ts
+}
+
+// newTCPTestServer is newTestServer on a real TCP port of 127.0.0.1, for
+// the tests of what OpenIM sees over a real connection.
+func newTCPTestServer(t testing.TB, cfg server.Config) *testServer {
+	t.Helper()
+	src := &fakeSource{}
+	src.cur.Store(newDict(t, "v1", testWords))
+	core, logs := observer.New(zap.DebugLevel)
+	srv, err := server.New(cfg, src, zap.New(core))
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{t: t, srv: srv, src: src, logs: logs, maxBody: cfg.MaxBodySize, addr: ln.Addr().String()}
+	ts.cli = &fasthttp.Client{}
+	ts.serve(ln)
+	return ts
+}
+
+// serve serves ts.srv on ln until the test's cleanup.
+func (ts *testServer) serve(ln net.Listener) {
+	t, srv, logs := ts.t, ts.srv, ts.logs
 	if ts.maxBody == 0 {
 		ts.maxBody = server.DefaultMaxBodySize
 	}
-	ts.cli = &fasthttp.Client{Dial: func(string) (net.Conn, error) { return ln.Dial() }}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -121,7 +151,6 @@ func newTestServer(t testing.TB, cfg server.Config) *testServer {
 			t.Errorf("a handler panicked: %v", e.ContextMap())
 		}
 	})
-	return ts
 }
 
 // response is an HTTP answer of the test server.
@@ -145,7 +174,11 @@ func (ts *testServer) doFrom(from net.Addr, method, path string, body []byte, he
 	defer fasthttp.ReleaseResponse(resp)
 	req.Header.DisableNormalizing()
 	req.URI().DisablePathNormalizing = true
-	req.SetRequestURI("http://wordfilter" + path)
+	host := "wordfilter"
+	if ts.addr != "" {
+		host = ts.addr
+	}
+	req.SetRequestURI("http://" + host + path)
 	req.Header.SetMethod(method)
 	req.Header.SetContentType("application/json; charset=utf-8")
 	for i := 0; i+1 < len(header); i += 2 {

@@ -21,12 +21,20 @@ func (r *rawJSON) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// echoText adds key to the answer: the masked text when text is non-nil.
-// OpenIM's Ex callbacks need every non-null request key echoed.
-func (c *call) echoText(key string, text *string) {
+// judgeOpt judges an optional text (nil: not being changed, -1).
+func (c *call) judgeOpt(text *string) int {
+	if text == nil {
+		return -1
+	}
+	return c.judgeField(*text)
+}
+
+// echoText adds key to the answer, the text masked as judged (i), when
+// text is non-nil: OpenIM's Ex callbacks need every non-null request key
+// echoed.
+func (c *call) echoText(key string, text *string, i int) {
 	if text != nil {
-		masked, _ := c.filter(*text)
-		c.addStr(key, masked)
+		c.addMasked(key, *text, i)
 	}
 }
 
@@ -52,10 +60,12 @@ func strictJSON(v []byte) ([]byte, bool) {
 	return b, err == nil
 }
 
-// changedText adds key to the answer only when masking changed text.
-func (c *call) changedText(key, text string) {
-	if masked, changed := c.filter(text); changed {
-		c.addStr(key, masked)
+// maskedField judges one text OpenIM can take rewritten and, unless the
+// call is refused, adds key to the answer only when masking changes it.
+func (c *call) maskedField(key, text string) {
+	i := c.judgeField(text)
+	if !c.refuse && c.changed(i) {
+		c.addMasked(key, text, i)
 	}
 }
 
@@ -73,7 +83,11 @@ func (c *call) updateUserInfoEx() error {
 		return err
 	}
 	c.user = req.UserID
-	c.echoText("nickName", req.NickName)
+	nick := c.judgeOpt(req.NickName)
+	if c.refuse {
+		return nil
+	}
+	c.echoText("nickName", req.NickName, nick)
 	c.echoRaw("faceURL", req.FaceURL)
 	c.echoRaw("ex", req.Ex)
 	return nil
@@ -90,7 +104,7 @@ func (c *call) updateUserInfo() error {
 		return err
 	}
 	c.user = req.UserID
-	c.changedText("nickName", req.NickName)
+	c.maskedField("nickName", req.NickName)
 	return nil
 }
 
@@ -104,12 +118,13 @@ func (c *call) userRegister() error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	out := make([][]byte, len(req.Users))
+	// Judge every nickname first; build the list only when answering it.
+	roots := make([]ast.Node, len(req.Users))
+	judged := make([]int, len(req.Users))
 	changed := false
 	for i, u := range req.Users {
-		out[i] = u
+		judged[i] = -1
 		if u == nil {
-			out[i] = []byte("null")
 			continue
 		}
 		root, err := sonic.Get(u)
@@ -119,24 +134,42 @@ func (c *call) userRegister() error {
 		if n := root.Get("userID"); c.user == "" && n != nil && n.TypeSafe() == ast.V_STRING {
 			c.user, _ = n.String()
 		}
-		bad := false
-		if c.filterKey(&root, "nickname", &bad) {
-			b, err := root.MarshalJSON()
-			if err != nil {
-				return err
-			}
-			out[i], changed = b, true
+		n := root.Get("nickname")
+		if n == nil || n.Check() != nil || n.TypeSafe() != ast.V_STRING {
+			continue
 		}
+		nick, err := n.String()
+		if err != nil {
+			continue
+		}
+		roots[i], judged[i] = root, c.judgeField(nick)
+		changed = changed || c.changed(judged[i])
 	}
 	if !changed || c.refuse {
 		return nil
 	}
 	list := []byte{'['}
-	for i, u := range out {
+	for i, u := range req.Users {
 		if i > 0 {
 			list = append(list, ',')
 		}
-		list = append(list, u...)
+		switch {
+		case u == nil:
+			list = append(list, "null"...)
+		case !c.changed(judged[i]):
+			list = append(list, u...)
+		default:
+			t := &c.texts[judged[i]]
+			masked := string(c.appendMasked(nil, t.text, judged[i]))
+			if _, err := roots[i].Set("nickname", ast.NewString(masked)); err != nil {
+				return err
+			}
+			b, err := roots[i].MarshalJSON()
+			if err != nil {
+				return err
+			}
+			list = append(list, b...)
+		}
 	}
 	c.addRaw("users", append(list, ']'))
 	return nil
@@ -157,9 +190,9 @@ func (c *call) createGroup() error {
 		return err
 	}
 	c.op, c.user = orStr(req.OperationID, c.op), orStr(req.CreatorUserID, req.OwnerUserID)
-	c.changedText("groupName", req.GroupName)
-	c.changedText("notification", req.Notification)
-	c.changedText("introduction", req.Introduction)
+	c.maskedField("groupName", req.GroupName)
+	c.maskedField("notification", req.Notification)
+	c.maskedField("introduction", req.Introduction)
 	return nil
 }
 
@@ -180,12 +213,15 @@ func (c *call) setGroupInfo() error {
 	}
 	c.user = req.GroupID
 	c.strict(req.Notification)
-	name, _ := c.filter(req.GroupName)
-	intro, _ := c.filter(req.Introduction)
+	name := c.judgeField(req.GroupName)
+	intro := c.judgeField(req.Introduction)
+	if c.refuse {
+		return nil
+	}
 	c.addStr("groupID", req.GroupID)
-	c.addStr("groupName", name)
+	c.addMasked("groupName", req.GroupName, name)
 	c.addStr("notification", req.Notification)
-	c.addStr("introduction", intro)
+	c.addMasked("introduction", req.Introduction, intro)
 	c.addStr("faceURL", req.FaceURL)
 	return nil
 }
@@ -211,12 +247,16 @@ func (c *call) setGroupInfoEx() error {
 	if req.Notification != nil {
 		c.strict(*req.Notification)
 	}
+	name, intro := c.judgeOpt(req.GroupName), c.judgeOpt(req.Introduction)
+	if c.refuse {
+		return nil
+	}
 	c.echoRaw("groupID", req.GroupID)
-	c.echoText("groupName", req.GroupName)
+	c.echoText("groupName", req.GroupName, name)
 	if req.Notification != nil {
 		c.addStr("notification", *req.Notification)
 	}
-	c.echoText("introduction", req.Introduction)
+	c.echoText("introduction", req.Introduction, intro)
 	c.echoRaw("faceURL", req.FaceURL)
 	c.echoRaw("ex", req.Ex)
 	c.echoRaw("needVerification", req.NeedVerification)
@@ -237,7 +277,7 @@ func (c *call) setGroupMemberInfo() error {
 	}
 	c.user = req.UserID
 	if req.NickName != nil {
-		c.changedText("nickName", *req.NickName)
+		c.maskedField("nickName", *req.NickName)
 	}
 	return nil
 }
@@ -253,7 +293,7 @@ func (c *call) setFriendRemark() error {
 		return err
 	}
 	c.user = req.OwnerUserID
-	c.changedText("remark", req.Remark)
+	c.maskedField("remark", req.Remark)
 	return nil
 }
 

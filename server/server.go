@@ -65,6 +65,10 @@ type Config struct {
 	ModifyContentTypes []int32
 	// LogText adds the offending text to the log line of a refusal.
 	LogText bool
+	// RefusalLogRate is the most refusal log lines written per second
+	// (default DefaultRefusalLogRate; negative: no limit). Lines over it
+	// are counted in wordfilter_log_lines_dropped_total.
+	RefusalLogRate int
 	// MaxBodySize limits a request body in bytes (default 1 MiB).
 	MaxBodySize int
 	// ReadTimeout bounds reading one request (default 5s).
@@ -108,6 +112,7 @@ func (c *Config) Validate() error {
 func (c *Config) setDefaults() {
 	orDefault(&c.BlockCode, DefaultBlockCode)
 	orDefault(&c.UnavailableCode, DefaultUnavailableCode)
+	orDefault(&c.RefusalLogRate, DefaultRefusalLogRate)
 	orDefault(&c.MaxBodySize, DefaultMaxBodySize)
 	orDefault(&c.ReadTimeout, DefaultReadTimeout)
 	orDefault(&c.WriteTimeout, DefaultWriteTimeout)
@@ -143,17 +148,18 @@ type Source interface {
 // and the operations endpoints. Create it with New; it is safe for
 // concurrent use.
 type Server struct {
-	cfg      Config
-	src      Source
-	log      *zap.Logger
-	srv      *fasthttp.Server
-	met      *serverMetrics
-	draining atomic.Bool
-	calls    sync.Pool // *call
-	handlers map[string]callbackHandler
-	modify   map[int32]bool // content types the modify callback sees
-	json     sonic.API      // request decoder
-	prefix   []byte         // cfg.CallbackPrefix
+	cfg        Config
+	src        Source
+	log        *zap.Logger
+	srv        *fasthttp.Server
+	met        *serverMetrics
+	draining   atomic.Bool
+	calls      sync.Pool // *call
+	handlers   map[string]callbackHandler
+	modify     map[int32]bool // content types the modify callback sees
+	json       sonic.API      // request decoder
+	prefix     []byte         // cfg.CallbackPrefix
+	refusalLog *lineLimiter   // rate limit of the refusal log lines
 	// reloadFailing is set while the last reload attempt was refused, so
 	// that the attempt which clears the error is logged too.
 	reloadFailing atomic.Bool
@@ -175,6 +181,7 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, src: src, log: log, handlers: callbackHandlers(), modify: map[int32]bool{},
 		json: sonic.Config{CaseSensitive: true}.Froze()}
 	s.prefix = []byte(cfg.CallbackPrefix)
+	s.refusalLog = newLineLimiter(cfg.RefusalLogRate)
 	for _, t := range cfg.ModifyContentTypes {
 		s.modify[t] = true
 	}
