@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"strconv"
+	"unicode/utf8"
 	"strings"
 	"time"
 
@@ -147,6 +148,12 @@ const maxPooledScratch = 64 << 10
 func (c *call) judge(text string, strict bool, start, end int) int {
 	if text == "" {
 		return -1
+	}
+	if !utf8.ValidString(text) {
+		// Receivers never see these bytes: OpenIM's encoder, Go's decoder
+		// and this server's answers all turn each into U+FFFD (a
+		// separator between letters), so that is what is judged.
+		text = replaceInvalidUTF8(text)
 	}
 	m0 := len(c.matches)
 	c.matches = c.d.Matcher.AppendMatches(c.matches, text)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -14,7 +15,10 @@ import (
 
 // FuzzHandler feeds arbitrary paths and bodies to every route: the server
 // must never panic and must always answer JSON (Prometheus text on
-// /metrics).
+// /metrics). The content of a body shaped like a message callback is also
+// sent as OpenIM would send it to each message callback, and no receiver
+// may read a word the dictionary masks or blocks from what the answer
+// delivers (the property of TestNoReceiverReadsAWordTheFilterMustHide).
 func FuzzHandler(f *testing.F) {
 	for _, tc := range maskCases {
 		for _, cmd := range []string{cmdModify, cmdSingle, cmdGroup} {
@@ -30,11 +34,20 @@ func FuzzHandler(f *testing.F) {
 	f.Add("/cb/"+cmdModify, []byte(`{"contentType":106,"content":"{\"text\":1,\"atUsersInfo\":[{\"groupNickname\":[]},7,{\"groupNickname\":\"fuck\"}]}"}`))
 	f.Add("/cb/"+cmdModify, []byte(`{"contentType":107,"content":"{\"title\":\"fuck\",\"abstractList\":[1,\"fuck\",{]}"}`))
 	f.Add("/cb/"+cmdModify, []byte("{\"contentType\":101,\"content\":\"{\\\"content\\\":\\\"f\xffuck\\\"}\"}"))
+	for _, tc := range hostileCases {
+		f.Add("/cb/"+cmdModify, msgBody(f, cmdModify, tc.contentType, tc.element))
+	}
+	g := elemGen{r: rand.New(rand.NewPCG(3, 4)), hostile: true}
+	for _, ct := range []int32{101, 106, 107, 114} {
+		f.Add("/cb/"+cmdModify, rawMsgBody(cmdModify, ct, g.element(ct, 0)))
+	}
 	f.Add("/cb/callbackBeforeUserRegisterCommand", []byte(`{"users":[null,1,"x",{"nickname":5},{"nickname":"fuck"}]}`))
 
 	core, logs := observer.New(zap.ErrorLevel)
 	src := &fakeSource{}
-	src.cur.Store(newDict(f, "v1", testWords))
+	d := newDict(f, "v1", testWords)
+	m, modify := d.Matcher, map[int32]bool{101: true} // the default -modify-types
+	src.cur.Store(d)
 	srv, err := server.New(server.Config{MaxBodySize: 1 << 16}, src, zap.New(core))
 	if err != nil {
 		f.Fatal(err)
@@ -68,7 +81,31 @@ func FuzzHandler(f *testing.F) {
 				t.Fatalf("%q: answered content %q is not JSON although the request's was", body, *resp.Content)
 			}
 		}
+		ct, content, ok := msgOf(body)
+		if !ok {
+			return
+		}
+		for _, cmd := range []string{cmdModify, cmdSingle, cmdGroup} {
+			ctx := newCtx("POST", "/cb/"+cmd, rawMsgBody(cmd, ct, content))
+			srv.Handler(ctx)
+			if v := checkDelivered(m, cmd, modify, ct, content, ctx.Response.Body()); v != "" {
+				t.Fatalf("%s type %d content %q answered %s:\n%s", cmd, ct, content, ctx.Response.Body(), v)
+			}
+		}
 	})
+}
+
+// msgOf returns the content type and content of a body shaped like a
+// message callback.
+func msgOf(body []byte) (int32, string, bool) {
+	var req struct {
+		ContentType *int32  `json:"contentType"`
+		Content     *string `json:"content"`
+	}
+	if json.Unmarshal(body, &req) != nil || req.ContentType == nil || req.Content == nil {
+		return 0, "", false
+	}
+	return *req.ContentType, *req.Content, true
 }
 
 // isCallbackPath tells whether path is one of the seeds' callback prefixes

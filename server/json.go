@@ -98,3 +98,13 @@ func (o *jsonObject) raw(k string, v []byte) {
 }
 
 func (o *jsonObject) close() { o.b = append(o.b, '}') }
+
+// replaceInvalidUTF8 returns s with each byte that is not UTF-8 replaced by
+// U+FFFD, byte by byte as encoding/json and appendJSONString do.
+func replaceInvalidUTF8(s string) string {
+	b := make([]byte, 0, len(s)+8)
+	for _, r := range s {
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
