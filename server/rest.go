@@ -66,7 +66,7 @@ func (s *Server) filterREST(ctx *fasthttp.RequestCtx, start time.Time) {
 	}
 	if err := sonic.Unmarshal(body, &req); err != nil {
 		route.requests[decisionError].Inc()
-		s.restError(ctx, fasthttp.StatusBadRequest, "cannot decode request: "+decodeError(err))
+		s.restError(ctx, fasthttp.StatusBadRequest, "cannot decode request: "+filterRequestError(body, err))
 		return
 	}
 	if req.Text == nil && req.Texts == nil {
