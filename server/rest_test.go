@@ -119,6 +119,20 @@ func TestReloadTokenIsRequiredWhenSet(t *testing.T) {
 		{loopback, "s3cret", 401},
 		{remote, "Bearer s3cret", 200},
 		{loopback, "Bearer s3cret", 200},
+		// The scheme is case-insensitive (RFC 7235), spaces may follow it.
+		{remote, "bearer s3cret", 200},
+		{remote, "BEARER s3cret", 200},
+		{remote, "bEaReR s3cret", 200},
+		{remote, "Bearer  s3cret", 200},
+		{remote, "bearer wrong", 401},
+		{remote, "Bearer s3cre", 401},
+		{remote, "Bearer s3cretx", 401},
+		{remote, "Bearer", 401},
+		{remote, "Bearer ", 401},
+		{remote, "Bearers3cret", 401},
+		{remote, "Basic czNjcmV0", 401},
+		{remote, "Basic s3cret", 401},
+		{remote, "", 401},
 	} {
 		var hdr []string
 		if tc.auth != "" {
