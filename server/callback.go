@@ -5,9 +5,9 @@ import (
 	"crypto/subtle"
 	"errors"
 	"strconv"
-	"unicode/utf8"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bytedance/sonic"
 	"github.com/valyala/fasthttp"
@@ -361,20 +361,15 @@ func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time
 	ctx.SetBody(c.out.b)
 }
 
-// decodeError shortens sonic's error text (which quotes the whole input).
+// decodeError words a decode error in general terms (see
+// describeJSONError): sonic's own text quotes the body around the error.
 func decodeError(err error) string {
-	var se interface{ Message() string }
-	msg := err.Error()
-	if errors.As(err, &se) {
-		msg = se.Message()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if msg, ok := describeJSONError(e); ok {
+			return msg
+		}
 	}
-	if i := bytes.IndexByte([]byte(msg), '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	if len(msg) > 200 {
-		msg = msg[:200]
-	}
-	return msg
+	return shapeError
 }
 
 // refusal answers c with OpenIM's refusal and logs it (within the log

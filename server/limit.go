@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -80,19 +81,50 @@ func (l *limitListener) release(ip string) {
 	}
 }
 
-// reject answers a refused connection and closes it. It half-closes and
-// drains what the client sent for a moment first, so that the client's
-// request write does not turn the close into a reset that loses the answer.
+// Bounds of the linger before closing a connection the client may still
+// be writing to: a refused connection's request, or a body over
+// Config.MaxBodySize.
+const (
+	lingerTime       = 500 * time.Millisecond
+	rejectLingerSize = 64 << 10 // a refused connection sent a request at most
+	bodyLingerSize   = 4 << 20  // a client sending a large body, read at most
+)
+
+// reject answers a refused connection and closes it.
 func reject(c net.Conn, answer []byte) {
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	c.SetWriteDeadline(time.Now().Add(lingerTime))
 	if _, err := c.Write(answer); err != nil {
 		return
 	}
+	linger(c, lingerTime, rejectLingerSize)
+}
+
+// linger prepares c, whose answer is written, to be closed while the
+// client may still be sending: it half-closes c (the client reads the end
+// of the answer) and reads and discards what arrives until the client
+// closes its side, for at most d and max bytes. Closing a connection with
+// unread bytes sends a reset, and a reset arriving before the client has
+// read the answer can destroy it (in the client's kernel, or in flight);
+// after linger, a reset, if any, comes after the end of the answer. The
+// caller closes c.
+func linger(c net.Conn, d time.Duration, max int64) {
 	if cw, ok := c.(interface{ CloseWrite() error }); ok {
-		cw.CloseWrite()
+		if cw.CloseWrite() != nil {
+			return
+		}
 	}
-	io.Copy(io.Discard, io.LimitReader(c, 64<<10))
+	c.SetReadDeadline(time.Now().Add(d))
+	io.Copy(io.Discard, io.LimitReader(c, max))
+}
+
+// lingerOnClose asks the connection of ctx (when it is a limitConn) to
+// linger before it is closed: for an answer sent before the request body
+// was read.
+func lingerOnClose(c net.Conn) {
+	if lc, ok := c.(*limitConn); ok {
+		lc.linger.Store(true)
+	}
 }
 
 // connIP returns the client IP of c ("" when unknown).
@@ -107,15 +139,20 @@ func connIP(c net.Conn) string {
 	return host
 }
 
-// limitConn gives its slot back when closed (once).
+// limitConn gives its slot back when closed (once). Its slot is held while
+// it lingers, so MaxConns bounds the lingering connections too.
 type limitConn struct {
 	net.Conn
-	l    *limitListener
-	ip   string
-	once sync.Once
+	l      *limitListener
+	ip     string
+	once   sync.Once
+	linger atomic.Bool // see lingerOnClose
 }
 
 func (c *limitConn) Close() error {
+	if c.linger.Swap(false) {
+		linger(c.Conn, lingerTime, bodyLingerSize)
+	}
 	err := c.Conn.Close()
 	c.once.Do(func() { c.l.release(c.ip) })
 	return err

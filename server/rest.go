@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"time"
 
@@ -66,7 +67,7 @@ func (s *Server) filterREST(ctx *fasthttp.RequestCtx, start time.Time) {
 	}
 	if err := sonic.Unmarshal(body, &req); err != nil {
 		route.requests[decisionError].Inc()
-		s.restError(ctx, fasthttp.StatusBadRequest, "cannot decode request: "+decodeError(err))
+		s.restError(ctx, fasthttp.StatusBadRequest, "cannot decode request: "+filterRequestError(body, err))
 		return
 	}
 	if req.Text == nil && req.Texts == nil {
@@ -172,13 +173,24 @@ func (s *Server) authorized(ctx *fasthttp.RequestCtx) bool {
 		s.restError(ctx, fasthttp.StatusForbidden, "reload is allowed from loopback only when no admin token is set")
 		return false
 	}
-	auth := ctx.Request.Header.Peek("Authorization")
-	const prefix = "Bearer "
-	if len(auth) > len(prefix) && string(auth[:len(prefix)]) == prefix &&
-		subtle.ConstantTimeCompare(auth[len(prefix):], []byte(s.cfg.AdminToken)) == 1 {
+	if token, ok := bearerToken(ctx.Request.Header.Peek("Authorization")); ok &&
+		subtle.ConstantTimeCompare(token, []byte(s.cfg.AdminToken)) == 1 {
 		return true
 	}
 	ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="wordfilter"`)
 	s.restError(ctx, fasthttp.StatusUnauthorized, "missing or wrong admin token")
 	return false
+}
+
+// bearerToken returns the token of an Authorization value of the Bearer
+// scheme, whose name is case-insensitive (RFC 7235 §2.1), followed by one
+// or more spaces.
+func bearerToken(auth []byte) ([]byte, bool) {
+	const scheme = "bearer"
+	if len(auth) <= len(scheme) || auth[len(scheme)] != ' ' ||
+		!bytes.EqualFold(auth[:len(scheme)], []byte(scheme)) {
+		return nil, false
+	}
+	token := bytes.TrimLeft(auth[len(scheme):], " ")
+	return token, len(token) > 0
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -160,6 +161,11 @@ type Server struct {
 	json       sonic.API      // request decoder
 	prefix     []byte         // cfg.CallbackPrefix
 	refusalLog *lineLimiter   // rate limit of the refusal log lines
+	// chunkedREST holds the headers (&ctx.Request.Header) of chunked
+	// requests to a REST path whose body is being read: fasthttp resets a
+	// request whose body it could not read, path included, so that the
+	// ErrorHandler would not know a REST client from OpenIM.
+	chunkedREST sync.Map // *fasthttp.RequestHeader → struct{}
 	// reloadFailing is set while the last reload attempt was refused, so
 	// that the attempt which clears the error is logged too.
 	reloadFailing atomic.Bool
@@ -190,6 +196,8 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 	s.srv = &fasthttp.Server{
 		Handler:                      s.Handler,
 		ErrorHandler:                 s.handleReadError,
+		ExpectHandler:                s.expect,
+		HeaderReceived:               s.headerReceived,
 		Name:                         "wordfilter",
 		NoDefaultServerHeader:        true,
 		NoDefaultDate:                true,
@@ -245,6 +253,10 @@ func (s *Server) Ready() bool { return !s.draining.Load() && s.src.Current() != 
 func (s *Server) Handler(ctx *fasthttp.RequestCtx) {
 	start := time.Now()
 	defer s.recoverPanic(ctx)
+	if ctx.Request.Header.ContentLength() <= 0 {
+		// A chunked body was read (an empty one sets Content-Length 0).
+		s.chunkedREST.Delete(&ctx.Request.Header)
+	}
 	ctx.SetContentType("application/json")
 	path := ctx.Path()
 	switch string(path) {
@@ -306,23 +318,76 @@ func (s *Server) isREST(path []byte) bool {
 
 // handleReadError answers requests fasthttp could not read (body over the
 // limit, malformed request line, ...), with JSON like every other answer.
+// The message names the kind of error only: fasthttp's own texts quote
+// the bytes they could not parse.
 func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
-	status := fasthttp.StatusBadRequest
-	msg := "cannot read request: " + err.Error()
-	var tooLarge bool
-	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
-		tooLarge = true
-		status = fasthttp.StatusRequestEntityTooLarge
-		msg = fmt.Sprintf("request body larger than %d bytes", s.cfg.MaxBodySize)
-	}
 	s.met.readErrors.Inc()
-	s.log.Debug("bad request", zap.Error(err), zap.Bool("tooLarge", tooLarge))
 	ctx.SetContentType("application/json")
-	if s.isREST(ctx.Request.URI().Path()) {
-		s.restError(ctx, status, msg)
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		s.log.Debug("request body too large", zap.Int("contentLength", ctx.Request.Header.ContentLength()))
+		s.bodyTooLarge(ctx)
 		return
 	}
-	s.callbackError(ctx, status, msg)
+	s.log.Debug("bad request", zap.Error(err))
+	_, chunkedREST := s.chunkedREST.LoadAndDelete(&ctx.Request.Header)
+	msg := "cannot read request"
+	var timeout interface{ Timeout() bool }
+	switch {
+	case errors.As(err, &timeout) && timeout.Timeout():
+		msg = "timeout reading the request"
+	case errors.As(err, new(fasthttp.ErrBrokenChunk)):
+		msg = "malformed chunked body"
+	}
+	if chunkedREST || s.isREST(ctx.Request.URI().Path()) {
+		s.restError(ctx, fasthttp.StatusBadRequest, msg)
+		return
+	}
+	s.callbackError(ctx, fasthttp.StatusBadRequest, msg)
+}
+
+// bodyTooLarge answers a request whose body is over Config.MaxBodySize
+// with 413: a REST error, or on a callback path the refusal of a callback
+// the service cannot judge. A request whose body fasthttp began to read
+// (chunked) has lost its path, and is known as REST by chunkedREST. The
+// answer comes before the body was read, so the connection lingers
+// before it is closed (see linger).
+func (s *Server) bodyTooLarge(ctx *fasthttp.RequestCtx) {
+	lingerOnClose(ctx.Conn())
+	msg := "request body larger than " + strconv.Itoa(s.cfg.MaxBodySize) + " bytes"
+	_, chunkedREST := s.chunkedREST.LoadAndDelete(&ctx.Request.Header)
+	if chunkedREST || len(ctx.Request.Header.RequestURI()) > 0 && s.isREST(ctx.Request.URI().Path()) {
+		s.restError(ctx, fasthttp.StatusRequestEntityTooLarge, msg)
+		return
+	}
+	s.unavailable(ctx, fasthttp.StatusRequestEntityTooLarge, reasonBodyTooLarge, msg)
+}
+
+// headerReceived notes a chunked request to a REST path in chunkedREST,
+// before fasthttp reads its body. Other requests cost one comparison.
+func (s *Server) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if h.ContentLength() == -1 {
+		var u fasthttp.URI
+		if u.Parse(h.Host(), h.RequestURI()) == nil && s.isREST(u.Path()) {
+			s.chunkedREST.Store(h, struct{}{})
+		}
+	}
+	return fasthttp.RequestConfig{}
+}
+
+// expect answers "Expect: 100-continue": a Content-Length over
+// Config.MaxBodySize gets its 413 at once, instead of a 100 Continue that
+// asks for a body only to refuse it. fasthttp (v1.78) writes the answer
+// left in ctx when the expectation is refused, though its documentation
+// asks not to touch it; TestExpectContinueOverLimitIsRefusedFirst checks
+// that the answer is still the JSON one.
+func (s *Server) expect(ctx *fasthttp.RequestCtx) int {
+	if ctx.Request.Header.ContentLength() > s.cfg.MaxBodySize {
+		s.met.readErrors.Inc()
+		ctx.SetContentType("application/json")
+		s.bodyTooLarge(ctx)
+		return fasthttp.StatusRequestEntityTooLarge
+	}
+	return fasthttp.StatusContinue
 }
 
 // restError answers a REST request with {"error":msg}. It is the one place
