@@ -234,6 +234,10 @@ func newLogger(cfg serveConfig) (*zap.Logger, error) {
 	return zc.Build()
 }
 
+// serveCmd implements "wordfilter serve": it loads the dictionary, and
+// only then listens, until SIGINT or SIGTERM. A dictionary refused at
+// start is printed as "path:line: message" lines on stderr and exits 1
+// without listening; bad flags exit 2.
 func serveCmd(args []string, stderr io.Writer) int {
 	cfg, err := parseServeFlags(args, os.LookupEnv, stderr)
 	if err != nil {
@@ -266,6 +270,28 @@ func serveCmd(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wordfilter serve: %v\n", err)
 		return 2
 	}
+
+	// The dictionary first: a service that cannot judge must not listen.
+	// The load runs aside so that a signal still stops the process.
+	log.Info("loading the dictionary", zap.String("dict", orEmbedded(cfg.dict.Dir)))
+	loaded := make(chan error, 1)
+	go func() {
+		_, err := store.ReloadFrom(dict.TriggerStartup)
+		loaded <- err
+	}()
+	select {
+	case err := <-loaded:
+		if err != nil {
+			// The load's log line (OnReload) has the errors too.
+			fmt.Fprintf(stderr, "wordfilter serve: the dictionary %s is refused; not serving:\n", orEmbedded(cfg.dict.Dir))
+			printLoadErrors(stderr, err)
+			return 1
+		}
+	case s := <-stop:
+		log.Info("stopped before the dictionary was loaded", zap.String("signal", s.String()))
+		return 0
+	}
+
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		log.Error("cannot listen", zap.String("addr", cfg.listen), zap.Error(err))
@@ -274,7 +300,8 @@ func serveCmd(args []string, stderr io.Writer) int {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("serving", zap.String("addr", ln.Addr().String()), zap.String("version", version),
-		zap.String("dict", orEmbedded(cfg.dict.Dir)), zap.String("callbackPrefix", cfg.server.CallbackPrefix))
+		zap.String("dict", orEmbedded(cfg.dict.Dir)), zap.String("dictVersion", store.Current().Version),
+		zap.String("callbackPrefix", cfg.server.CallbackPrefix))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

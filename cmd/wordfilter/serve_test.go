@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -243,5 +245,117 @@ func TestServeProcessPrefixReloadAndGracefulShutdown(t *testing.T) {
 	}
 	if get("/healthz") != -1 {
 		t.Errorf("the listener is still open after exit")
+	}
+}
+
+// listening reports whether something accepts connections on addr.
+func listening(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err == nil {
+		c.Close()
+	}
+	return err == nil
+}
+
+func TestServeRefusedDictionaryExits1WithoutListening(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	badUTF8 := writeDictFolder(t, map[string]string{"good.txt": "fine\n", "bad.block.txt": "ok\n\xff\xfe\n"})
+	typo := writeDictFolder(t, map[string]string{"good.txt": "fine\n", "politics.blok.txt": "法轮功\n"})
+	empty := t.TempDir()
+	const may = ": a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt"
+	for _, tc := range []struct {
+		name, dir string
+		want      []string // lines stderr must hold
+	}{
+		{"missing folder", missing, []string{missing + ": cannot read folder"}},
+		{"invalid UTF-8", badUTF8, []string{filepath.Join(badUTF8, "bad.block.txt") + `:2: word "\xff\xfe": invalid UTF-8`}},
+		{"misspelled suffix", typo, []string{filepath.Join(typo, "politics.blok.txt") + `: unknown suffix ".blok"` + may}},
+		{"empty folder", empty, []string{empty + ": no dictionary files (*.txt) in the folder"}},
+	} {
+		addr := freeAddr(t)
+		var out, errb bytes.Buffer
+		code := run([]string{"serve", "-listen", addr, "-dict", tc.dir, "-log-level", "error"}, nil, &out, &errb)
+		if code != 1 {
+			t.Errorf("%s: serve exited %d, want 1; stderr:\n%s", tc.name, code, errb.String())
+		}
+		lines := strings.Split(errb.String(), "\n")
+		for _, w := range tc.want {
+			found := false
+			for _, l := range lines {
+				found = found || strings.HasPrefix(l, w)
+			}
+			if !found {
+				t.Errorf("%s: stderr lacks a line starting %q:\n%s", tc.name, w, errb.String())
+			}
+		}
+		if listening(addr) {
+			t.Errorf("%s: something listens on %s after serve refused its dictionary", tc.name, addr)
+		}
+	}
+}
+
+func TestServeProcessRefusedDictionaryNeverListens(t *testing.T) {
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	dir := writeDictFolder(t, map[string]string{"porn.txt": "fuck\n", "violence.Blok.txt": "kill you\n"})
+	_, stderr, exited := startServe(t, bin, []string{"WORDFILTER_DICT=" + dir}, "serve", "-listen", addr)
+	select {
+	case err := <-exited:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Fatalf("serve on a refused folder exited with %v, want status 1; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve on a refused folder still runs after 30s; stderr:\n%s", stderr.String())
+	}
+	want := "\n" + filepath.Join(dir, "violence.Blok.txt") + `: unknown suffix ".Blok": a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt` + "\n"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks the line %q:\n%s", strings.TrimSpace(want), stderr.String())
+	}
+	if strings.Contains(stderr.String(), `"msg":"serving"`) || listening(addr) {
+		t.Errorf("serve listened although its dictionary was refused; stderr:\n%s", stderr.String())
+	}
+}
+
+// TestServeProcessSIGTERMWhileLoading stops the process while a large
+// dictionary loads: it must exit 0 promptly, not hang in the load.
+func TestServeProcessSIGTERMWhileLoading(t *testing.T) {
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	var words bytes.Buffer
+	r := uint32(1)
+	for i := 0; i < 300000; i++ {
+		for j := 0; j < 4; j++ {
+			r = r*1664525 + 1013904223
+			words.WriteRune(rune(0x4e00 + r>>16%20000))
+		}
+		words.WriteByte('\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.block.txt"), words.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd, stderr, exited := startServe(t, bin, nil, "serve", "-listen", addr, "-dict", dir)
+	// The signal handlers are in place before this line is logged.
+	waitFor(t, "the loading log line", 30*time.Second, func() bool {
+		return strings.Contains(stderr.String(), `"msg":"loading the dictionary"`)
+	})
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM while loading: %v, want 0; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no exit within 15s of SIGTERM while loading; stderr:\n%s", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "stopped before the dictionary was loaded") {
+		if strings.Contains(stderr.String(), `"msg":"serving"`) {
+			t.Errorf("serve listened after a SIGTERM during the load; stderr:\n%s", stderr.String())
+		}
+	} else {
+		t.Logf("the load finished before SIGTERM arrived; the drain path was taken instead")
 	}
 }
