@@ -14,12 +14,21 @@
 // The file name gives the category and the action of its words (see
 // ParseFileName):
 //
-//	NAME.txt          category NAME, action mask
-//	NAME.mask.txt     category NAME, action mask
-//	NAME.block.txt    category NAME, action block
-//	NAME.review.txt   category NAME, action review
-//	allow.txt         allow-list
-//	NAME.allow.txt    allow-list (allow phrases apply to every category)
+//	NAME.txt           category NAME, action mask
+//	NAME.mask.txt      category NAME, action mask
+//	NAME.block.txt     category NAME, action block
+//	NAME.review.txt    category NAME, action review
+//	allow.txt          allow-list
+//	NAME.allow.txt     allow-list (allow phrases apply to every category)
+//	variants.txt       variant forms, read by the variants reading (not yet applied)
+//	NAME.variants.txt  variant forms, likewise (NAME only organises the folder)
+//
+// The suffix is read whatever its case (NAME.Block.txt blocks). Any other
+// dot-suffix (politics.blok.txt, a.b.txt) is an error naming the file and
+// the suffixes it may have: a typo never turns a block list into a mask
+// list. Files not ending in ".txt" are ignored, among them
+// wordfilter.yaml, whose reading is future work. A variants file's lines
+// are checked for UTF-8 and count in the version, but are never words.
 //
 // Files in subfolders name categories the same way (zh/porn.mask.txt is
 // category "porn"). Each file holds one word or phrase per line, in UTF-8;
@@ -31,12 +40,13 @@
 //
 // Invalid UTF-8, a word with nothing matchable left after normalisation,
 // and a word longer than filter.MaxWordRunes characters are errors, as are
-// an unreadable file or folder and a folder with no *.txt file at all.
+// a *.txt file with an unknown suffix, an unreadable file or folder and a
+// folder with no *.txt file at all.
 // Each problem is a *LineError whose message reads "path:line: message";
 // a load collects all of them (up to MaxErrors) in a *LoadError and
 // refuses the folder whole. ErrorLines lists the messages, and errors.Is
-// tells the kinds apart (ErrInvalidUTF8, ErrBadWord, ErrUnreadable,
-// ErrNoFiles, ErrTooDeep).
+// tells the kinds apart (ErrInvalidUTF8, ErrBadWord, ErrBadFileName,
+// ErrUnreadable, ErrNoFiles, ErrTooDeep).
 //
 // # Duplicates and versions
 //

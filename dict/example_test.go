@@ -22,17 +22,23 @@ func ExampleParse() {
 }
 
 func ExampleParseFileName() {
-	for _, name := range []string{"porn.txt", "politics.block.txt", "ads.review.txt", "allow.txt", "en.allow.txt", "notes.md"} {
-		k, ok := dict.ParseFileName(name)
-		fmt.Println(name, k.Category, k.Action, k.Allow, ok)
+	for _, name := range []string{"porn.txt", "politics.block.txt", "ads.Review.txt", "allow.txt", "en.allow.txt", "zh.variants.txt", "notes.md", "politics.blok.txt"} {
+		k, ok, err := dict.ParseFileName(name)
+		if err != nil {
+			fmt.Println(name, err)
+			continue
+		}
+		fmt.Println(name, k.Category, k.Action, k.Allow, k.Variants, ok)
 	}
 	// Output:
-	// porn.txt porn mask false true
-	// politics.block.txt politics block false true
-	// ads.review.txt ads review false true
-	// allow.txt allow pass true true
-	// en.allow.txt en pass true true
-	// notes.md  pass false false
+	// porn.txt porn mask false false true
+	// politics.block.txt politics block false false true
+	// ads.Review.txt ads review false false true
+	// allow.txt allow pass true false true
+	// en.allow.txt en pass true false true
+	// zh.variants.txt zh pass false true true
+	// notes.md  pass false false false
+	// politics.blok.txt unknown suffix ".blok": a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt
 }
 
 func ExampleLoadFS() {

@@ -129,8 +129,8 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 			}
 			t.walk(p, depth+1, snap, errs)
 		case typ.IsRegular():
-			if _, ok := ParseFileName(name); !ok {
-				continue
+			if _, ok, _ := ParseFileName(name); !ok {
+				continue // a bad name is build's error, in file order
 			}
 			data, err := fs.ReadFile(t.fsys, p)
 			if errors.Is(err, fs.ErrNotExist) {
@@ -189,8 +189,8 @@ type position struct {
 }
 
 // build parses and compiles a snapshot, consuming it (its files are
-// dropped). Every bad line of every file is reported (up to MaxErrors);
-// any error refuses the whole snapshot.
+// dropped). Every bad file name and every bad line of every file is
+// reported (up to MaxErrors); any error refuses the whole snapshot.
 func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictionary, error) {
 	var (
 		errs  LoadError
@@ -209,26 +209,35 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		allowPos[i] = position{file: int32(len(snap.files)), line: int32(i + 1)}
 	}
 	for fi, f := range snap.files {
-		kind, _ := ParseFileName(path.Base(f.rel))
+		kind, _, nameErr := ParseFileName(path.Base(f.rel))
 		disp := t.display(f.rel)
 		paths = append(paths, disp)
-		if _, seen := cats[kind.Category]; !seen && !kind.Allow {
+		if nameErr != nil {
+			// Never guess what a misspelled suffix meant.
+			errs.add(&LineError{Path: disp, Err: ErrBadFileName, Msg: nameErr.Error()})
+			continue
+		}
+		if _, seen := cats[kind.Category]; !seen && !kind.Allow && !kind.Variants {
 			cats[kind.Category] = 0 // a file of comments still names its category
 		}
 		var fileErrs LoadError
-		parseBytes(f.data, func(e Entry) {
-			if e.Line&63 == 0 && t.yield != nil {
-				t.yield()
-			}
-			pos := position{file: int32(fi), line: int32(e.Line)}
-			if kind.Allow {
-				allow = append(allow, e.Text)
-				allowPos = append(allowPos, pos)
-				return
-			}
-			words = append(words, filter.Word{Text: e.Text, Category: kind.Category, Action: kind.Action})
-			wordPos = append(wordPos, pos)
-		}, &fileErrs)
+		if kind.Variants {
+			checkVariantsBytes(f.data, &fileErrs)
+		} else {
+			parseBytes(f.data, func(e Entry) {
+				if e.Line&63 == 0 && t.yield != nil {
+					t.yield()
+				}
+				pos := position{file: int32(fi), line: int32(e.Line)}
+				if kind.Allow {
+					allow = append(allow, e.Text)
+					allowPos = append(allowPos, pos)
+					return
+				}
+				words = append(words, filter.Word{Text: e.Text, Category: kind.Category, Action: kind.Action})
+				wordPos = append(wordPos, pos)
+			}, &fileErrs)
+		}
 		for _, e := range fileErrs.Errs {
 			e.Path = disp
 			errs.add(e)

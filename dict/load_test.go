@@ -187,6 +187,97 @@ func TestLoadFolderProblems(t *testing.T) {
 	}
 }
 
+func TestLoadSuffixCaseVariantsAndYAML(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"politics.Block.txt":  "法轮功\n",
+		"ads.REVIEW.txt":      "free money\n",
+		"en.Allow.txt":        "class\n",
+		"variants.txt":        "# canonical form first\n法 氵去 灋\n奸 女干\n",
+		"zh.Variants.txt":     "强 弓虽\n",
+		"wordfilter.yaml":     "readings: [repeat]\nnot: [valid, yaml\n",
+		"sub/wordfilter.yaml": "x",
+	})
+	d := mustLoad(t, dir)
+	if d.Words != 2 || d.Allow != 1 || d.Files != 5 {
+		t.Fatalf("Load = words %d allow %d files %d, want 2, 1, 5", d.Words, d.Allow, d.Files)
+	}
+	wantCats := map[string]int{"politics": 1, "ads": 1}
+	if !reflect.DeepEqual(d.Categories, wantCats) {
+		t.Fatalf("Categories = %v, want %v (variants files name no category)", d.Categories, wantCats)
+	}
+	if cat, act, ok := wordAction(d, "法轮功"); !ok || cat != "politics" || act != filter.Block {
+		t.Errorf("法轮功 = %q %v %v, want politics block (politics.Block.txt)", cat, act, ok)
+	}
+	if cat, act, ok := wordAction(d, "free money"); !ok || cat != "ads" || act != filter.Review {
+		t.Errorf("free money = %q %v %v, want ads review (ads.REVIEW.txt)", cat, act, ok)
+	}
+	for _, form := range []string{"法 氵去 灋", "氵去", "女干", "强 弓虽", "弓虽"} {
+		if _, _, ok := wordAction(d, form); ok {
+			t.Errorf("the variants line %q became a word", form)
+		}
+	}
+	if r := d.Report("女干"); r.Decision != "pass" {
+		t.Errorf("Report(女干) = %s, want pass: variant forms are not applied yet", r.Decision)
+	}
+
+	// A variants file's content is part of the version.
+	before := d.Version
+	writeFiles(t, dir, map[string]string{"variants.txt": "法 氵去\n"})
+	if after := mustLoad(t, dir).Version; after == before {
+		t.Errorf("changing variants.txt kept the version %s", before)
+	}
+
+	// Its lines are checked for UTF-8 (comments skipped, as in word files).
+	writeFiles(t, dir, map[string]string{"variants.txt": "# \xff comment\n法 氵去\n奸 \xfe\n"})
+	_, err := dict.Load(dir, filter.Options{})
+	want := filepath.Join(dir, "variants.txt") + `:3: word "奸 \xfe": invalid UTF-8`
+	if got := dict.ErrorLines(err); len(got) != 1 || got[0] != want || !errors.Is(err, dict.ErrInvalidUTF8) {
+		t.Fatalf("variants.txt with invalid UTF-8: errors %q, want [%q]", got, want)
+	}
+}
+
+func TestLoadUnknownSuffixRefusesTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"good.txt":            "fine\n",
+		"politics.blok.txt":   "法轮功\n",
+		"sub/ads.reveiw.txt":  "free money\n",
+		"a.b.txt":             "word\n",
+		"porn.mask.txt":       "\xff\n",
+		"notes.variants.yaml": "ignored: not a .txt file\n",
+	})
+	_, err := dict.Load(dir, filter.Options{})
+	const may = ": a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt"
+	want := []string{
+		filepath.Join(dir, "a.b.txt") + `: unknown suffix ".b"` + may,
+		filepath.Join(dir, "politics.blok.txt") + `: unknown suffix ".blok"` + may,
+		filepath.Join(dir, "porn.mask.txt") + `:1: word "\xff": invalid UTF-8`,
+		filepath.Join(dir, "sub", "ads.reveiw.txt") + `: unknown suffix ".reveiw"` + may,
+	}
+	if got := dict.ErrorLines(err); !reflect.DeepEqual(got, want) {
+		t.Fatalf("ErrorLines = %q\nwant %q", got, want)
+	}
+	var le *dict.LineError
+	if !errors.As(err, &le) || le.Line != 0 || le.Path != want[0][:strings.Index(want[0], ": ")] || !errors.Is(err, dict.ErrBadFileName) {
+		t.Fatalf("errors.As(*LineError) = %+v, want a path error (line 0) of kind ErrBadFileName", le)
+	}
+
+	// Only the name is wrong: fixed, the folder loads and the words block.
+	if err := os.Rename(filepath.Join(dir, "politics.blok.txt"), filepath.Join(dir, "politics.block.txt")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"sub/ads.reveiw.txt", "a.b.txt", "porn.mask.txt"} {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := mustLoad(t, dir)
+	if _, act, ok := wordAction(d, "法轮功"); !ok || act != filter.Block {
+		t.Fatalf("after the rename 法轮功 = %v %v, want block", act, ok)
+	}
+}
+
 func TestLoadFollowsSymlinks(t *testing.T) {
 	outside := t.TempDir()
 	writeFiles(t, outside, map[string]string{"real.txt": "linked1\n", "more/x.block.txt": "linked2\n"})

@@ -40,6 +40,9 @@ var (
 	ErrNoFiles = errors.New("dict: no dictionary files")
 	// ErrTooDeep is a folder nested more than MaxDepth deep.
 	ErrTooDeep = errors.New("dict: folders nested too deep")
+	// ErrBadFileName is a *.txt file whose name has a dot-suffix that is
+	// no action (politics.blok.txt): see ParseFileName.
+	ErrBadFileName = errors.New("dict: unknown file name suffix")
 )
 
 // LineError is one problem in a dictionary file. Its message has the form
@@ -209,6 +212,26 @@ func parseBytes(data []byte, emit func(Entry), errs *LoadError) {
 	}
 }
 
+// checkVariantsBytes checks a variants file, adding each line that is not
+// valid UTF-8 to errs (blank lines and lines starting with '#' are
+// skipped, as in parseBytes). Its lines are variant forms, read by the variants
+// reading (not yet applied); they are never words of a category.
+func checkVariantsBytes(data []byte, errs *LoadError) {
+	data = bytes.TrimPrefix(data, bom)
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && line[0] != '#' && !utf8.Valid(line) {
+			errs.add(&LineError{Line: n, Text: snippet(string(line)), Err: ErrInvalidUTF8, Msg: "invalid UTF-8"})
+		}
+	}
+}
+
 // parseLine turns one raw line into an Entry (empty Text for a blank or
 // comment line) or a problem.
 func parseLine(line []byte, n int) (Entry, *LineError) {
@@ -228,40 +251,71 @@ func parseLine(line []byte, n int) (Entry, *LineError) {
 
 // FileKind is what a dictionary file holds, read from its name.
 type FileKind struct {
-	// Category is the file name without its action and ".txt" suffixes.
+	// Category is the file name without its action and ".txt" suffixes
+	// ("allow" and "variants" for allow.txt and variants.txt).
 	Category string
-	// Action is the action of its words (Mask unless the name says otherwise).
+	// Action is the action of its words (Mask unless the name says
+	// otherwise); unset for an allow-list or a variants file.
 	Action filter.Action
 	// Allow tells that the file is an allow-list (allow.txt or NAME.allow.txt).
 	Allow bool
+	// Variants tells that the file lists variant forms (variants.txt or
+	// NAME.variants.txt): read by the variants reading (not yet applied),
+	// never words of a category.
+	Variants bool
 }
 
+// fileSuffixes names the action suffixes a dictionary file may have, for
+// the error about any other.
+const fileSuffixes = "a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt"
+
 // ParseFileName reads the category and action from a dictionary file name
-// (its base name): NAME.txt is category NAME with action mask;
-// NAME.mask.txt, NAME.block.txt and NAME.review.txt give that action;
-// allow.txt and NAME.allow.txt are allow-lists. It reports false for a
-// name that is not a dictionary file (not ending in ".txt", starting with
-// '.', or with nothing before the suffixes).
-func ParseFileName(name string) (FileKind, bool) {
+// (its base name):
+//
+//	NAME.txt                       category NAME, action mask
+//	NAME.mask.txt                  category NAME, action mask
+//	NAME.block.txt                 category NAME, action block
+//	NAME.review.txt                category NAME, action review
+//	allow.txt, NAME.allow.txt      allow-list
+//	variants.txt, NAME.variants.txt variant forms (not yet applied)
+//
+// The action suffix, and the whole name allow or variants, is read
+// whatever its case (NAME.Block.txt blocks, ALLOW.txt is an allow-list).
+// Only the last dot-suffix before ".txt" is read: x.y.block.txt is
+// category "x.y".
+//
+// ok is false for a name that is not a dictionary file at all (not ending
+// in ".txt", starting with '.', or with nothing before ".txt"): it is
+// ignored. A dictionary file with any other dot-suffix (politics.blok.txt,
+// a.b.txt) is refused with an error naming the suffix and the ones it may
+// have, so that a typo never turns a block list into a mask list.
+func ParseFileName(name string) (kind FileKind, ok bool, err error) {
 	if strings.HasPrefix(name, ".") {
-		return FileKind{}, false
+		return FileKind{}, false, nil
 	}
 	base, ok := strings.CutSuffix(name, ".txt")
 	if !ok || base == "" {
-		return FileKind{}, false
+		return FileKind{}, false, nil
 	}
-	if base == "allow" {
-		return FileKind{Category: "allow", Allow: true}, true
+	switch strings.ToLower(base) {
+	case "allow":
+		return FileKind{Category: "allow", Allow: true}, true, nil
+	case "variants":
+		return FileKind{Category: "variants", Variants: true}, true, nil
 	}
-	k := FileKind{Category: base, Action: filter.Mask}
-	if i := strings.LastIndexByte(base, '.'); i > 0 {
-		switch suffix := base[i+1:]; suffix {
-		case "allow":
-			return FileKind{Category: base[:i], Allow: true}, true
-		case "mask", "block", "review":
-			k.Category = base[:i]
-			k.Action, _ = filter.ParseAction(suffix)
-		}
+	i := strings.LastIndexByte(base, '.')
+	if i <= 0 {
+		return FileKind{Category: base, Action: filter.Mask}, true, nil
 	}
-	return k, true
+	cat, suffix := base[:i], strings.ToLower(base[i+1:])
+	switch suffix {
+	case "allow":
+		return FileKind{Category: cat, Allow: true}, true, nil
+	case "variants":
+		return FileKind{Category: cat, Variants: true}, true, nil
+	case "mask", "block", "review":
+		a, _ := filter.ParseAction(suffix)
+		return FileKind{Category: cat, Action: a}, true, nil
+	}
+	return FileKind{}, true, fmt.Errorf("unknown suffix %q: %s", base[i:], fileSuffixes)
 }

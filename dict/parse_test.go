@@ -113,9 +113,9 @@ func TestSnippetTruncated(t *testing.T) {
 func TestParseFileName(t *testing.T) {
 	f := func(name string, want dict.FileKind, wantOK bool) {
 		t.Helper()
-		got, ok := dict.ParseFileName(name)
-		if ok != wantOK || (ok && got != want) {
-			t.Fatalf("ParseFileName(%q) = %+v, %v; want %+v, %v", name, got, ok, want, wantOK)
+		got, ok, err := dict.ParseFileName(name)
+		if ok != wantOK || err != nil || (ok && got != want) {
+			t.Fatalf("ParseFileName(%q) = %+v, %v, %v; want %+v, %v, no error", name, got, ok, err, want, wantOK)
 		}
 	}
 	f("porn.txt", dict.FileKind{Category: "porn", Action: filter.Mask}, true)
@@ -124,13 +124,44 @@ func TestParseFileName(t *testing.T) {
 	f("ads.review.txt", dict.FileKind{Category: "ads", Action: filter.Review}, true)
 	f("allow.txt", dict.FileKind{Category: "allow", Allow: true}, true)
 	f("en.allow.txt", dict.FileKind{Category: "en", Allow: true}, true)
-	f("v1.2.txt", dict.FileKind{Category: "v1.2", Action: filter.Mask}, true)
+	f("variants.txt", dict.FileKind{Category: "variants", Variants: true}, true)
+	f("zh.variants.txt", dict.FileKind{Category: "zh", Variants: true}, true)
 	f("x.block.review.txt", dict.FileKind{Category: "x.block", Action: filter.Review}, true)
+	// The suffix is read whatever its case.
+	f("politics.Block.txt", dict.FileKind{Category: "politics", Action: filter.Block}, true)
+	f("ads.REVIEW.txt", dict.FileKind{Category: "ads", Action: filter.Review}, true)
+	f("porn.Mask.txt", dict.FileKind{Category: "porn", Action: filter.Mask}, true)
+	f("en.ALLOW.txt", dict.FileKind{Category: "en", Allow: true}, true)
+	f("Allow.txt", dict.FileKind{Category: "allow", Allow: true}, true)
+	f("zh.Variants.txt", dict.FileKind{Category: "zh", Variants: true}, true)
+	f("VARIANTS.txt", dict.FileKind{Category: "variants", Variants: true}, true)
+	// Not dictionary files: ignored.
 	f(".block.txt", dict.FileKind{}, false)
 	f(".hidden.txt", dict.FileKind{}, false)
 	f("readme.md", dict.FileKind{}, false)
+	f("wordfilter.yaml", dict.FileKind{}, false)
 	f("words.TXT", dict.FileKind{}, false)
 	f(".txt", dict.FileKind{}, false)
+}
+
+func TestParseFileNameUnknownSuffix(t *testing.T) {
+	for name, suffix := range map[string]string{
+		"politics.blok.txt":   ".blok",
+		"ads.reveiw.txt":      ".reveiw",
+		"a.b.txt":             ".b",
+		"v1.2.txt":            ".2",
+		"x.block.masked.txt":  ".masked",
+		"porn.mask.Blok.txt":  ".Blok",
+		"empty..txt":          ".",
+		"zh.variant.txt":      ".variant",
+		"politics.blocks.txt": ".blocks",
+	} {
+		kind, ok, err := dict.ParseFileName(name)
+		want := fmt.Sprintf("unknown suffix %q: a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt", suffix)
+		if !ok || err == nil || err.Error() != want {
+			t.Errorf("ParseFileName(%q) = %+v, %v, %v; want a dictionary file refused with %q", name, kind, ok, err, want)
+		}
+	}
 }
 
 func TestErrorLines(t *testing.T) {

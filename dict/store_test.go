@@ -2,6 +2,7 @@ package dict_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
 )
 
 // changeDeadline is how soon CONTRACT §2 wants a change to take effect.
@@ -230,6 +232,46 @@ func TestBadFileKeepsOldDictionary(t *testing.T) {
 	waitFor(t, "the recovery", func() bool { return has(s, "good2") && has(s, "fine") })
 	if e := s.LastError(); e != "" {
 		t.Fatalf("LastError after the fix = %q, want empty", e)
+	}
+}
+
+func TestMisspelledSuffixRefusedOnReload(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"politics.block.txt": "法轮功\n"})
+	s, evs := watchStore(t, dict.Config{Dir: dir, PollInterval: -1}, false)
+	old := s.Current()
+	if old == nil || s.LastError() != "" {
+		t.Fatalf("first load: %v, %q", old, s.LastError())
+	}
+
+	// A typo: read as a mask list it would mask what should be refused.
+	writeFiles(t, dir, map[string]string{"violence.blok.txt": "砍死你\n"})
+	bad := filepath.Join(dir, "violence.blok.txt") +
+		`: unknown suffix ".blok": a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt`
+	waitFor(t, "the refused reload", func() bool { return s.LastError() != "" })
+	if got := s.LastError(); got != bad {
+		t.Fatalf("LastError = %q, want %q", got, bad)
+	}
+	if s.Current() != old || has(s, "砍死你") {
+		t.Fatalf("a folder with a misspelled suffix replaced the dictionary")
+	}
+	if r := s.Current().Report("法轮功"); r.Decision != "block" {
+		t.Fatalf("the old dictionary no longer blocks: %s", r.Decision)
+	}
+	last := evs.list()[len(evs.list())-1]
+	if !errors.Is(last.Err, dict.ErrBadFileName) || last.Changed || last.Dict != old {
+		t.Fatalf("refused reload event = %+v, want ErrBadFileName, unchanged, old dict", last)
+	}
+	if _, err := s.Reload(); err == nil || strings.Join(dict.ErrorLines(err), "\n") != bad {
+		t.Fatalf("Reload error lines = %q, want %q", dict.ErrorLines(err), bad)
+	}
+
+	if err := os.Rename(filepath.Join(dir, "violence.blok.txt"), filepath.Join(dir, "violence.Block.txt")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the recovery", func() bool { return has(s, "砍死你") })
+	if _, act, _ := wordAction(s.Current(), "砍死你"); act != filter.Block || s.LastError() != "" {
+		t.Fatalf("after the rename: action %v, LastError %q; want block and no error", act, s.LastError())
 	}
 }
 

@@ -72,6 +72,28 @@ func TestValidateErrors(t *testing.T) {
 	}
 }
 
+func TestValidateMisspelledSuffix(t *testing.T) {
+	dir := writeDictFolder(t, map[string]string{
+		"politics.blok.txt": "法轮功\n",
+		"porn.Mask.txt":     "fuck\n",
+		"variants.txt":      "法 氵去\n",
+		"wordfilter.yaml":   "readings: [repeat]\n",
+	})
+	code, out, errOut := runCmd(t, "", "validate", "-dict", dir)
+	want := filepath.Join(dir, "politics.blok.txt") +
+		`: unknown suffix ".blok": a dictionary file is NAME.txt or NAME.<mask|block|review|allow|variants>.txt` + "\n"
+	if code != 1 || out != "" || errOut != want {
+		t.Fatalf("validate = %d, stdout %q, stderr %q; want 1, nothing, %q", code, out, errOut, want)
+	}
+	if err := os.Rename(filepath.Join(dir, "politics.blok.txt"), filepath.Join(dir, "politics.BLOCK.txt")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCmd(t, "", "validate", "-dict", dir)
+	if code != 0 || !strings.Contains(out, "2 words") || errOut != "" {
+		t.Fatalf("validate after the rename = %d, stdout %q, stderr %q; want 0 and 2 words", code, out, errOut)
+	}
+}
+
 func TestValidateExitCodes(t *testing.T) {
 	t.Setenv("WORDFILTER_DICT", "")
 	f := func(wantCode int, wantOut, wantErr string, args ...string) {

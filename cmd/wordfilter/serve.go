@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -121,6 +122,7 @@ func newServeFlags(cfg *serveConfig) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.listen = ":10006"
 	cfg.server.BlockCode = server.DefaultBlockCode
+	cfg.server.UnavailableCode = server.DefaultUnavailableCode
 	cfg.server.ModifyContentTypes = server.DefaultModifyContentTypes()
 	cfg.logFormat = "json"
 	cfg.logLevel = zapcore.InfoLevel
@@ -130,8 +132,10 @@ func newServeFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.dict.Dir, "dict", "", env("dict", "dictionary folder; empty means the embedded default dictionary"))
 	fs.StringVar(&cfg.server.AdminToken, "admin-token", "", env("admin-token", "when set, POST /v1/dict/reload requires 'Authorization: Bearer <token>'; when empty it is answered for loopback clients only"))
 	fs.IntVar(&cfg.server.BlockCode, "block-code", cfg.server.BlockCode, env("block-code", "errCode returned to OpenIM when a message is refused (must be >= 100)"))
+	fs.BoolVar(&cfg.server.FailOpen, "fail-open", false, env("fail-open", "what OpenIM is told when the service cannot judge a callback (no dictionary, too many connections, a request outside -callback-prefix, a body over -max-body, an internal error): a refusal with errCode -unavailable-code, or with -fail-open an allow. Either way it is counted in wordfilter_unavailable_total{reason}"))
+	fs.IntVar(&cfg.server.UnavailableCode, "unavailable-code", cfg.server.UnavailableCode, env("unavailable-code", "errCode of the refusal answered when the service cannot judge a callback (see -fail-open; must be >= 100)"))
 	fs.Var(maskFlag{&cfg.dict.Options.Mask}, "mask", env("mask", "the `character` that replaces each masked character; default *"))
-	fs.StringVar(&cfg.server.CallbackPrefix, "callback-prefix", "", env("callback-prefix", "when set (e.g. /some-secret), OpenIM callbacks are answered only under this path prefix, others get 404; put the same prefix in OpenIM's webhooks.yml url"))
+	fs.StringVar(&cfg.server.CallbackPrefix, "callback-prefix", "", env("callback-prefix", "when set (e.g. /some-secret), OpenIM callbacks are answered only under this path prefix; a callback elsewhere gets the -unavailable-code refusal (or with -fail-open an allow); put the same prefix in OpenIM's webhooks.yml url"))
 	fs.Var(typesFlag{&cfg.server.ModifyContentTypes}, "modify-types", env("modify-types", "content `types` OpenIM sends to the modify callback (comma list, ranges allowed, e.g. 101,105-110); the before-send callbacks refuse a message needing masking in any other type. OpenIM releases up to 3.8.3 send Text only"))
 	fs.DurationVar(&cfg.dict.PollInterval, "poll-interval", 2*time.Second, env("poll-interval", "how often the dictionary folder is re-read and hashed, besides file-change events (negative disables polling)"))
 	fs.Float64Var(&cfg.dict.ReloadCPU, "reload-cpu", dict.DefaultReloadCPU, env("reload-cpu", "most of one CPU a dictionary reload may take while requests are served (0 < x <= 1): it works in 200µs slices and sleeps between them, and takes less (down to a quarter) while requests keep the CPUs busy; after 1s of pacing it finishes at full speed, so changes still apply within 2s; 1 means no pacing. The first load is never paced"))
@@ -190,8 +194,16 @@ func parseServeFlags(args []string, getenv func(string) (string, bool), stderr i
 		}
 		return "-" + name
 	}
-	if cfg.server.BlockCode < 100 {
-		return cfg, fmt.Errorf("%s %d: must be >= 100 (OpenIM turns smaller codes into 500 or drops the error)", origin("block-code"), cfg.server.BlockCode)
+	for _, c := range []struct {
+		flag string
+		code int
+	}{{"block-code", cfg.server.BlockCode}, {"unavailable-code", cfg.server.UnavailableCode}} {
+		if c.code < 100 {
+			return cfg, fmt.Errorf("%s %d: must be >= 100 (OpenIM turns smaller codes into 500 or drops the error)", origin(c.flag), c.code)
+		}
+		if c.code > math.MaxInt32 {
+			return cfg, fmt.Errorf("%s %d: must fit OpenIM's int32 errCode (at most %d)", origin(c.flag), c.code, math.MaxInt32)
+		}
 	}
 	if cfg.logFormat != "json" && cfg.logFormat != "console" {
 		return cfg, fmt.Errorf("%s %q: want json or console", origin("log-format"), cfg.logFormat)
@@ -234,6 +246,10 @@ func newLogger(cfg serveConfig) (*zap.Logger, error) {
 	return zc.Build()
 }
 
+// serveCmd implements "wordfilter serve": it loads the dictionary, and
+// only then listens, until SIGINT or SIGTERM. A dictionary refused at
+// start is printed as "path:line: message" lines on stderr and exits 1
+// without listening; bad flags exit 2.
 func serveCmd(args []string, stderr io.Writer) int {
 	cfg, err := parseServeFlags(args, os.LookupEnv, stderr)
 	if err != nil {
@@ -266,6 +282,28 @@ func serveCmd(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wordfilter serve: %v\n", err)
 		return 2
 	}
+
+	// The dictionary first: a service that cannot judge must not listen.
+	// The load runs aside so that a signal still stops the process.
+	log.Info("loading the dictionary", zap.String("dict", orEmbedded(cfg.dict.Dir)))
+	loaded := make(chan error, 1)
+	go func() {
+		_, err := store.ReloadFrom(dict.TriggerStartup)
+		loaded <- err
+	}()
+	select {
+	case err := <-loaded:
+		if err != nil {
+			// The load's log line (OnReload) has the errors too.
+			fmt.Fprintf(stderr, "wordfilter serve: the dictionary %s is refused; not serving:\n", orEmbedded(cfg.dict.Dir))
+			printLoadErrors(stderr, err)
+			return 1
+		}
+	case s := <-stop:
+		log.Info("stopped before the dictionary was loaded", zap.String("signal", s.String()))
+		return 0
+	}
+
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		log.Error("cannot listen", zap.String("addr", cfg.listen), zap.Error(err))
@@ -274,7 +312,8 @@ func serveCmd(args []string, stderr io.Writer) int {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("serving", zap.String("addr", ln.Addr().String()), zap.String("version", version),
-		zap.String("dict", orEmbedded(cfg.dict.Dir)), zap.String("callbackPrefix", cfg.server.CallbackPrefix))
+		zap.String("dict", orEmbedded(cfg.dict.Dir)), zap.String("dictVersion", store.Current().Version),
+		zap.String("callbackPrefix", cfg.server.CallbackPrefix))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
