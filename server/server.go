@@ -293,7 +293,7 @@ func (s *Server) recoverPanic(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	s.log.Error("panic while answering a request",
-		zap.ByteString("path", ctx.Path()), zap.Any("panic", p), zap.Stack("stack"))
+		zap.String("path", string(ctx.Path())), zap.Any("panic", p), zap.Stack("stack"))
 	ctx.ResetBody()
 	ctx.SetContentType("application/json")
 	if s.isREST(ctx.Path()) {
