@@ -27,7 +27,7 @@ func newLineLimiter(rate int) *lineLimiter {
 // allow reports whether an event at now may be logged.
 func (l *lineLimiter) allow(now time.Time) bool {
 	if l.rate <= 0 {
-		return l.rate < 0 // negative: no limit; zero: nothing logged
+		return true // negative: no limit (New turns 0 into the default)
 	}
 	sec := now.Unix()
 	if cur := l.second.Load(); cur != sec {

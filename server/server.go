@@ -67,7 +67,7 @@ type Config struct {
 	// LogText adds the offending text to the log line of a refusal.
 	LogText bool
 	// RefusalLogRate is the most refusal log lines written per second
-	// (default DefaultRefusalLogRate; negative: no limit). Lines over it
+	// (0 means DefaultRefusalLogRate; negative: no limit). Lines over it
 	// are counted in wordfilter_log_lines_dropped_total.
 	RefusalLogRate int
 	// MaxBodySize limits a request body in bytes (default 1 MiB).

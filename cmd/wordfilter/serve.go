@@ -140,6 +140,7 @@ func newServeFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.DurationVar(&cfg.dict.PollInterval, "poll-interval", 2*time.Second, env("poll-interval", "how often the dictionary folder is re-read and hashed, besides file-change events (negative disables polling)"))
 	fs.Float64Var(&cfg.dict.ReloadCPU, "reload-cpu", dict.DefaultReloadCPU, env("reload-cpu", "most of one CPU a dictionary reload may take while requests are served (0 < x <= 1): it works in 200µs slices and sleeps between them, and takes less (down to a quarter) while requests keep the CPUs busy; after 1s of pacing it finishes at full speed, so changes still apply within 2s; 1 means no pacing. The first load is never paced"))
 	fs.BoolVar(&cfg.server.LogText, "log-text", false, env("log-text", "include the offending text in the log line of a refused message"))
+	fs.IntVar(&cfg.server.RefusalLogRate, "refusal-log-rate", server.DefaultRefusalLogRate, env("refusal-log-rate", "most refusal log lines written per second; the rest are counted in wordfilter_log_lines_dropped_total (negative: no limit)"))
 	fs.Var(levelFlag{&cfg.logLevel}, "log-level", env("log-level", "log `level`: debug, info, warn or error; default info"))
 	fs.StringVar(&cfg.logFormat, "log-format", cfg.logFormat, env("log-format", "log format: json or console"))
 	fs.IntVar(&cfg.server.MaxBodySize, "max-body", server.DefaultMaxBodySize, env("max-body", "request body size limit in bytes"))
