@@ -338,7 +338,9 @@ func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time
 		}
 		route.requests[decisionError].Inc()
 		s.log.Debug("callback body does not decode", zap.String("command", c.cmd), zap.Error(err))
-		s.callbackError(ctx, fasthttp.StatusBadRequest, "cannot decode "+c.cmd+" body: "+decodeError(err))
+		// JSON, but not the command's shape: nothing was judged, so the
+		// answer must not read as allow.
+		s.unavailable(ctx, fasthttp.StatusBadRequest, reasonBadRequest, "cannot decode "+c.cmd+" body: "+decodeError(err))
 		return
 	}
 	for _, m := range c.matches {

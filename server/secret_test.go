@@ -130,7 +130,7 @@ func TestFilterErrorsNameTheField(t *testing.T) {
 	r := ts.do("POST", "/callbackExample/"+cmdModify, []byte(`{"contentType":"101","content":"x"}`))
 	var e openIMResp
 	if r.status != 400 || json.Unmarshal(r.body, &e) != nil ||
-		!strings.HasPrefix(e.ErrMsg, "cannot decode "+cmdModify+" body: at byte 15: want an integer") ||
+		!strings.HasPrefix(e.ErrMsg, "word filter unavailable: cannot decode "+cmdModify+" body: at byte 15: want an integer") ||
 		!strings.HasSuffix(e.ErrMsg, "got a string") {
 		t.Errorf("callback with contentType \"101\" = %d %s", r.status, r.body)
 	}

@@ -342,7 +342,7 @@ func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
 		s.restError(ctx, fasthttp.StatusBadRequest, msg)
 		return
 	}
-	s.callbackError(ctx, fasthttp.StatusBadRequest, msg)
+	s.unavailable(ctx, fasthttp.StatusBadRequest, reasonBadRequest, msg)
 }
 
 // bodyTooLarge answers a request whose body is over Config.MaxBodySize

@@ -13,10 +13,13 @@ const (
 	reasonOutsidePrefix = "outside_prefix"       // a callback path outside Config.CallbackPrefix
 	reasonBodyTooLarge  = "body_too_large"       // a body over Config.MaxBodySize
 	reasonInternal      = "internal_error"       // a panic while answering
+	// reasonBadRequest: a request that could not be read to its end, or
+	// JSON that is not the command's shape (OpenIM sends neither).
+	reasonBadRequest = "bad_request"
 )
 
 // unavailableReasons lists every reason, for the metrics.
-var unavailableReasons = []string{reasonNoDictionary, reasonOverload, reasonOutsidePrefix, reasonBodyTooLarge, reasonInternal}
+var unavailableReasons = []string{reasonNoDictionary, reasonOverload, reasonOutsidePrefix, reasonBodyTooLarge, reasonInternal, reasonBadRequest}
 
 // unavailableBody returns the answer to a callback the service cannot
 // judge: OpenIM's refusal with errCode code and errMsg "word filter
