@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/internal/report"
 	"github.com/wordfilter/wordfilter/server"
 )
 
@@ -26,20 +27,20 @@ func TestFilterSingleAndBatch(t *testing.T) {
 	if r.status != 200 || r.contentType != "application/json" {
 		t.Fatalf("POST /v1/filter = %d %q %s", r.status, r.contentType, r.body)
 	}
-	var one dict.Report
+	var one report.Report
 	if err := json.Unmarshal(r.body, &one); err != nil {
 		t.Fatal(err)
 	}
-	want := dict.Report{Decision: "mask", Text: "oh ****", Version: "v1",
-		Matches: []dict.ReportMatch{{Word: "fuck", Category: "profanity", Action: "mask", Start: 3, End: 7}}}
+	want := report.Report{Decision: "mask", Text: "oh ****", Version: "v1",
+		Matches: []report.Match{{Word: "fuck", Category: "profanity", Action: "mask", Start: 3, End: 7}}}
 	if !equalJSON(t, one, want) {
 		t.Errorf("POST /v1/filter = %s, want %+v", r.body, want)
 	}
 
 	r = ts.do("POST", "/v1/filter", []byte(`{"texts":["hi","法轮功","casino"]}`))
 	var batch struct {
-		Results []dict.Report `json:"results"`
-		Version string        `json:"version"`
+		Results []report.Report `json:"results"`
+		Version string          `json:"version"`
 	}
 	if err := json.Unmarshal(r.body, &batch); err != nil || r.status != 200 {
 		t.Fatalf("batch: %d %s %v", r.status, r.body, err)

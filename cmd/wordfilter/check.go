@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/report"
 )
 
 // dictConfig is what the dictionary flags of check and validate hold.
@@ -96,8 +96,6 @@ Flags:
 	}
 
 	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10)}
-	c.enc = json.NewEncoder(c.out)
-	c.enc.SetEscapeHTML(false)
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		c.progress = stderr
 	}
@@ -135,8 +133,7 @@ type checker struct {
 	dict     *dict.Dictionary
 	json     bool
 	out      *bufio.Writer
-	enc      *json.Encoder // writes to out
-	progress io.Writer     // nil unless stderr is a terminal
+	progress io.Writer // nil unless stderr is a terminal
 
 	lines, bytes int64
 	lastReport   time.Time
@@ -209,11 +206,14 @@ func (c *checker) checkLines(r io.Reader) error {
 
 // checkLine filters one message and writes its result.
 func (c *checker) checkLine(msg string) error {
-	rep := c.dict.Report(msg)
+	rep := report.New(c.dict, msg)
 	if c.json {
-		if err := c.enc.Encode(rep); err != nil {
+		b, err := report.Marshal(rep)
+		if err != nil {
 			return err
 		}
+		c.out.Write(b)
+		c.out.WriteByte('\n')
 	} else {
 		c.out.WriteString(rep.Decision)
 		c.out.WriteByte('\t')
