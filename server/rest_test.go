@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -396,5 +397,32 @@ func TestInvalidConfigIsRefused(t *testing.T) {
 	}
 	if _, err := server.New(server.Config{}, nil, nil); err == nil {
 		t.Errorf("server.New with a nil source succeeded")
+	}
+}
+
+func TestValidateNamesTheField(t *testing.T) {
+	for _, tc := range []struct {
+		cfg   server.Config
+		field string
+	}{
+		{server.Config{BlockCode: 99}, "BlockCode"},
+		{server.Config{BlockCode: 1 << 31}, "BlockCode"},
+		{server.Config{UnavailableCode: -5}, "UnavailableCode"},
+		{server.Config{MaxBodySize: -1}, "MaxBodySize"},
+		{server.Config{IdleTimeout: -time.Second}, "IdleTimeout"},
+		{server.Config{MaxConnsPerIP: -1}, "MaxConnsPerIP"},
+		{server.Config{CallbackPrefix: "/"}, "CallbackPrefix"},
+		{server.Config{CallbackPrefix: "/a b"}, "CallbackPrefix"},
+	} {
+		err := tc.cfg.Validate()
+		var ce *server.ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field {
+			t.Errorf("Validate(%+v) = %v, want a ConfigError naming %s", tc.cfg, err, tc.field)
+		}
+	}
+	for _, cfg := range []server.Config{{}, {BlockCode: 100, UnavailableCode: 1<<31 - 1, CallbackPrefix: "s"}} {
+		if err := cfg.Validate(); err != nil {
+			t.Errorf("Validate(%+v) = %v, want nil", cfg, err)
+		}
 	}
 }

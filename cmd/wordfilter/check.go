@@ -45,11 +45,15 @@ func printLoadErrors(w io.Writer, err error) {
 	}
 }
 
-// maskRune converts the -mask flag to the mask character.
-func maskRune(s string) (rune, error) {
+// parseMask converts a -mask value (of serve and check) to the mask
+// character: exactly one printable character.
+func parseMask(s string) (rune, error) {
 	r, size := utf8.DecodeRuneInString(s)
 	if s == "" || size != len(s) || r == utf8.RuneError {
-		return 0, fmt.Errorf("-mask %q: want exactly one character", s)
+		return 0, fmt.Errorf("want exactly one character, got %q", s)
+	}
+	if r < 0x20 || r == 0x7f {
+		return 0, fmt.Errorf("want a printable character, got %q", s)
 	}
 	return r, nil
 }
@@ -83,9 +87,9 @@ Flags:
 		}
 		return 2
 	}
-	mask, err := maskRune(cfg.mask)
+	mask, err := parseMask(cfg.mask)
 	if err != nil {
-		fmt.Fprintf(stderr, "wordfilter check: %v\n", err)
+		fmt.Fprintf(stderr, "wordfilter check: -mask: %v\n", err)
 		return 2
 	}
 	d, err := loadDict(cfg.dir, filter.Options{Mask: mask})
