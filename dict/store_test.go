@@ -440,7 +440,7 @@ func TestConcurrentFilteringDuring50Reloads(t *testing.T) {
 	writeFiles(t, dir, gen(0))
 	// Not paced: the four readers keep every CPU busy, which would slow
 	// paced reloads down to a quarter of their share (a pacing test is
-	// in pacer_test.go).
+	// in paced_test.go, the pacer's own in internal/pacer).
 	s := dict.NewStore(dict.Config{Dir: dir, ReloadCPU: 1})
 	if _, err := s.Reload(); err != nil {
 		t.Fatal(err)
