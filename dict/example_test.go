@@ -55,7 +55,7 @@ func ExampleLoadFS() {
 	if err != nil {
 		panic(err)
 	}
-	r := d.Report("what the fuck")
+	r := d.Matcher.Filter(nil, "what the fuck")
 	fmt.Println(d.Words, d.Categories, r.Decision, r.Text)
 	// Output:
 	// [conf/bad/ads.review.txt:2: word "!!!": nothing matchable left after normalisation]

@@ -87,9 +87,9 @@ func TestLoadFolder(t *testing.T) {
 			t.Errorf("word %q from an ignored file was loaded", hidden)
 		}
 	}
-	r := d.Report("what the fuck")
-	if r.Decision != "mask" || r.Text != "what the ****" || r.Version != d.Version {
-		t.Fatalf("Report = %+v, want mask of fuck with version %s", r, d.Version)
+	r := d.Matcher.Filter(nil, "what the fuck")
+	if r.Decision != filter.Mask || r.Text != "what the ****" {
+		t.Fatalf("Filter = %+v, want mask of fuck", r)
 	}
 }
 
@@ -217,8 +217,8 @@ func TestLoadSuffixCaseVariantsAndYAML(t *testing.T) {
 			t.Errorf("the variants line %q became a word", form)
 		}
 	}
-	if r := d.Report("女干"); r.Decision != "pass" {
-		t.Errorf("Report(女干) = %s, want pass: variant forms are not applied yet", r.Decision)
+	if r := d.Matcher.Filter(nil, "女干"); r.Decision != filter.Pass {
+		t.Errorf("Filter(女干) = %s, want pass: variant forms are not applied yet", r.Decision)
 	}
 
 	// A variants file's content is part of the version.
@@ -356,8 +356,8 @@ func TestDefault(t *testing.T) {
 	for text, want := range map[string]string{
 		"what the fuck": "mask", "法轮功": "block", "代开发票": "review", "hello there": "pass",
 	} {
-		if r := d.Report(text); r.Decision != want {
-			t.Errorf("Default.Report(%q).Decision = %q, want %q", text, r.Decision, want)
+		if r := d.Matcher.Filter(nil, text); r.Decision.String() != want {
+			t.Errorf("Default.Filter(%q).Decision = %s, want %s", text, r.Decision, want)
 		}
 	}
 	s := dict.NewStore(dict.Config{})

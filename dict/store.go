@@ -11,6 +11,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/pacer"
 )
 
 // Defaults of Config.
@@ -165,10 +166,10 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	start := time.Now()
 	cur := s.cur.Load()
 	t := s.tree
-	var pc *pacer
+	var pc *pacer.Pacer
 	if cur != nil { // the first load has no requests to leave the CPU to
-		pc = newPacer(s.reloadCPU())
-		t.yield = pc.hook()
+		pc = pacer.New(s.reloadCPU())
+		t.yield = pc.Hook()
 	}
 	snap, err := t.read()
 	s.watch = s.watch[:0]
@@ -208,12 +209,14 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	}
 	ev.Dict = s.cur.Load()
 	ev.Duration = time.Since(start)
-	if pc != nil {
-		ev.Paused = pc.slept
-	}
+	ev.Paused = pc.Slept()
 	s.emit(ev)
 	return ev.Dict, err
 }
+
+// DefaultReloadCPU is the share of one CPU a background reload may use
+// when Config.ReloadCPU is 0.
+const DefaultReloadCPU = 0.5
 
 // reloadCPU is Config.ReloadCPU with the default applied.
 func (s *Store) reloadCPU() float64 {

@@ -255,7 +255,7 @@ func TestMisspelledSuffixRefusedOnReload(t *testing.T) {
 	if s.Current() != old || has(s, "砍死你") {
 		t.Fatalf("a folder with a misspelled suffix replaced the dictionary")
 	}
-	if r := s.Current().Report("法轮功"); r.Decision != "block" {
+	if r := s.Current().Matcher.Filter(nil, "法轮功"); r.Decision != filter.Block {
 		t.Fatalf("the old dictionary no longer blocks: %s", r.Decision)
 	}
 	last := evs.list()[len(evs.list())-1]
@@ -440,7 +440,7 @@ func TestConcurrentFilteringDuring50Reloads(t *testing.T) {
 	writeFiles(t, dir, gen(0))
 	// Not paced: the four readers keep every CPU busy, which would slow
 	// paced reloads down to a quarter of their share (a pacing test is
-	// in pacer_test.go).
+	// in paced_test.go, the pacer's own in internal/pacer).
 	s := dict.NewStore(dict.Config{Dir: dir, ReloadCPU: 1})
 	if _, err := s.Reload(); err != nil {
 		t.Fatal(err)
@@ -472,9 +472,9 @@ func TestConcurrentFilteringDuring50Reloads(t *testing.T) {
 					}
 					texts[i] = w
 				}
-				rep := d.Report(strings.Join(texts, " "))
-				if len(rep.Matches) != words || rep.Decision != "block" || rep.Version != d.Version {
-					errc <- fmt.Sprintf("Report found %d matches (%s), want %d", len(rep.Matches), rep.Decision, words)
+				rep := d.Matcher.Filter(nil, strings.Join(texts, " "))
+				if len(rep.Matches) != words || rep.Decision != filter.Block {
+					errc <- fmt.Sprintf("Filter found %d matches (%s), want %d", len(rep.Matches), rep.Decision, words)
 					return
 				}
 				checked.Add(1)

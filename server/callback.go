@@ -15,26 +15,7 @@ import (
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
-)
-
-// The OpenIM callback commands this server inspects (OPENIM.md §3.1, §4).
-const (
-	cmdMsgModify          = "callbackBeforeMsgModifyCommand"
-	cmdMsgModifyOld       = "callbackMsgModifyCommand"
-	cmdSendSingle         = "callbackBeforeSendSingleMsgCommand"
-	cmdSendGroup          = "callbackBeforeSendGroupMsgCommand"
-	cmdUpdateUserInfo     = "callbackBeforeUpdateUserInfoCommand"
-	cmdUpdateUserInfoEx   = "callbackBeforeUpdateUserInfoExCommand"
-	cmdUserRegister       = "callbackBeforeUserRegisterCommand"
-	cmdCreateGroup        = "callbackBeforeCreateGroupCommand"
-	cmdSetGroupInfo       = "callbackBeforeSetGroupInfoCommand"
-	cmdSetGroupInfoEx     = "callbackBeforeSetGroupInfoExCommand"
-	cmdSetGroupMemberInfo = "callbackBeforeSetGroupMemberInfoCommand"
-	cmdSetFriendRemark    = "callbackBeforeSetFriendRemarkCommand"
-	cmdAddFriend          = "callbackBeforeAddFriendCommand"
-	cmdJoinGroup          = "callbackBeforeJoinGroupCommand"
-	cmdInviteJoinGroup    = "callbackBeforeInviteJoinGroupCommand"
-	cmdAddFriendAgree     = "callbackBeforeAddFriendAgreeCommand"
+	"github.com/wordfilter/wordfilter/internal/openim"
 )
 
 // callbackHandler decodes one callback body and leaves its answer in c.
@@ -45,22 +26,22 @@ type callbackHandler func(c *call) error
 // command is allowed untouched.
 func callbackHandlers() map[string]callbackHandler {
 	return map[string]callbackHandler{
-		cmdMsgModify:          (*call).msgModify,
-		cmdMsgModifyOld:       (*call).msgModify,
-		cmdSendSingle:         (*call).msgBeforeSend,
-		cmdSendGroup:          (*call).msgBeforeSend,
-		cmdUpdateUserInfo:     (*call).updateUserInfo,
-		cmdUpdateUserInfoEx:   (*call).updateUserInfoEx,
-		cmdUserRegister:       (*call).userRegister,
-		cmdCreateGroup:        (*call).createGroup,
-		cmdSetGroupInfo:       (*call).setGroupInfo,
-		cmdSetGroupInfoEx:     (*call).setGroupInfoEx,
-		cmdSetGroupMemberInfo: (*call).setGroupMemberInfo,
-		cmdSetFriendRemark:    (*call).setFriendRemark,
-		cmdAddFriend:          (*call).addFriend,
-		cmdJoinGroup:          (*call).joinGroup,
-		cmdInviteJoinGroup:    (*call).inviteJoinGroup,
-		cmdAddFriendAgree:     (*call).addFriendAgree,
+		openim.CmdBeforeMsgModify:          (*call).msgModify,
+		openim.CmdMsgModifyOld:             (*call).msgModify,
+		openim.CmdBeforeSendSingleMsg:      (*call).msgBeforeSend,
+		openim.CmdBeforeSendGroupMsg:       (*call).msgBeforeSend,
+		openim.CmdBeforeUpdateUserInfo:     (*call).updateUserInfo,
+		openim.CmdBeforeUpdateUserInfoEx:   (*call).updateUserInfoEx,
+		openim.CmdBeforeUserRegister:       (*call).userRegister,
+		openim.CmdBeforeCreateGroup:        (*call).createGroup,
+		openim.CmdBeforeSetGroupInfo:       (*call).setGroupInfo,
+		openim.CmdBeforeSetGroupInfoEx:     (*call).setGroupInfoEx,
+		openim.CmdBeforeSetGroupMemberInfo: (*call).setGroupMemberInfo,
+		openim.CmdBeforeSetFriendRemark:    (*call).setFriendRemark,
+		openim.CmdBeforeAddFriend:          (*call).addFriend,
+		openim.CmdBeforeJoinGroup:          (*call).joinGroup,
+		openim.CmdBeforeInviteJoinGroup:    (*call).inviteJoinGroup,
+		openim.CmdBeforeAddFriendAgree:     (*call).addFriendAgree,
 	}
 }
 

@@ -9,18 +9,13 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/internal/report"
 )
 
 // filterRequest is the body of POST /v1/filter: one text or a batch.
 type filterRequest struct {
 	Text  *string  `json:"text"`
 	Texts []string `json:"texts"`
-}
-
-// batchResponse is the answer to a batch POST /v1/filter.
-type batchResponse struct {
-	Results []dict.Report `json:"results"`
-	Version string        `json:"version"`
 }
 
 // dictResponse is the answer of GET /v1/dict and POST /v1/dict/reload.
@@ -47,6 +42,17 @@ func (s *Server) writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
 		return
 	}
 	ctx.SetStatusCode(status)
+	ctx.SetBody(b)
+}
+
+// writeResult answers 200 with a /v1/filter result encoded by b (one of
+// report's encoders, which "wordfilter check -json" also uses).
+func (s *Server) writeResult(ctx *fasthttp.RequestCtx, b []byte, err error) {
+	if err != nil {
+		s.restError(ctx, fasthttp.StatusInternalServerError, "cannot encode answer: "+err.Error())
+		return
+	}
+	ctx.SetStatusCode(fasthttp.StatusOK)
 	ctx.SetBody(b)
 }
 
@@ -82,27 +88,22 @@ func (s *Server) filterREST(ctx *fasthttp.RequestCtx, start time.Time) {
 		return
 	}
 	if req.Texts == nil {
-		r := s.report(d, *req.Text, route)
-		s.writeJSON(ctx, fasthttp.StatusOK, r)
+		b, err := report.Marshal(s.report(d, *req.Text, route))
+		s.writeResult(ctx, b, err)
 		return
 	}
-	resp := batchResponse{Results: make([]dict.Report, len(req.Texts)), Version: d.Version}
+	batch := report.Batch{Results: make([]report.Report, len(req.Texts)), Version: d.Version}
 	for i, t := range req.Texts {
-		resp.Results[i] = s.report(d, t, route)
+		batch.Results[i] = s.report(d, t, route)
 	}
-	s.writeJSON(ctx, fasthttp.StatusOK, resp)
+	b, err := report.MarshalBatch(batch)
+	s.writeResult(ctx, b, err)
 }
 
 // report filters one text for the REST API and counts it.
-func (s *Server) report(d *dict.Dictionary, text string, route *routeMetrics) dict.Report {
-	r := d.Report(text)
-	decision := 0
-	for i := range route.requests {
-		if decisionLabel(i) == r.Decision {
-			decision = i
-		}
-	}
-	route.requests[decision].Inc()
+func (s *Server) report(d *dict.Dictionary, text string, route *routeMetrics) report.Report {
+	r := report.New(d, text)
+	route.requests[r.Action].Inc()
 	for _, m := range r.Matches {
 		s.met.match(m.Category)
 	}

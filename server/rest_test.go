@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/internal/report"
 	"github.com/wordfilter/wordfilter/server"
 )
 
@@ -26,20 +28,20 @@ func TestFilterSingleAndBatch(t *testing.T) {
 	if r.status != 200 || r.contentType != "application/json" {
 		t.Fatalf("POST /v1/filter = %d %q %s", r.status, r.contentType, r.body)
 	}
-	var one dict.Report
+	var one report.Report
 	if err := json.Unmarshal(r.body, &one); err != nil {
 		t.Fatal(err)
 	}
-	want := dict.Report{Decision: "mask", Text: "oh ****", Version: "v1",
-		Matches: []dict.ReportMatch{{Word: "fuck", Category: "profanity", Action: "mask", Start: 3, End: 7}}}
+	want := report.Report{Decision: "mask", Text: "oh ****", Version: "v1",
+		Matches: []report.Match{{Word: "fuck", Category: "profanity", Action: "mask", Start: 3, End: 7}}}
 	if !equalJSON(t, one, want) {
 		t.Errorf("POST /v1/filter = %s, want %+v", r.body, want)
 	}
 
 	r = ts.do("POST", "/v1/filter", []byte(`{"texts":["hi","法轮功","casino"]}`))
 	var batch struct {
-		Results []dict.Report `json:"results"`
-		Version string        `json:"version"`
+		Results []report.Report `json:"results"`
+		Version string          `json:"version"`
 	}
 	if err := json.Unmarshal(r.body, &batch); err != nil || r.status != 200 {
 		t.Fatalf("batch: %d %s %v", r.status, r.body, err)
@@ -396,5 +398,32 @@ func TestInvalidConfigIsRefused(t *testing.T) {
 	}
 	if _, err := server.New(server.Config{}, nil, nil); err == nil {
 		t.Errorf("server.New with a nil source succeeded")
+	}
+}
+
+func TestValidateNamesTheField(t *testing.T) {
+	for _, tc := range []struct {
+		cfg   server.Config
+		field string
+	}{
+		{server.Config{BlockCode: 99}, "BlockCode"},
+		{server.Config{BlockCode: 1 << 31}, "BlockCode"},
+		{server.Config{UnavailableCode: -5}, "UnavailableCode"},
+		{server.Config{MaxBodySize: -1}, "MaxBodySize"},
+		{server.Config{IdleTimeout: -time.Second}, "IdleTimeout"},
+		{server.Config{MaxConnsPerIP: -1}, "MaxConnsPerIP"},
+		{server.Config{CallbackPrefix: "/"}, "CallbackPrefix"},
+		{server.Config{CallbackPrefix: "/a b"}, "CallbackPrefix"},
+	} {
+		err := tc.cfg.Validate()
+		var ce *server.ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field {
+			t.Errorf("Validate(%+v) = %v, want a ConfigError naming %s", tc.cfg, err, tc.field)
+		}
+	}
+	for _, cfg := range []server.Config{{}, {BlockCode: 100, UnavailableCode: 1<<31 - 1, CallbackPrefix: "s"}} {
+		if err := cfg.Validate(); err != nil {
+			t.Errorf("Validate(%+v) = %v, want nil", cfg, err)
+		}
 	}
 }

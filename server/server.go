@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strconv"
 	"strings"
@@ -85,32 +86,76 @@ type Config struct {
 	MaxConnsPerIP int
 }
 
-// Validate reports the first invalid setting.
+// ConfigError is the error Validate returns: the Config field it refuses,
+// the field's value and why, so that a caller can name the setting it
+// filled the field from (a flag, an environment variable).
+type ConfigError struct {
+	// Field is the name of the Config field, e.g. "BlockCode".
+	Field string
+	// Value is the field's value as a setting would write it (strings
+	// quoted).
+	Value string
+	// Reason says what the value must be.
+	Reason string
+}
+
+// Error returns "server: Field Value: Reason".
+func (e *ConfigError) Error() string {
+	return "server: " + e.Field + " " + e.Value + ": " + e.Reason
+}
+
+// Validate reports the first invalid setting as a *ConfigError. A zero
+// field is valid: it means the field's default.
 func (c *Config) Validate() error {
-	switch {
-	case c.BlockCode != 0 && c.BlockCode < 100:
-		return fmt.Errorf("server: block code %d is below 100 (OpenIM maps codes below 100 to 500)", c.BlockCode)
-	case c.BlockCode > 1<<31-1:
-		return fmt.Errorf("server: block code %d does not fit OpenIM's int32 errCode", c.BlockCode)
-	case c.UnavailableCode != 0 && c.UnavailableCode < 100:
-		return fmt.Errorf("server: unavailable code %d is below 100 (OpenIM maps codes below 100 to 500)", c.UnavailableCode)
-	case c.UnavailableCode > 1<<31-1:
-		return fmt.Errorf("server: unavailable code %d does not fit OpenIM's int32 errCode", c.UnavailableCode)
-	case c.MaxBodySize < 0:
-		return fmt.Errorf("server: negative body size limit %d", c.MaxBodySize)
-	case c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.IdleTimeout < 0:
-		return errors.New("server: negative timeout")
-	case c.MaxConns < 0 || c.MaxConnsPerIP < 0:
-		return errors.New("server: negative connection limit")
-	case c.CallbackPrefix != "" && strings.Trim(c.CallbackPrefix, "/") == "":
-		return fmt.Errorf("server: callback prefix %q names no path", c.CallbackPrefix)
-	case strings.ContainsAny(c.CallbackPrefix, "?# "):
-		return fmt.Errorf("server: callback prefix %q must be a plain path", c.CallbackPrefix)
+	if err := validateCode("BlockCode", c.BlockCode); err != nil {
+		return err
+	}
+	if err := validateCode("UnavailableCode", c.UnavailableCode); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"MaxBodySize", int64(c.MaxBodySize)},
+		{"ReadTimeout", int64(c.ReadTimeout)},
+		{"WriteTimeout", int64(c.WriteTimeout)},
+		{"IdleTimeout", int64(c.IdleTimeout)},
+		{"MaxConns", int64(c.MaxConns)},
+		{"MaxConnsPerIP", int64(c.MaxConnsPerIP)},
+	} {
+		if f.v < 0 {
+			return &ConfigError{Field: f.name, Value: strconv.FormatInt(f.v, 10), Reason: "must not be negative"}
+		}
+	}
+	switch p := c.CallbackPrefix; {
+	case p != "" && strings.Trim(p, "/") == "":
+		return &ConfigError{Field: "CallbackPrefix", Value: strconv.Quote(p), Reason: "names no path"}
+	case strings.ContainsAny(p, "?# "):
+		return &ConfigError{Field: "CallbackPrefix", Value: strconv.Quote(p), Reason: "must be a plain path (no ?, # or space)"}
 	}
 	return nil
 }
 
-func (c *Config) setDefaults() {
+// validateCode checks an errCode setting; 0 means its default.
+func validateCode(field string, code int) error {
+	switch {
+	case code == 0:
+		return nil
+	case code < 100:
+		return &ConfigError{Field: field, Value: strconv.Itoa(code),
+			Reason: "must be >= 100 (OpenIM turns smaller codes into 500 or drops the error)"}
+	case code > math.MaxInt32:
+		return &ConfigError{Field: field, Value: strconv.Itoa(code),
+			Reason: fmt.Sprintf("must fit OpenIM's int32 errCode (at most %d)", math.MaxInt32)}
+	}
+	return nil
+}
+
+// SetDefaults replaces every zero field by its default and writes a
+// CallbackPrefix as "/path" (one leading slash, no trailing one), as New
+// does with its copy.
+func (c *Config) SetDefaults() {
 	orDefault(&c.BlockCode, DefaultBlockCode)
 	orDefault(&c.UnavailableCode, DefaultUnavailableCode)
 	orDefault(&c.RefusalLogRate, DefaultRefusalLogRate)
@@ -183,7 +228,7 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	cfg.setDefaults()
+	cfg.SetDefaults()
 	s := &Server{cfg: cfg, src: src, log: log, handlers: callbackHandlers(), modify: map[int32]bool{},
 		json: sonic.Config{CaseSensitive: true}.Froze()}
 	s.prefix = []byte(cfg.CallbackPrefix)

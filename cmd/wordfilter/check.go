@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/report"
 )
 
 // dictConfig is what the dictionary flags of check and validate hold.
@@ -45,11 +45,15 @@ func printLoadErrors(w io.Writer, err error) {
 	}
 }
 
-// maskRune converts the -mask flag to the mask character.
-func maskRune(s string) (rune, error) {
+// parseMask converts a -mask value (of serve and check) to the mask
+// character: exactly one printable character.
+func parseMask(s string) (rune, error) {
 	r, size := utf8.DecodeRuneInString(s)
 	if s == "" || size != len(s) || r == utf8.RuneError {
-		return 0, fmt.Errorf("-mask %q: want exactly one character", s)
+		return 0, fmt.Errorf("want exactly one character, got %q", s)
+	}
+	if r < 0x20 || r == 0x7f {
+		return 0, fmt.Errorf("want a printable character, got %q", s)
 	}
 	return r, nil
 }
@@ -83,9 +87,9 @@ Flags:
 		}
 		return 2
 	}
-	mask, err := maskRune(cfg.mask)
+	mask, err := parseMask(cfg.mask)
 	if err != nil {
-		fmt.Fprintf(stderr, "wordfilter check: %v\n", err)
+		fmt.Fprintf(stderr, "wordfilter check: -mask: %v\n", err)
 		return 2
 	}
 	d, err := loadDict(cfg.dir, filter.Options{Mask: mask})
@@ -96,8 +100,6 @@ Flags:
 	}
 
 	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10)}
-	c.enc = json.NewEncoder(c.out)
-	c.enc.SetEscapeHTML(false)
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		c.progress = stderr
 	}
@@ -135,8 +137,7 @@ type checker struct {
 	dict     *dict.Dictionary
 	json     bool
 	out      *bufio.Writer
-	enc      *json.Encoder // writes to out
-	progress io.Writer     // nil unless stderr is a terminal
+	progress io.Writer // nil unless stderr is a terminal
 
 	lines, bytes int64
 	lastReport   time.Time
@@ -209,11 +210,14 @@ func (c *checker) checkLines(r io.Reader) error {
 
 // checkLine filters one message and writes its result.
 func (c *checker) checkLine(msg string) error {
-	rep := c.dict.Report(msg)
+	rep := report.New(c.dict, msg)
 	if c.json {
-		if err := c.enc.Encode(rep); err != nil {
+		b, err := report.Marshal(rep)
+		if err != nil {
 			return err
 		}
+		c.out.Write(b)
+		c.out.WriteByte('\n')
 	} else {
 		c.out.WriteString(rep.Decision)
 		c.out.WriteByte('\t')

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/report"
 )
 
 // writeDictFolder creates a flat folder of files (name → content).
@@ -141,12 +142,12 @@ func TestCheckJSON(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("check -json printed %d lines, want 2: %q", len(lines), out)
 	}
-	var r dict.Report
+	var r report.Report
 	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil {
 		t.Fatalf("line 1 %q: %v", lines[0], err)
 	}
-	want := dict.Report{Decision: "mask", Text: "what the **** <b>", Version: d.Version,
-		Matches: []dict.ReportMatch{{Word: "fuck", Category: "profanity", Action: "mask", Start: 9, End: 13}}}
+	want := report.Report{Decision: "mask", Text: "what the **** <b>", Version: d.Version,
+		Matches: []report.Match{{Word: "fuck", Category: "profanity", Action: "mask", Start: 9, End: 13}}}
 	if r.Decision != want.Decision || r.Text != want.Text || r.Version != want.Version || len(r.Matches) != 1 || r.Matches[0] != want.Matches[0] {
 		t.Fatalf("line 1 = %+v, want %+v", r, want)
 	}
@@ -204,7 +205,7 @@ func TestCheckBadInput(t *testing.T) {
 func TestCheckEmbeddedDefault(t *testing.T) {
 	t.Setenv("WORDFILTER_DICT", "")
 	code, out, _ := runCmd(t, "what the fuck\n", "check", "-json")
-	var r dict.Report
+	var r report.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
 		t.Fatalf("check -json with the embedded default = %d, %q, %v", code, out, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -54,12 +52,9 @@ func (m maskFlag) String() string {
 }
 
 func (m maskFlag) Set(s string) error {
-	r, size := utf8.DecodeRuneInString(s)
-	if size == 0 || size != len(s) || r == utf8.RuneError {
-		return fmt.Errorf("mask must be exactly one character, got %q", s)
-	}
-	if r < 0x20 || r == 0x7f {
-		return fmt.Errorf("mask must be a printable character, got %q", s)
+	r, err := parseMask(s)
+	if err != nil {
+		return err
 	}
 	*m.r = r
 	return nil
@@ -195,15 +190,15 @@ func parseServeFlags(args []string, getenv func(string) (string, bool), stderr i
 		}
 		return "-" + name
 	}
+	// server.Config reads a zero code as "the default"; on the command line
+	// 0 is a value given, and not an errCode (server.Config.Validate checks
+	// the rest of each code's range).
 	for _, c := range []struct {
 		flag string
 		code int
 	}{{"block-code", cfg.server.BlockCode}, {"unavailable-code", cfg.server.UnavailableCode}} {
-		if c.code < 100 {
-			return cfg, fmt.Errorf("%s %d: must be >= 100 (OpenIM turns smaller codes into 500 or drops the error)", origin(c.flag), c.code)
-		}
-		if c.code > math.MaxInt32 {
-			return cfg, fmt.Errorf("%s %d: must fit OpenIM's int32 errCode (at most %d)", origin(c.flag), c.code, math.MaxInt32)
+		if c.code == 0 {
+			return cfg, fmt.Errorf("%s 0: must be >= 100 (0 is no errCode)", origin(c.flag))
 		}
 	}
 	if cfg.logFormat != "json" && cfg.logFormat != "console" {
@@ -224,13 +219,42 @@ func parseServeFlags(args []string, getenv func(string) (string, bool), stderr i
 	if cfg.drainDelay < 0 || cfg.shutdownTimeout <= 0 {
 		return cfg, errors.New("-drain-delay must not be negative and -shutdown-timeout must be positive")
 	}
-	if cfg.server.CallbackPrefix != "" && !strings.HasPrefix(cfg.server.CallbackPrefix, "/") {
-		cfg.server.CallbackPrefix = "/" + cfg.server.CallbackPrefix
-	}
 	if err := cfg.server.Validate(); err != nil {
+		var ce *server.ConfigError
+		if errors.As(err, &ce) && serverFlag(ce.Field) != "" {
+			return cfg, fmt.Errorf("%s %s: %s", origin(serverFlag(ce.Field)), ce.Value, ce.Reason)
+		}
 		return cfg, err
 	}
+	cfg.server.SetDefaults() // the prefix as the server reads it, for the log
 	return cfg, nil
+}
+
+// serverFlag names the serve flag of a server.Config field, so that an
+// error of server.Config.Validate names the flag or the environment
+// variable it came from; "" for a field no flag sets.
+func serverFlag(field string) string {
+	switch field {
+	case "BlockCode":
+		return "block-code"
+	case "UnavailableCode":
+		return "unavailable-code"
+	case "CallbackPrefix":
+		return "callback-prefix"
+	case "MaxBodySize":
+		return "max-body"
+	case "ReadTimeout":
+		return "read-timeout"
+	case "WriteTimeout":
+		return "write-timeout"
+	case "IdleTimeout":
+		return "idle-timeout"
+	case "MaxConns":
+		return "max-conns"
+	case "MaxConnsPerIP":
+		return "max-conns-per-ip"
+	}
+	return ""
 }
 
 // newLogger builds the zap logger of the serve command.

@@ -457,3 +457,41 @@ func TestServeProcessFailOpen(t *testing.T) {
 		t.Errorf("a blocked word under the prefix with -fail-open = %s, want the 5001 refusal", got)
 	}
 }
+
+func TestServeNamesTheSettingServerValidateRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		args, env []string
+		err       string
+	}{
+		{args: []string{"-block-code", "99"}, err: "-block-code 99: must be >= 100"},
+		{env: []string{"WORDFILTER_BLOCK_CODE", "-1"}, err: "WORDFILTER_BLOCK_CODE -1: must be >= 100"},
+		{args: []string{"-block-code", "2147483648"}, err: "-block-code 2147483648: must fit OpenIM's int32 errCode"},
+		{args: []string{"-callback-prefix", "//"}, err: `-callback-prefix "//": names no path`},
+		{env: []string{"WORDFILTER_CALLBACK_PREFIX", "/a?b"}, err: `WORDFILTER_CALLBACK_PREFIX "/a?b": must be a plain path`},
+		{args: []string{"-max-conns-per-ip", "-1"}, err: "-max-conns-per-ip -1: must not be negative"},
+	} {
+		_, err := parseServeFlags(tc.args, env(tc.env...), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("serve %v with env %v: error %v, want one containing %q", tc.args, tc.env, err, tc.err)
+		}
+	}
+	for prefix, want := range map[string]string{"secret": "/secret", "/a/b/": "/a/b", "//x": "/x"} {
+		cfg, err := parseServeFlags([]string{"-callback-prefix", prefix}, env(), io.Discard)
+		if err != nil || cfg.server.CallbackPrefix != want {
+			t.Errorf("-callback-prefix %q = %q, %v; want %q as the server reads it", prefix, cfg.server.CallbackPrefix, err, want)
+		}
+	}
+}
+
+func TestServeAndCheckParseTheMaskAlike(t *testing.T) {
+	for mask, ok := range map[string]bool{"#": true, "＊": true, "\x01": false, "\t": false, "\x7f": false, "": false, "**": false, "\xff": false} {
+		_, err := parseServeFlags([]string{"-mask", mask}, env(), io.Discard)
+		if (err == nil) != ok {
+			t.Errorf("serve -mask %q: error %v, want ok %v", mask, err, ok)
+		}
+		code, _, errOut := runCmd(t, "x\n", "check", "-mask", mask)
+		if (code == 0) != ok {
+			t.Errorf("check -mask %q = %d, %q; want ok %v like serve", mask, code, errOut, ok)
+		}
+	}
+}

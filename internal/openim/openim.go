@@ -1,19 +1,38 @@
 // Package openim holds the bodies of OpenIM's message callbacks exactly as
 // open-im-server encodes them (pkg/callbackstruct/common.go, see
 // ../shared/OPENIM.md §3.2): every key present (no omitempty), keys in the
-// order Go emits them, nil lists as null. The load generator builds its
+// order Go emits them, nil lists as null; and the names of the callback
+// commands, which the server routes on. The load generator builds its
 // requests from these types and the server's tests build theirs, so that
 // both send what OpenIM really sends. The server decodes into its own,
 // narrower structs.
 package openim
 
 // The message callback commands of OpenIM v3.7 and later, and the modify
-// command's name in v3.5 and v3.6.
+// command's name in v3.5 and v3.6. OpenIM appends the command to the
+// callback url and also sends it as callbackCommand in the body.
 const (
 	CmdBeforeMsgModify     = "callbackBeforeMsgModifyCommand"
 	CmdMsgModifyOld        = "callbackMsgModifyCommand"
 	CmdBeforeSendSingleMsg = "callbackBeforeSendSingleMsgCommand"
 	CmdBeforeSendGroupMsg  = "callbackBeforeSendGroupMsgCommand"
+)
+
+// The user, group and friend callback commands whose text fields
+// (nicknames, group names, remarks, request messages) the server filters.
+const (
+	CmdBeforeUpdateUserInfo     = "callbackBeforeUpdateUserInfoCommand"
+	CmdBeforeUpdateUserInfoEx   = "callbackBeforeUpdateUserInfoExCommand"
+	CmdBeforeUserRegister       = "callbackBeforeUserRegisterCommand"
+	CmdBeforeCreateGroup        = "callbackBeforeCreateGroupCommand"
+	CmdBeforeSetGroupInfo       = "callbackBeforeSetGroupInfoCommand"
+	CmdBeforeSetGroupInfoEx     = "callbackBeforeSetGroupInfoExCommand"
+	CmdBeforeSetGroupMemberInfo = "callbackBeforeSetGroupMemberInfoCommand"
+	CmdBeforeSetFriendRemark    = "callbackBeforeSetFriendRemarkCommand"
+	CmdBeforeAddFriend          = "callbackBeforeAddFriendCommand"
+	CmdBeforeJoinGroup          = "callbackBeforeJoinGroupCommand"
+	CmdBeforeInviteJoinGroup    = "callbackBeforeInviteJoinGroupCommand"
+	CmdBeforeAddFriendAgree     = "callbackBeforeAddFriendAgreeCommand"
 )
 
 // CommonCallbackReq is the body of the modify callback and the common part

@@ -1,14 +1,16 @@
-package dict
+// Package pacer paces a background job, such as a dictionary reload made
+// while requests are served, so that it leaves the CPU to them: the job
+// calls the hook of a Pacer often, and the hook sleeps or yields after
+// every slice of work so that the job takes at most a given share of one
+// CPU, and less while the process is busy. The engine knows only the hook
+// (filter.Options.Yield).
+package pacer
 
 import (
 	"math"
 	"runtime"
 	"time"
 )
-
-// DefaultReloadCPU is the share of one CPU a background reload may use
-// when Config.ReloadCPU is 0.
-const DefaultReloadCPU = 0.5
 
 // paceSlice is how long a paced reload works before it leaves the CPU to
 // other goroutines: short enough that a request never waits long behind
@@ -27,7 +29,7 @@ const maxPaceCredit = 2 * time.Millisecond
 
 // paceBudget is how long a reload is paced at most: after it, the reload
 // runs at full speed, so that a change of the folder still takes effect
-// within the 2 seconds CONTRACT promises however busy the server is
+// within 2 seconds however busy the server is
 // (the rest of a zh-xlarge reload takes about 0.4 s of CPU at most).
 const paceBudget = time.Second
 
@@ -41,13 +43,13 @@ const paceWindow = 5 * time.Millisecond
 // raises it by a tenth of the most.
 const paceIdle = 0.15
 
-// pacer paces a background reload so that it leaves the CPU to requests:
-// it is called often (yield, the Options.Yield of Compile), and after
+// Pacer paces a background reload so that it leaves the CPU to requests:
+// its hook is called often (the Options.Yield of filter.Compile), and after
 // every slice of work (paceSlice) it either sleeps, so that over the
 // reload work/(work+sleep) stays at most its duty, or, when an earlier
 // sleep overran and no sleep is owed, calls runtime.Gosched.
 //
-// The duty adapts to the load, between maxDuty (Config.ReloadCPU) and a
+// The duty adapts to the load, between maxDuty (the duty given to New) and a
 // quarter of it: every paceWindow the pacer reads the process's CPU time,
 // and when requests, garbage collection and the reload together left
 // less than paceIdle of GOMAXPROCS idle while others than the reload
@@ -61,10 +63,10 @@ const paceIdle = 0.15
 // idle, which is when the Go scheduler polls the network for new
 // requests (otherwise only its monitor does, every 10ms).
 //
-// A pacer serves one reload at a time (one goroutine); it is not safe
+// A Pacer serves one reload at a time (one goroutine); it is not safe
 // for concurrent use.
-type pacer struct {
-	maxDuty float64 // Config.ReloadCPU, 0 < maxDuty < 1
+type Pacer struct {
+	maxDuty float64 // the duty given to New, 0 < maxDuty < 1
 	minDuty float64 // maxDuty / 4: a reload takes at most 4/maxDuty times its CPU time
 	duty    float64 // the current share, from minDuty to maxDuty
 	procs   int     // GOMAXPROCS
@@ -93,18 +95,19 @@ type pacer struct {
 	slices int
 }
 
-// newPacer returns a pacer with the real clock, started now, or nil when
-// duty is 1 or more (no pacing).
-func newPacer(duty float64) *pacer {
+// New returns a Pacer that lets a reload take at most duty of one CPU,
+// with the real clock, started now; or nil when duty is 1 or more (no
+// pacing).
+func New(duty float64) *Pacer {
 	if duty >= 1 {
 		return nil
 	}
-	return startPacer(&pacer{maxDuty: duty, procs: runtime.GOMAXPROCS(0), cpu: processCPU,
+	return start(&Pacer{maxDuty: duty, procs: runtime.GOMAXPROCS(0), cpu: processCPU,
 		now: time.Now, sleep: time.Sleep, gosched: runtime.Gosched, budget: paceBudget})
 }
 
-// startPacer sets the derived fields of p and starts its clock.
-func startPacer(p *pacer) *pacer {
+// start sets the derived fields of p and starts its clock.
+func start(p *Pacer) *Pacer {
 	p.minDuty = p.maxDuty / 4
 	p.duty = p.maxDuty
 	p.start = p.now()
@@ -118,7 +121,7 @@ func startPacer(p *pacer) *pacer {
 
 // adapt ends the measuring window at t when it is long enough, and sets
 // the duty from how busy the process was.
-func (p *pacer) adapt(t time.Time) {
+func (p *Pacer) adapt(t time.Time) {
 	wall := t.Sub(p.winStart)
 	if p.cpu == nil || wall < paceWindow {
 		return
@@ -139,7 +142,7 @@ func (p *pacer) adapt(t time.Time) {
 // it sleeps what the duty cycle asks for, or calls runtime.Gosched when
 // nothing is owed. Between slices it costs one clock read. Once the
 // reload has been paced for its budget, it no longer leaves the CPU.
-func (p *pacer) yield() {
+func (p *Pacer) yield() {
 	t := p.now()
 	w := t.Sub(p.start)
 	if w < paceSlice {
@@ -168,10 +171,19 @@ func (p *pacer) yield() {
 	p.start = t
 }
 
-// hook returns p.yield, or nil for a nil pacer (no pacing).
-func (p *pacer) hook() func() {
+// Hook returns the function a reload calls between small steps of work
+// (for filter.Options.Yield), or nil for a nil Pacer (no pacing).
+func (p *Pacer) Hook() func() {
 	if p == nil {
 		return nil
 	}
 	return p.yield
+}
+
+// Slept returns how long p has slept so far; 0 for a nil Pacer.
+func (p *Pacer) Slept() time.Duration {
+	if p == nil {
+		return 0
+	}
+	return p.slept
 }

@@ -1,9 +1,9 @@
 //go:build !unix
 
-package dict
+package pacer
 
 import "time"
 
 // processCPU is not measured on this system: it reports no CPU use, so a
-// paced reload keeps its duty at Config.ReloadCPU.
+// paced reload keeps its duty at the most.
 func processCPU() time.Duration { return 0 }

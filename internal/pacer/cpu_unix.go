@@ -1,6 +1,6 @@
 //go:build unix
 
-package dict
+package pacer
 
 import (
 	"syscall"

@@ -1,0 +1,76 @@
+// Package report is the result of filtering one text as the REST API's
+// POST /v1/filter answers it and "wordfilter check -json" prints it: the
+// types, the function that builds one from a dictionary, and the one JSON
+// encoding both use, so the two write the same bytes for the same text.
+package report
+
+import (
+	"github.com/bytedance/sonic"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// Report is the result of filtering one text.
+type Report struct {
+	// Action is the decision as the engine's enum, for callers that count
+	// or branch on it; Decision is its label.
+	Action   filter.Action `json:"-"`
+	Decision string        `json:"decision"`
+	Text     string        `json:"text"`
+	Matches  []Match       `json:"matches"`
+	Version  string        `json:"version"`
+}
+
+// Match is one match of a Report: the dictionary word, its category and
+// action, and the byte offsets of the match in the original text.
+type Match struct {
+	Word     string `json:"word"`
+	Category string `json:"category"`
+	Action   string `json:"action"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+}
+
+// Batch is the answer to a batch POST /v1/filter: one Report a text.
+type Batch struct {
+	Results []Report `json:"results"`
+	Version string   `json:"version"`
+}
+
+// New filters text with d and describes the result. Matches is never nil,
+// so that it encodes as [] rather than null.
+func New(d *dict.Dictionary, text string) Report {
+	res := d.Matcher.Filter(nil, text)
+	r := Report{
+		Action:   res.Decision,
+		Decision: res.Decision.String(),
+		Text:     res.Text,
+		Matches:  make([]Match, 0, len(res.Matches)),
+		Version:  d.Version,
+	}
+	for _, m := range res.Matches {
+		w := d.Matcher.Word(m.Word)
+		r.Matches = append(r.Matches, Match{
+			Word: w.Text, Category: w.Category, Action: w.Action.String(),
+			Start: m.Start, End: m.End,
+		})
+	}
+	return r
+}
+
+// jsonAPI is the JSON encoding of results: HTML characters are written
+// as they are (a result is data, not a page), invalid UTF-8 in a text is
+// replaced by U+FFFD. It is a frozen, read-only configuration.
+var jsonAPI = sonic.Config{ValidateString: true}.Froze()
+
+// Marshal encodes r as one JSON object, with no line end.
+func Marshal(r Report) ([]byte, error) {
+	return jsonAPI.Marshal(r)
+}
+
+// MarshalBatch encodes b as one JSON object, with no line end; each of
+// its results is encoded as Marshal encodes it.
+func MarshalBatch(b Batch) ([]byte, error) {
+	return jsonAPI.Marshal(b)
+}
