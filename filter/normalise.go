@@ -17,8 +17,8 @@ const (
 	clsInvisible uint8 = iota // Cf, Mn, Me: dropped
 	clsSep                    // whitespace, punctuation, symbols, emoji, controls
 	clsClause                 // clause punctuation: a separator, except between two CJK characters
-	clsWord                   // letter or digit of a script without word boundaries rules (Cyrillic, Thai, ...)
-	clsLatin                  // Latin letter or decimal digit: subject to the word boundary rule
+	clsWord                   // letter or digit of a script written without spaces (Thai, Lao, Khmer, Myanmar, Tibetan): matches anywhere
+	clsLatin                  // letter or digit of a script written with spaces between words (Latin, Cyrillic, Greek, Arabic, Devanagari, ...): subject to the word-boundary rule
 	clsCJK                    // Han, Hiragana, Katakana, Hangul
 	clsBreak                  // an invalid UTF-8 byte: never part of a word, breaks any match
 )
@@ -135,10 +135,15 @@ func classify(r rune) uint8 {
 		switch {
 		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
 			return clsCJK
-		case unicode.Is(unicode.Latin, r) || unicode.IsDigit(r):
-			return clsLatin
+		case unicode.In(r, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan):
+			return clsWord
 		}
-		return clsWord
+		// Every other script (by the Unicode tables: Latin, Cyrillic,
+		// Greek, Armenian, Georgian, Hebrew, Arabic, the Indic scripts,
+		// ...) and the digits put spaces between words: the boundary
+		// rule holds, judged against the letters and digits of any of
+		// them.
+		return clsLatin
 	case strings.ContainsRune(clausePunct, r):
 		return clsClause
 	}

@@ -42,10 +42,12 @@ func refClass(r rune) int {
 		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) {
 			return rCJK
 		}
-		if unicode.Is(unicode.Latin, r) || unicode.IsDigit(r) {
-			return rLatin
+		for _, sc := range []*unicode.RangeTable{unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan} {
+			if unicode.Is(sc, r) {
+				return rWord // written without spaces: matches anywhere
+			}
 		}
-		return rWord
+		return rLatin // a script written with spaces: the boundary rule
 	case strings.ContainsRune("，。、；：！？,.;:!?", r):
 		return rClause
 	}
