@@ -369,3 +369,22 @@ func TestWatchSettingsChange(t *testing.T) {
 		t.Fatalf("LastError after the fix = %q", s.LastError())
 	}
 }
+
+func TestConfigMapSettingsFlip(t *testing.T) {
+	dir := t.TempDir()
+	configMap(t, dir, "..2026_12_06_01_00_00.000000001", map[string]string{
+		"porn.mask.txt": "cm1\n", "wordfilter.yaml": "readings: [leet]\n",
+	})
+	s, _ := watchStore(t, dict.Config{Dir: dir, PollInterval: -1}, false)
+	d := s.Current()
+	if d == nil || d.Settings.Readings != dict.NewReadingSet(dict.ReadingLeet) || s.LastError() != "" {
+		t.Fatalf("first load of the ConfigMap = %+v, LastError %q; want readings leet (the visible symlink read, ..data skipped)", d, s.LastError())
+	}
+	// Only wordfilter.yaml changes in the flip.
+	configMap(t, dir, "..2026_12_06_01_05_00.000000002", map[string]string{
+		"porn.mask.txt": "cm1\n", "wordfilter.yaml": "readings: [leet, pinyin]\n",
+	})
+	waitFor(t, "the settings flip", func() bool {
+		return s.Current().Settings.Readings == dict.NewReadingSet(dict.ReadingLeet, dict.ReadingPinyin)
+	})
+}
