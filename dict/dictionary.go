@@ -25,6 +25,17 @@ type Dictionary struct {
 	LoadedAt time.Time
 	// Source is the folder it was read from, or "embedded".
 	Source string
-	// Files is the number of dictionary files read (allow-lists included).
+	// Files is the number of dictionary files read (*.txt: allow-lists
+	// and variants files included, the settings file not).
 	Files int
+	// Settings are the reading settings of the folder's wordfilter.yaml
+	// (DefaultSettings when it has none): which variant readings are on
+	// and what their matches do, per category with Settings.For. They are
+	// parsed and validated here and applied by the engine as its readings
+	// land; the dictionary's Matcher does not read them yet.
+	Settings Settings
+	// Variants are the lines of the folder's variants files, in folder
+	// order (files by path, then lines), for the variants reading. Like
+	// Settings they are not yet applied by the Matcher.
+	Variants []Variant
 }

@@ -20,15 +20,14 @@
 //	NAME.review.txt    category NAME, action review
 //	allow.txt          allow-list
 //	NAME.allow.txt     allow-list (allow phrases apply to every category)
-//	variants.txt       variant forms, read by the variants reading (not yet applied)
+//	variants.txt       variant forms (see Variants files below)
 //	NAME.variants.txt  variant forms, likewise (NAME only organises the folder)
 //
 // The suffix is read whatever its case (NAME.Block.txt blocks). Any other
 // dot-suffix (politics.blok.txt, a.b.txt) is an error naming the file and
 // the suffixes it may have: a typo never turns a block list into a mask
-// list. Files not ending in ".txt" are ignored, among them
-// wordfilter.yaml, whose reading is future work. A variants file's lines
-// are checked for UTF-8 and count in the version, but are never words.
+// list. Files not ending in ".txt" are ignored, except the settings file
+// wordfilter.yaml (see Settings below).
 //
 // Files in subfolders name categories the same way (zh/porn.mask.txt is
 // category "porn"). Each file holds one word or phrase per line, in UTF-8;
@@ -36,17 +35,70 @@
 // is trimmed, and blank lines and lines starting with '#' are ignored (a
 // word cannot start with '#'). See Parse.
 //
+// # Variants files
+//
+// A variants file (variants.txt, NAME.variants.txt) holds one line per
+// canonical form: the form first, then the written forms that stand for
+// it, separated by whitespace:
+//
+//	法 氵去 灋
+//	奸 女干
+//	强 弓虽
+//
+// Comments, blank lines, a BOM and CRLF are handled as in word files. Its
+// lines are never words of a category, and every variants file serves
+// every category. Each form must be acceptable as a word (something
+// matchable left, at most filter.MaxWordRunes characters); a line with
+// fewer than two forms, a written form that already folds to its canonical
+// form (發 for 发, FUCK for fuck), and a written form listed for two
+// canonical forms that fold differently (the error names both lines) are
+// errors. Listing a form twice for the same canonical form is harmless.
+// The lines are exposed, in folder order, as Dictionary.Variants (see
+// ParseVariants) for the variants reading.
+//
+// # Settings
+//
+// wordfilter.yaml at the top of the folder (optional) says which variant
+// readings are on and what a match found only through them does, for the
+// whole folder and per category:
+//
+//	readings: [repeat, leet, lookalike, variants, pinyin]   # the default: all on
+//	variant-action: same      # same (the word's own action, the default) or review
+//	pinyin-action: review     # review (the default) or same
+//	categories:
+//	  politics: { pinyin-action: same }
+//	  ads: { readings: [] }
+//
+// A category's readings list replaces the folder's for its words; its
+// actions override the folder's one by one (Settings.For). An empty file,
+// or one of only comments, means the defaults (DefaultSettings). Anchors
+// and aliases may share settings between categories. These are errors
+// naming path:line: invalid YAML, an unknown key, reading name or action,
+// a value of the wrong type (a readings value that is not a list: write
+// [] for none), a key given twice, a category that no word file of the
+// folder defines (a typo must not silently do nothing; allow and variants
+// are no categories), and more than one YAML document. A wordfilter.yaml
+// in a subfolder, or a settings file named wordfilter.yml (in any case),
+// is refused rather than ignored: whoever put it there expects it to
+// apply. The settings are exposed as Dictionary.Settings (see
+// ParseSettings).
+//
+// The readings are parsed and validated here; the engine applies them as
+// they land. Today the Matcher reads neither Settings nor Variants.
+//
 // # Errors
 //
 // Invalid UTF-8, a word with nothing matchable left after normalisation,
 // and a word longer than filter.MaxWordRunes characters are errors, as are
-// a *.txt file with an unknown suffix, an unreadable file or folder and a
-// folder with no *.txt file at all.
+// a *.txt file with an unknown suffix, a bad variants line, a bad
+// wordfilter.yaml, an unreadable file or folder and a folder with no *.txt
+// file at all (a wordfilter.yaml alone is no dictionary).
 // Each problem is a *LineError whose message reads "path:line: message";
 // a load collects all of them (up to MaxErrors) in a *LoadError and
 // refuses the folder whole. ErrorLines lists the messages, and errors.Is
 // tells the kinds apart (ErrInvalidUTF8, ErrBadWord, ErrBadFileName,
-// ErrUnreadable, ErrNoFiles, ErrTooDeep).
+// ErrBadVariant, ErrBadSettings, ErrUnreadable, ErrNoFiles, ErrTooDeep).
+// The problems of the settings file come after those of the *.txt files.
 //
 // # Duplicates and versions
 //
@@ -54,9 +106,11 @@
 // the strongest action wins (block > mask > review); between equal actions
 // the first file in path order names the category. The version of a
 // dictionary is the first 16 hex digits of a SHA-256 over the sorted
-// relative paths and contents of its files: the same content gives the
-// same version on every machine, whatever the read order or modification
-// times.
+// relative paths and contents of its files, wordfilter.yaml included
+// (it changes matching; a folder without one has the version of its
+// *.txt files alone): the same content gives the same version on every
+// machine, whatever the read order or modification times. A change to
+// wordfilter.yaml reloads like a change to a *.txt file.
 //
 // # Reloading
 //

@@ -42,6 +42,10 @@ type rawFile struct {
 // snapshot is the content of a dictionary folder read at one moment.
 type snapshot struct {
 	files []rawFile // sorted by rel
+	// settings are the files named like the settings file: the one at
+	// the top of the folder (rel SettingsFile) and any misplaced or
+	// misnamed one, which build refuses. Sorted by rel.
+	settings []rawFile
 	// watch lists what a watcher must follow (slash paths): the folders
 	// read, "." first, and the files reached through a symlink (whose
 	// target may lie outside every watched folder).
@@ -91,7 +95,14 @@ func (t tree) read() (*snapshot, error) {
 		return snap, errs.err()
 	}
 	sort.Slice(snap.files, func(i, j int) bool { return snap.files[i].rel < snap.files[j].rel })
-	snap.version = hashFiles(snap.files, t.yield)
+	sort.Slice(snap.settings, func(i, j int) bool { return snap.settings[i].rel < snap.settings[j].rel })
+	// The settings change matching, so they are part of the version; a
+	// folder without them keeps the version of its *.txt files alone.
+	hashed := snap.files
+	if len(snap.settings) > 0 {
+		hashed = append(append(make([]rawFile, 0, len(snap.files)+len(snap.settings)), snap.files...), snap.settings...)
+	}
+	snap.version = hashFiles(hashed, t.yield)
 	return snap, nil
 }
 
@@ -129,7 +140,8 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 			}
 			t.walk(p, depth+1, snap, errs)
 		case typ.IsRegular():
-			if _, ok, _ := ParseFileName(name); !ok {
+			settings := isSettingsName(name)
+			if _, ok, _ := ParseFileName(name); !ok && !settings {
 				continue // a bad name is build's error, in file order
 			}
 			data, err := fs.ReadFile(t.fsys, p)
@@ -140,12 +152,24 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 				errs.add(&LineError{Path: t.display(p), Err: ErrUnreadable, Msg: "cannot read file: " + pathErrText(err)})
 				continue
 			}
-			snap.files = append(snap.files, rawFile{rel: p, data: data})
+			if settings {
+				snap.settings = append(snap.settings, rawFile{rel: p, data: data})
+			} else {
+				snap.files = append(snap.files, rawFile{rel: p, data: data})
+			}
 			if e.Type()&fs.ModeSymlink != 0 {
 				snap.watch = append(snap.watch, p)
 			}
 		}
 	}
+}
+
+// isSettingsName tells whether a file name is, or looks meant to be, the
+// settings file: wordfilter.yaml or wordfilter.yml in any case. Only
+// SettingsFile at the top of the folder is read; build refuses the others
+// rather than ignore settings the operator expects to apply.
+func isSettingsName(name string) bool {
+	return strings.EqualFold(name, SettingsFile) || strings.EqualFold(name, "wordfilter.yml")
 }
 
 // pathErrText returns the reason of a *fs.PathError without repeating the path.
@@ -197,6 +221,10 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		paths = make([]string, 0, len(snap.files)+1) // display path of each file
 		cats  = map[string]int{}
 		lines int
+		// variants are the lines of the variants files, in folder order;
+		// vidx finds a written form listed for two canonical forms.
+		variants []Variant
+		vidx     = variantIndex{}
 	)
 	for _, f := range snap.files {
 		lines += bytes.Count(f.data, []byte{'\n'}) + 1
@@ -222,7 +250,13 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		}
 		var fileErrs LoadError
 		if kind.Variants {
-			checkVariantsBytes(f.data, &fileErrs)
+			parseVariantsBytes(f.data, func(v Variant) {
+				v.Path = disp
+				if le := vidx.add(v); le != nil {
+					fileErrs.add(le)
+				}
+				variants = append(variants, v)
+			}, &fileErrs)
 		} else {
 			parseBytes(f.data, func(e Entry) {
 				if e.Line&63 == 0 && t.yield != nil {
@@ -245,7 +279,8 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		errs.Omitted += fileErrs.Omitted
 	}
 	paths = append(paths, "Options.Allow")
-	snap.files = nil // the words hold copies: let the raw files go before compiling
+	settings := t.buildSettings(snap.settings, cats, &errs)
+	snap.files, snap.settings = nil, nil // the words hold copies: let the raw files go before compiling
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -284,7 +319,34 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		LoadedAt:   time.Now(),
 		Source:     source,
 		Files:      len(paths) - 1, // the last is Options.Allow
+		Settings:   settings,
+		Variants:   variants,
 	}, nil
+}
+
+// buildSettings parses the settings file at the top of the folder (the
+// defaults when there is none) against the folder's categories, and
+// refuses every settings file elsewhere or misnamed: an operator who put
+// it there expects it to apply.
+func (t tree) buildSettings(files []rawFile, cats map[string]int, errs *LoadError) Settings {
+	settings := DefaultSettings()
+	for _, f := range files {
+		disp := t.display(f.rel)
+		if f.rel != SettingsFile {
+			errs.add(&LineError{Path: disp, Err: ErrBadSettings, Msg: "settings are read only from " + SettingsFile +
+				" at the top of the dictionary folder: move or rename this file, or delete it"})
+			continue
+		}
+		var fileErrs LoadError
+		settings = parseSettings(f.data, func(c string) bool { _, ok := cats[c]; return ok }, &fileErrs)
+		settings.Path = disp
+		for _, e := range fileErrs.Errs {
+			e.Path = disp
+			errs.add(e)
+		}
+		errs.Omitted += fileErrs.Omitted
+	}
+	return settings
 }
 
 // Load reads, checks and compiles the dictionary folder dir (see the

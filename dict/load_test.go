@@ -190,13 +190,13 @@ func TestLoadFolderProblems(t *testing.T) {
 func TestLoadSuffixCaseVariantsAndYAML(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"politics.Block.txt":  "法轮功\n",
-		"ads.REVIEW.txt":      "free money\n",
-		"en.Allow.txt":        "class\n",
-		"variants.txt":        "# canonical form first\n法 氵去 灋\n奸 女干\n",
-		"zh.Variants.txt":     "强 弓虽\n",
-		"wordfilter.yaml":     "readings: [repeat]\nnot: [valid, yaml\n",
-		"sub/wordfilter.yaml": "x",
+		"politics.Block.txt": "法轮功\n",
+		"ads.REVIEW.txt":     "free money\n",
+		"en.Allow.txt":       "class\n",
+		"variants.txt":       "# canonical form first\n法 氵去 灋\n奸 女干\n",
+		"zh.Variants.txt":    "强 弓虽\n",
+		"wordfilter.yaml":    "readings: [repeat]\ncategories:\n  ads: { pinyin-action: same }\n",
+		"notes.yaml":         "not: [read, at all\n",
 	})
 	d := mustLoad(t, dir)
 	if d.Words != 2 || d.Allow != 1 || d.Files != 5 {
@@ -216,6 +216,23 @@ func TestLoadSuffixCaseVariantsAndYAML(t *testing.T) {
 		if _, _, ok := wordAction(d, form); ok {
 			t.Errorf("the variants line %q became a word", form)
 		}
+	}
+	wantVariants := []dict.Variant{
+		{Canonical: "法", Forms: []string{"氵去", "灋"}, Path: filepath.Join(dir, "variants.txt"), Line: 2},
+		{Canonical: "奸", Forms: []string{"女干"}, Path: filepath.Join(dir, "variants.txt"), Line: 3},
+		{Canonical: "强", Forms: []string{"弓虽"}, Path: filepath.Join(dir, "zh.Variants.txt"), Line: 1},
+	}
+	if !reflect.DeepEqual(d.Variants, wantVariants) {
+		t.Errorf("Variants = %+v\nwant %+v", d.Variants, wantVariants)
+	}
+	if got := d.Settings.Readings; got != dict.NewReadingSet(dict.ReadingRepeat) {
+		t.Errorf("Settings.Readings = %v, want repeat", got)
+	}
+	if d.Settings.Path != filepath.Join(dir, "wordfilter.yaml") {
+		t.Errorf("Settings.Path = %q, want the folder's wordfilter.yaml", d.Settings.Path)
+	}
+	if _, _, pa := d.Settings.For("ads"); pa != dict.ActionSame {
+		t.Errorf("Settings.For(ads) pinyin-action = %v, want same", pa)
 	}
 	if r := d.Matcher.Filter(nil, "女干"); r.Decision != filter.Pass {
 		t.Errorf("Filter(女干) = %s, want pass: variant forms are not applied yet", r.Decision)

@@ -212,26 +212,6 @@ func parseBytes(data []byte, emit func(Entry), errs *LoadError) {
 	}
 }
 
-// checkVariantsBytes checks a variants file, adding each line that is not
-// valid UTF-8 to errs (blank lines and lines starting with '#' are
-// skipped, as in parseBytes). Its lines are variant forms, read by the variants
-// reading (not yet applied); they are never words of a category.
-func checkVariantsBytes(data []byte, errs *LoadError) {
-	data = bytes.TrimPrefix(data, bom)
-	for n := 1; len(data) > 0; n++ {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		line = bytes.TrimSpace(line)
-		if len(line) > 0 && line[0] != '#' && !utf8.Valid(line) {
-			errs.add(&LineError{Line: n, Text: snippet(string(line)), Err: ErrInvalidUTF8, Msg: "invalid UTF-8"})
-		}
-	}
-}
-
 // parseLine turns one raw line into an Entry (empty Text for a blank or
 // comment line) or a problem.
 func parseLine(line []byte, n int) (Entry, *LineError) {

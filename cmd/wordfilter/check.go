@@ -254,8 +254,11 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: wordfilter validate -dict DIR
 
-Loads and compiles the dictionary folder DIR. Prints a one-line summary and
-exits 0, or prints every error as "path:line: message" on stderr and exits 1.
+Loads and compiles the dictionary folder DIR, its variants files and its
+wordfilter.yaml. Prints a one-line summary (words, allow phrases, files,
+categories, variant forms, the folder's readings and how many categories
+override them, version) and exits 0, or prints every error as
+"path:line: message" on stderr and exits 1.
 
 Flags:
 `)
@@ -281,7 +284,10 @@ Flags:
 	return 0
 }
 
-// summary is validate's one-line description of a dictionary.
+// summary is validate's one-line description of a dictionary: the
+// fields up to the categories, then the variant forms and the readings of
+// wordfilter.yaml, and the version last. Scripts read these fields, so a
+// new one goes before the version and the others keep their format.
 func summary(d *dict.Dictionary) string {
 	names := make([]string, 0, len(d.Categories))
 	for name := range d.Categories {
@@ -292,6 +298,11 @@ func summary(d *dict.Dictionary) string {
 	for i, name := range names {
 		cats[i] = fmt.Sprintf("%s %d", name, d.Categories[name])
 	}
-	return fmt.Sprintf("ok: %s: %d words, %d allow phrases, %d files, %d categories (%s), version %s",
-		d.Source, d.Words, d.Allow, d.Files, len(names), strings.Join(cats, ", "), d.Version)
+	forms := 0
+	for _, v := range d.Variants {
+		forms += len(v.Forms)
+	}
+	return fmt.Sprintf("ok: %s: %d words, %d allow phrases, %d files, %d categories (%s), %d variant forms, readings %s (%d category overrides), version %s",
+		d.Source, d.Words, d.Allow, d.Files, len(names), strings.Join(cats, ", "),
+		forms, d.Settings.Readings, len(d.Settings.Categories), d.Version)
 }

@@ -54,9 +54,52 @@ func TestValidateGood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "ok: " + dir + ": 4 words, 0 allow phrases, 3 files, 3 categories (ads 1, politics 1, profanity 2), version " + d.Version + "\n"
+	want := "ok: " + dir + ": 4 words, 0 allow phrases, 3 files, 3 categories (ads 1, politics 1, profanity 2), " +
+		"0 variant forms, readings repeat,leet,lookalike,variants,pinyin (0 category overrides), version " + d.Version + "\n"
 	if out != want {
 		t.Fatalf("validate stdout = %q, want %q", out, want)
+	}
+}
+
+func TestValidateVariantsAndSettings(t *testing.T) {
+	files := map[string]string{
+		"variants.txt":    "# canonical, then written forms\n法 氵去 灋\n奸 女干\n",
+		"zh.variants.txt": "强 弓虽\n",
+		"wordfilter.yaml": "readings: [pinyin, repeat]\ncategories:\n  politics: { pinyin-action: same }\n  ads: { readings: [] }\n",
+	}
+	for name, content := range testDict {
+		files[name] = content
+	}
+	dir := writeDictFolder(t, files)
+	code, out, errOut := runCmd(t, "", "validate", "-dict", dir)
+	if code != 0 || errOut != "" {
+		t.Fatalf("validate = %d, stderr %q; want 0 and nothing", code, errOut)
+	}
+	d, err := dict.Load(dir, filter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ok: " + dir + ": 4 words, 0 allow phrases, 5 files, 3 categories (ads 1, politics 1, profanity 2), " +
+		"4 variant forms, readings repeat,pinyin (2 category overrides), version " + d.Version + "\n"
+	if out != want {
+		t.Fatalf("validate stdout = %q, want %q", out, want)
+	}
+
+	// Their errors refuse the folder like a word file's.
+	writeFiles := map[string]string{
+		"variants.txt":    "法 氵去 灋\n奸\n",
+		"wordfilter.yaml": "readings: [pinyin, repeat]\ncategories:\n  politic: { pinyin-action: same }\n",
+	}
+	for name, content := range writeFiles {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut = runCmd(t, "", "validate", "-dict", dir)
+	wantErr := filepath.Join(dir, "variants.txt") + `:2: variants line "奸": want the canonical form, then one or more written forms, separated by whitespace (法 氵去 灋)` + "\n" +
+		filepath.Join(dir, "wordfilter.yaml") + `:3: categories: no file of the folder defines category "politic"` + "\n"
+	if code != 1 || out != "" || errOut != wantErr {
+		t.Fatalf("validate = %d, stdout %q, stderr %q; want 1, nothing, %q", code, out, errOut, wantErr)
 	}
 }
 
