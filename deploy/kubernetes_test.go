@@ -528,8 +528,8 @@ func TestOptionalManifestsAgree(t *testing.T) {
 	}
 }
 
-// dictFileName is the dictionary folder's file naming rule (CONTRACT.md
-// section 2): NAME.txt, NAME.{mask,block,review,allow}.txt or allow.txt.
+// dictFileName is the dictionary folder's file naming rule (docs/matching.md,
+// "The dictionary folder"): NAME.txt, NAME.{mask,block,review,allow}.txt or allow.txt.
 var dictFileName = regexp.MustCompile(`^([^./][^/]*?)(\.(mask|block|review|allow))?\.txt$`)
 
 // actionOf returns the action a dictionary file name gives.

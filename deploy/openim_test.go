@@ -17,7 +17,7 @@ const openimDir = "deploy/openim"
 
 // openIMBeforeCallbacks maps the webhooks.yml keys of the OpenIM v3.7+
 // callbacks that carry user-typed text to the command OpenIM appends to the
-// url (shared/OPENIM.md sections 1.1, 3.1, 4); wordfilter answers all.
+// url (docs/openim.md sections 2, 5 and 6); wordfilter answers all.
 var openIMBeforeCallbacks = map[string]string{
 	"beforeSendSingleMsg":      "callbackBeforeSendSingleMsgCommand",
 	"beforeSendGroupMsg":       "callbackBeforeSendGroupMsgCommand",

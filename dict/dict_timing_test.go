@@ -23,7 +23,7 @@ var realDicts = []string{"zh-large", "zh-xlarge"}
 
 // realFolder returns a folder holding the shared dictionary name as one
 // block file plus the two allow-lists. Real lists hold a few entries that
-// the contract refuses (a lone symbol such as "☭" has nothing matchable),
+// the loader refuses (a lone symbol such as "☭" has nothing matchable),
 // which would refuse the whole folder: the copy leaves them out and the
 // benchmark reports how many.
 func realFolder(b *testing.B, name string) string {

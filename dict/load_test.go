@@ -414,7 +414,7 @@ func TestLoadRealDictionaries(t *testing.T) {
 				}
 				return
 			}
-			// Real lists hold a few entries the contract refuses; each
+			// Real lists hold a few entries the loader refuses; each
 			// error must name the line that holds the quoted word.
 			var le *dict.LoadError
 			if !errors.As(err, &le) {

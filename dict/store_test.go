@@ -16,7 +16,8 @@ import (
 	"github.com/wordfilter/wordfilter/filter"
 )
 
-// changeDeadline is how soon CONTRACT §2 wants a change to take effect.
+// changeDeadline is how soon a change must take effect (docs/matching.md,
+// "The dictionary folder").
 const changeDeadline = 2 * time.Second
 
 // events collects ReloadEvents from OnReload.

@@ -24,7 +24,7 @@ type semCase struct {
 	dec    filter.Action // checked when not Pass, or when no matches are wanted
 }
 
-// semGroups mirrors CONTRACT.md section 3, bullet by bullet.
+// semGroups mirrors docs/matching.md, rule by rule.
 var semGroups = map[string][]semCase{
 	"normalisation": {
 		{name: "case", words: []string{"fuck"}, text: "FuCk you", want: []string{"FuCk"}, masked: "**** you"},

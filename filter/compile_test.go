@@ -154,7 +154,8 @@ func readWords(tb testing.TB, rel string, action filter.Action) []filter.Word {
 }
 
 // TestRealDictionaries checks that every real word is accepted (except
-// the ones made only of symbols, which CONTRACT.md refuses) and compiles.
+// the ones made only of symbols, which the engine refuses today:
+// docs/matching.md, "Not implemented yet") and compiles.
 func TestRealDictionaries(t *testing.T) {
 	dir := shareddata.Dir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "dicts", "*.txt"))

@@ -1,6 +1,6 @@
 // Package filter is the matching engine of wordfilter: it finds the words
-// of a sensitive-word dictionary in a text, the way CONTRACT.md section 3
-// says, and masks them.
+// of a sensitive-word dictionary in a text, the way docs/matching.md says,
+// and masks them.
 //
 // # Use
 //

@@ -13,8 +13,8 @@ import (
 	"github.com/wordfilter/wordfilter/filter"
 )
 
-// This file holds a plain brute-force implementation of CONTRACT.md
-// section 3, written straight from the text without any automaton, for
+// This file holds a plain brute-force implementation of the rules in
+// docs/matching.md, written straight from the text without any automaton, for
 // differential tests.
 
 // Reference classes.
@@ -236,7 +236,7 @@ func (m *refMatcher) matches(text string) []filter.Match {
 	return out
 }
 
-// refFilter masks like CONTRACT.md says.
+// refFilter masks like docs/matching.md says.
 func (m *refMatcher) filter(text string, mask rune) filter.Result {
 	ms := m.matches(text)
 	res := filter.Result{Text: text, Matches: ms}

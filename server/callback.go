@@ -45,7 +45,8 @@ func callbackHandlers() map[string]callbackHandler {
 	}
 }
 
-// allowJSON is OpenIM's portable "allow" answer (OPENIM.md §2).
+// allowJSON is OpenIM's portable "allow" answer (docs/openim.md,
+// "How OpenIM reads the answer").
 const allowJSON = `{"actionCode":0,"errCode":0,"errMsg":"","errDlt":"","nextCode":0}`
 
 // allowHead is allowJSON without its closing brace, for answers that add

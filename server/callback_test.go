@@ -9,7 +9,8 @@ import (
 	"github.com/wordfilter/wordfilter/server"
 )
 
-// elementCase is a content element of one content type (OPENIM.md §5),
+// elementCase is a content element of one content type (docs/openim.md,
+// content shapes),
 // with the human-text keys a mask word sits in.
 type elementCase struct {
 	name        string

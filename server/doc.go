@@ -22,7 +22,7 @@
 //     refuse on block, and when a text needs masking in a content type the
 //     modify callback does not see (Config.ModifyContentTypes). Content
 //     types 1000-5000 (notifications) are always allowed.
-//   - Profile and group callbacks (OPENIM.md §4) mask nicknames, group
+//   - Profile and group callbacks (docs/openim.md, section 6) mask nicknames, group
 //     names, introductions and remarks, echoing what OpenIM requires
 //     (every non-null key of the Ex variants, the five strings of
 //     set-group-info, every user of user-register). Texts OpenIM cannot

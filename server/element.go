@@ -57,7 +57,8 @@ type schemaKey struct {
 }
 
 // schema lists the keys of one kind of JSON object that hold human text
-// (OPENIM.md §5 and the SDK's structs). The tables below are built once and
+// (docs/openim.md, "Content shapes by content type", and the SDK's
+// structs). The tables below are built once and
 // never changed.
 type schema struct {
 	keys []schemaKey
@@ -142,8 +143,8 @@ var (
 	advancedSchema = &schema{keys: []schemaKey{{name: "text", kind: kText}}}
 )
 
-// elementSchema returns the schema of a content type's element (OPENIM.md
-// §5), or nil for a type that carries no human text.
+// elementSchema returns the schema of a content type's element
+// (docs/openim.md, content shapes), or nil for a type that carries no human text.
 func elementSchema(contentType int32) *schema {
 	switch contentType {
 	case 101, 118: // Text, MarkdownText

@@ -25,7 +25,7 @@ import (
 )
 
 // testWords is the dictionary of most tests. Its expectations hold both
-// under the temporary substring matcher and under CONTRACT.md §3.
+// under the temporary substring matcher and under docs/matching.md.
 var testWords = []filter.Word{
 	{Text: "fuck", Category: "profanity", Action: filter.Mask},
 	{Text: "法轮功", Category: "politics", Action: filter.Block},
@@ -327,7 +327,8 @@ func (ts *testServer) doRaw(method, path string, body []byte) response {
 		body: append([]byte(nil), resp.Body()...)}
 }
 
-// openIMVerdict reads an answer the way OpenIM v3.7+ does (OPENIM.md §2):
+// openIMVerdict reads an answer the way OpenIM v3.7+ does (docs/openim.md,
+// "How OpenIM reads the answer"):
 // Go's encoding/json into its response struct, then "refused" only when
 // actionCode is 0 and nextCode is 1. ok is false when the body is not JSON
 // OpenIM could read (then OpenIM fails the message too).

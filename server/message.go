@@ -6,7 +6,7 @@ import (
 	"github.com/wordfilter/wordfilter/filter"
 )
 
-// msgReq holds the fields of OpenIM's CommonCallbackReq (OPENIM.md §3.2)
+// msgReq holds the fields of OpenIM's CommonCallbackReq (docs/openim.md, "Request body")
 // that the message callbacks read; other keys are skipped.
 type msgReq struct {
 	SendID          string `json:"sendID"`

@@ -6,8 +6,9 @@ import (
 	"github.com/wordfilter/wordfilter/internal/openim"
 )
 
-// The request bodies of OpenIM's message callbacks (OPENIM.md §3.2:
-// pkg/callbackstruct/common.go CommonCallbackReq, no omitempty).
+// The request bodies of OpenIM's message callbacks (docs/openim.md, "Request
+// body": open-im-server pkg/callbackstruct/common.go CommonCallbackReq, no
+// omitempty).
 
 type (
 	commonCallbackReq   = openim.CommonCallbackReq

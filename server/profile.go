@@ -70,7 +70,7 @@ func (c *call) maskedField(key, text string) {
 }
 
 // updateUserInfoEx answers callbackBeforeUpdateUserInfoExCommand
-// (OPENIM.md §4.1): echo exactly the keys that were non-null (OpenIM
+// (docs/openim.md section 6): echo exactly the keys that were non-null (OpenIM
 // dereferences the request's field for each non-null answer key).
 func (c *call) updateUserInfoEx() error {
 	var req struct {
@@ -94,7 +94,7 @@ func (c *call) updateUserInfoEx() error {
 }
 
 // updateUserInfo answers the deprecated callbackBeforeUpdateUserInfoCommand
-// (§4.2): answer nickName only when masked.
+// (docs/openim.md section 6): answer nickName only when masked.
 func (c *call) updateUserInfo() error {
 	var req struct {
 		UserID   string `json:"userID"`
@@ -108,7 +108,7 @@ func (c *call) updateUserInfo() error {
 	return nil
 }
 
-// userRegister answers callbackBeforeUserRegisterCommand (§4.3): a
+// userRegister answers callbackBeforeUserRegisterCommand (docs/openim.md section 6): a
 // non-empty users answer replaces the whole list, so when a nickname is
 // masked every user is echoed, each with its other keys as sent.
 func (c *call) userRegister() error {
@@ -175,7 +175,7 @@ func (c *call) userRegister() error {
 	return nil
 }
 
-// createGroup answers callbackBeforeCreateGroupCommand (§4.4): every
+// createGroup answers callbackBeforeCreateGroupCommand (docs/openim.md section 6): every
 // answer key is applied when non-null, so only masked texts are answered.
 func (c *call) createGroup() error {
 	var req struct {
@@ -196,7 +196,7 @@ func (c *call) createGroup() error {
 	return nil
 }
 
-// setGroupInfo answers callbackBeforeSetGroupInfoCommand (§4.5): OpenIM
+// setGroupInfo answers callbackBeforeSetGroupInfoCommand (docs/openim.md section 6): OpenIM
 // always overwrites groupID, groupName, notification, introduction and
 // faceURL with the answer, so all five are echoed; the announcement
 // (notification) is not applied from the answer, so it can only refuse.
@@ -226,7 +226,7 @@ func (c *call) setGroupInfo() error {
 	return nil
 }
 
-// setGroupInfoEx answers callbackBeforeSetGroupInfoExCommand (§4.6):
+// setGroupInfoEx answers callbackBeforeSetGroupInfoExCommand (docs/openim.md section 6):
 // every key is assigned wholesale, so each key is echoed exactly as it was
 // sent when non-null, with texts masked; the announcement can only refuse.
 func (c *call) setGroupInfoEx() error {
@@ -266,7 +266,7 @@ func (c *call) setGroupInfoEx() error {
 }
 
 // setGroupMemberInfo answers callbackBeforeSetGroupMemberInfoCommand
-// (§4.7): a non-null nickName answer replaces the group nickname.
+// (docs/openim.md section 6): a non-null nickName answer replaces the group nickname.
 func (c *call) setGroupMemberInfo() error {
 	var req struct {
 		UserID   string  `json:"userID"`
@@ -282,7 +282,7 @@ func (c *call) setGroupMemberInfo() error {
 	return nil
 }
 
-// setFriendRemark answers callbackBeforeSetFriendRemarkCommand (§4.8): a
+// setFriendRemark answers callbackBeforeSetFriendRemarkCommand (docs/openim.md section 6): a
 // non-empty remark answer replaces the remark.
 func (c *call) setFriendRemark() error {
 	var req struct {
@@ -297,7 +297,8 @@ func (c *call) setFriendRemark() error {
 	return nil
 }
 
-// addFriend answers callbackBeforeAddFriendCommand (§4.9, block only).
+// addFriend answers callbackBeforeAddFriendCommand (block only; docs/openim.md
+// section 6).
 func (c *call) addFriend() error {
 	var req struct {
 		FromUserID string `json:"fromUserID"`
@@ -311,7 +312,8 @@ func (c *call) addFriend() error {
 	return nil
 }
 
-// joinGroup answers callbackBeforeJoinGroupCommand (§4.9, block only).
+// joinGroup answers callbackBeforeJoinGroupCommand (block only; docs/openim.md
+// section 6).
 func (c *call) joinGroup() error {
 	var req struct {
 		ApplyID    string `json:"applyID"`
@@ -325,8 +327,8 @@ func (c *call) joinGroup() error {
 	return nil
 }
 
-// inviteJoinGroup answers callbackBeforeInviteJoinGroupCommand (§4.9,
-// block only).
+// inviteJoinGroup answers callbackBeforeInviteJoinGroupCommand (block
+// only; docs/openim.md section 6).
 func (c *call) inviteJoinGroup() error {
 	var req struct {
 		OperationID string `json:"operationID"`
@@ -341,8 +343,8 @@ func (c *call) inviteJoinGroup() error {
 	return nil
 }
 
-// addFriendAgree answers callbackBeforeAddFriendAgreeCommand (§4.9, block
-// only; the text key is "HandleMsg" with a capital H).
+// addFriendAgree answers callbackBeforeAddFriendAgreeCommand (block
+// only, docs/openim.md section 6; the text key is "HandleMsg" with a capital H).
 func (c *call) addFriendAgree() error {
 	var req struct {
 		FromUserID string `json:"fromUserID"`

@@ -17,7 +17,7 @@ import (
 // This file checks the property the message callbacks exist for: whatever
 // the server answers, the content a receiver ends up with holds no word the
 // dictionary masks or blocks, or the message was refused. Receivers are
-// modelled the two ways they decode content (OPENIM.md §5; CONTRACT §4):
+// modelled the two ways they decode content (docs/openim.md, content shapes):
 // Go's encoding/json into the SDK's structs (keys matched whatever their
 // case, last duplicate wins) and JSON.parse (exact keys, last duplicate
 // wins), which encoding/json into map[string]any reproduces.
@@ -61,7 +61,7 @@ type sdkMsg struct {
 }
 
 // typeKeys are the human-text keys of each content type's element at its
-// top level (OPENIM.md §5).
+// top level (docs/openim.md, content shapes).
 var typeKeys = map[int32][]string{
 	101: {"content"}, 118: {"content"}, 105: {"fileName"},
 	106: {"text", "atUsersInfo", "quoteMessage"}, 107: {"title", "abstractList", "multiMessage"},
@@ -236,7 +236,7 @@ var propertyWords = []filter.Word{
 	{Text: "casino", Category: "gambling", Action: filter.Review},
 }
 
-// elemGen writes random content elements: the shapes of OPENIM.md §5 with
+// elemGen writes random content elements: the shapes of docs/openim.md section 7 with
 // duplicate keys, case variants, escapes, wrong types, nested quotes and
 // invalid UTF-8 mixed in.
 type elemGen struct {

@@ -42,7 +42,7 @@ func DefaultModifyContentTypes() []int32 { return []int32{101} }
 // default.
 type Config struct {
 	// BlockCode is the errCode of a refusal (default 5001; must be ≥ 100,
-	// see OPENIM.md §2).
+	// see docs/openim.md, "How OpenIM reads the answer").
 	BlockCode int
 	// UnavailableCode is the errCode of the refusal answered when the
 	// service cannot judge a callback: no dictionary loaded yet, too many
@@ -447,7 +447,8 @@ func (s *Server) restError(ctx *fasthttp.RequestCtx, status int, msg string) {
 }
 
 // callbackError answers a callback that could not be understood, with the
-// callback error JSON of CONTRACT §4 and errCode = the HTTP status.
+// callback error JSON {"actionCode":1,...} with errCode = the HTTP status
+// (docs/openim.md, "What wordfilter answers").
 func (s *Server) callbackError(ctx *fasthttp.RequestCtx, status int, msg string) {
 	var o jsonObject
 	o.open()

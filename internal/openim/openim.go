@@ -1,6 +1,6 @@
 // Package openim holds the bodies of OpenIM's message callbacks exactly as
 // open-im-server encodes them (pkg/callbackstruct/common.go, see
-// ../shared/OPENIM.md §3.2): every key present (no omitempty), keys in the
+// docs/openim.md, "Request body"): every key present (no omitempty), keys in the
 // order Go emits them, nil lists as null; and the names of the callback
 // commands, which the server routes on. The load generator builds its
 // requests from these types and the server's tests build theirs, so that
