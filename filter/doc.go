@@ -80,20 +80,12 @@
 // Building is roughly linear in the total length of the words; the
 // memory held is about 16 bytes an automaton state plus 8 a double-array
 // slot, plus a 256 KB table of the Basic Multilingual Plane (and the
-// words themselves). Measured on the 2-core shared test machine
-// (BenchmarkCompile; see docs/benchmarks.md for the method):
-//
-//	dictionary        words   states   build (median)      live heap
-//	zh-small            982     2.6k        5 ms               0.9 MB
-//	zh-medium        10,220      36k       26 ms               1.5 MB
-//	zh-large         64,317     211k      170 ms               7.7 MB
-//	zh-xlarge       111,323     433k      320 ms              14.1 MB
-//	en                2,784     8.8k        6 ms               1.8 MB
-//
-// Building also allocates short-lived memory: about 67 MB in all for
-// zh-large and 118 MB for zh-xlarge; on a busy machine building takes up
-// to twice as long. Dictionaries small enough
-// (states × alphabet ≤ 1M cells, like en) get a full transition table.
-// The normalisation tables, shared by every Matcher, are built once per
-// process on first use (about 300 KB, a few tens of milliseconds).
+// words themselves). Dictionaries small enough (states × alphabet ≤ 1M
+// cells, like an English list of a few thousand words) get a full
+// transition table. The normalisation tables, shared by every Matcher,
+// are built once per process on first use (about 300 KB, a few tens of
+// milliseconds). Measured build times, held and allocated memory and
+// scanning speed per dictionary size are in docs/benchmarks.md ("Engine
+// build" and "Engine per message"), each with the command that measures
+// it (BenchmarkCompile, BenchmarkMessages).
 package filter

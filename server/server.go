@@ -54,8 +54,10 @@ type Config struct {
 	// message through). They are counted by reason either way.
 	FailOpen bool
 	// CallbackPrefix, when set (e.g. "/secret"), makes the server answer
-	// OpenIM callbacks only under that path prefix; other paths get a 404
-	// JSON answer. Empty means callbacks are answered under any path.
+	// OpenIM callbacks only under that path prefix; a callback on another
+	// path gets the unavailable refusal (HTTP 200, reason outside_prefix),
+	// never a 404 that OpenIM would read as allow. Empty means callbacks
+	// are answered under any path.
 	CallbackPrefix string
 	// AdminToken, when set, is the Bearer token POST /v1/dict/reload
 	// requires; when empty the reload is answered for loopback clients only.
