@@ -46,6 +46,7 @@ FROM ${BUSYBOX_IMAGE} AS busybox
 FROM ${RUNTIME_IMAGE}
 ARG VERSION=dev
 LABEL org.opencontainers.image.title="wordfilter" \
+      org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.description="Sensitive-word filtering service for OpenIM webhooks" \
       org.opencontainers.image.version="${VERSION}"
 COPY --from=build /out/wordfilter /usr/local/bin/wordfilter
@@ -53,6 +54,8 @@ COPY --from=busybox /bin/wget /usr/local/bin/wget
 # Attribution for the third-party word lists in the embedded default dictionary (CC-BY-4.0, MIT,
 # Apache-2.0): it ships with every copy of the image.
 COPY --from=build /src/NOTICE /usr/share/doc/wordfilter/NOTICE
+# The licence of wordfilter's own code (Apache-2.0).
+COPY --from=build /src/LICENSE /usr/share/doc/wordfilter/LICENSE
 USER 65532:65532
 EXPOSE 10006
 STOPSIGNAL SIGTERM
