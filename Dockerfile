@@ -2,10 +2,10 @@
 #
 # wordfilter container image.
 #
-#   docker build --build-arg VERSION=$(git describe --tags --always --dirty) -t wordfilter .
-#   docker run --rm -p 10006:10006 wordfilter                       # embedded default dictionary
+#   make docker       # = docker build --build-arg VERSION=... -t IMAGE:TAG ., the image the manifests run
+#   docker run --rm -p 10006:10006 wordfilter:dev                   # embedded default dictionary
 #   docker run --rm -p 10006:10006 -v "$PWD/mydict:/etc/wordfilter/dict:ro" \
-#       -e WORDFILTER_DICT=/etc/wordfilter/dict wordfilter             # your dictionary folder
+#       -e WORDFILTER_DICT=/etc/wordfilter/dict wordfilter:dev         # your dictionary folder
 #
 # Port:    10006/tcp (HTTP: OpenIM callbacks, /v1 REST API, /healthz, /readyz, /metrics).
 # Signals: SIGTERM or SIGINT drains (readiness turns 503, the listener closes, in-flight

@@ -9,9 +9,16 @@ LISTEN    ?= :10006
 FUZZTIME  ?= 20s
 BENCH_COUNT ?= 3
 STATICCHECK_MOD     ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
-IMAGE     ?= ghcr.io/wordfilter/wordfilter
+# The container image: `make docker` builds $(IMAGE):$(TAG), and the manifests under deploy/ run
+# the same one. Both default to the kustomization's images: entry (newName, newTag), so the image
+# is named in one place; `make deploy-image IMAGE=... TAG=...` writes a new name into it and into
+# the compose file. deploy/image_test.go checks that they agree.
+KUSTOMIZATION ?= deploy/kubernetes/kustomization.yaml
+COMPOSE_FILE  ?= deploy/openim/docker-compose.wordfilter.yml
+IMAGE     ?= $(shell sed -n 's/^ *newName: *"\{0,1\}\([^"]*\)"\{0,1\} *$$/\1/p' $(KUSTOMIZATION) | head -n 1)
+TAG       ?= $(shell sed -n 's/^ *newTag: *"\{0,1\}\([^"]*\)"\{0,1\} *$$/\1/p' $(KUSTOMIZATION) | head -n 1)
 
-.PHONY: all build run test test-short vet fmt fmt-check lint bench bench-engine bench-load fuzz clean check-all docker deploy-check generate
+.PHONY: all build run test test-short vet fmt fmt-check lint bench bench-engine bench-load fuzz clean check-all docker docker-push deploy-image deploy-check generate
 
 all: build
 
@@ -72,9 +79,26 @@ check-all: fmt-check vet lint test
 clean:
 	rm -rf bin
 
-# Needs a Docker engine (none runs on the development machines).
+# Builds $(IMAGE):$(TAG), the image the manifests run. Needs a Docker engine (none runs on the
+# development machines).
 docker:
-	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) .
+	@test -n "$(IMAGE)" -a -n "$(TAG)" || { echo "no image name: set IMAGE and TAG, or newName and newTag in $(KUSTOMIZATION)"; exit 2; }
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(TAG) .
+
+# Pushes $(IMAGE):$(TAG) to its registry (docker login first).
+docker-push:
+	@test -n "$(IMAGE)" -a -n "$(TAG)" || { echo "no image name: set IMAGE and TAG, or newName and newTag in $(KUSTOMIZATION)"; exit 2; }
+	docker push $(IMAGE):$(TAG)
+
+# Points the manifests at another image: make deploy-image IMAGE=registry.example.com/team/wordfilter TAG=1.0.0
+# rewrites newName and newTag in $(KUSTOMIZATION) and the image of $(COMPOSE_FILE); then
+# `make docker docker-push` builds and pushes that image and `kubectl apply -k deploy/kubernetes` runs it.
+deploy-image:
+	@case "$(IMAGE)$(TAG)" in *[!A-Za-z0-9._:/-]*|"") echo "IMAGE and TAG must be a plain image name and tag, e.g. IMAGE=registry.example.com/team/wordfilter TAG=1.0.0"; exit 2;; esac
+	@test -n "$(IMAGE)" -a -n "$(TAG)" || { echo "set both IMAGE and TAG"; exit 2; }
+	sed -i.bak 's|^\( *newName: *\).*$$|\1$(IMAGE)|; s|^\( *newTag: *\).*$$|\1"$(TAG)"|' $(KUSTOMIZATION) && rm -f $(KUSTOMIZATION).bak
+	sed -i.bak 's|^\( *image: *\).*$$|\1$(IMAGE):$(TAG)|' $(COMPOSE_FILE) && rm -f $(COMPOSE_FILE).bak
+	@echo "manifests now run $(IMAGE):$(TAG)"
 
 deploy-check:
 	$(GO) test ./deploy/

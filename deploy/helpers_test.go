@@ -40,7 +40,7 @@ const (
 
 	// Deployment choices shared by the Dockerfile, Kubernetes and compose.
 	dictMountPath = "/etc/wordfilter/dict"
-	imageRepo     = "ghcr.io/wordfilter/wordfilter"
+	imageName     = "wordfilter" // the image deployment.yaml names; kustomization.yaml's images: entry says which it is
 	serviceName   = "wordfilter"
 	runtimeUID    = 65532
 

@@ -276,9 +276,8 @@ func TestComposeAgreesWithImageAndOpenIM(t *testing.T) {
 	}
 
 	// Image, command, user: those of the Dockerfile and the Deployment.
-	d := loadDeployment(t)
-	if wf.Image != d.Spec.Template.Spec.Containers[0].Image {
-		t.Errorf("compose image %q, want the Deployment's %q", wf.Image, d.Spec.Template.Spec.Containers[0].Image)
+	if want := kustomizedImage(t); wf.Image != want {
+		t.Errorf("compose image %q, want the Deployment's %q (kustomization newName:newTag)", wf.Image, want)
 	}
 	if !slices.Equal(wf.Command, []string{"serve"}) {
 		t.Errorf("compose command %v, want [serve]", wf.Command)
