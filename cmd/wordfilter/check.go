@@ -58,10 +58,11 @@ func parseMask(s string) (rune, error) {
 	return r, nil
 }
 
-// checkCmd implements "wordfilter check [-dict DIR] [-json] [FILE...]": it
-// filters each line of the FILEs (or stdin) as one message and prints one
-// result a line. It exits 0, or 1 when the dictionary cannot be loaded or
-// a FILE cannot be read (the other FILEs are still checked), 2 on bad flags.
+// checkCmd implements "wordfilter check [-dict DIR] [-json] [-mask C]
+// [FILE...]": it filters each line of the FILEs (or stdin) as one message
+// and prints one result a line. It exits 0, or 1 when the dictionary cannot
+// be loaded or a FILE cannot be read (the other FILEs are still checked), 2
+// on bad flags.
 func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var cfg dictConfig
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)

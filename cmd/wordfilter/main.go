@@ -3,10 +3,10 @@
 //
 // Usage:
 //
-//	wordfilter serve [flags]                       run the service (also plain "wordfilter")
-//	wordfilter check [-dict DIR] [-json] [FILE...] filter lines as messages
-//	wordfilter validate -dict DIR                  load and compile a folder
-//	wordfilter version                             print the version
+//	wordfilter serve [flags]                                run the service (also plain "wordfilter")
+//	wordfilter check [-dict DIR] [-json] [-mask C] [FILE...] filter lines as messages
+//	wordfilter validate -dict DIR                           load and compile a folder
+//	wordfilter version                                      print the version
 //
 // Run "wordfilter COMMAND -h" for the flags of a command.
 package main
@@ -24,10 +24,10 @@ var version = "dev"
 const usage = `wordfilter: sensitive-word filtering service for OpenIM
 
 Usage:
-  wordfilter serve [flags]                        run the service until SIGINT/SIGTERM (also plain "wordfilter")
-  wordfilter check [-dict DIR] [-json] [FILE...]  filter each line of FILEs (or stdin) as one message
-  wordfilter validate -dict DIR                   load and compile a dictionary folder; exit 1 on errors
-  wordfilter version                              print the version
+  wordfilter serve [flags]                                  run the service until SIGINT/SIGTERM (also plain "wordfilter")
+  wordfilter check [-dict DIR] [-json] [-mask C] [FILE...]  filter each line of FILEs (or stdin) as one message
+  wordfilter validate -dict DIR                             load and compile a dictionary folder; exit 1 on errors
+  wordfilter version                                        print the version
 
 Run "wordfilter COMMAND -h" for the flags of a command.
 `
