@@ -48,16 +48,16 @@ const defaultSettleAt = 4096
 // appends the chosen ones to out and drops them, keeping only the
 // candidates that start at or after the byte (all of them end in the last
 // maxLen word characters) and the allow occurrences that reach past it
-// (one a word character: of those ending together, emit keeps the one
-// starting first, which covers what the others do). What is kept is thus
-// bounded by the outputs the automaton can report over maxLen word
-// characters, a property of the dictionary alone: for the nested words
-// 一, 一一, ... up to 128 characters, 8,256 candidates and 128 allow
-// occurrences. The next settle waits until as many new candidates have
-// come as were kept, so the list holds about twice that at most (1.8 MB
-// of heap at the peak for 1 MiB of 一), and a settle sorts at most twice
-// what came since the last one: the cost per candidate does not grow with
-// the text either.
+// (at most one ends at each word character: of those ending together,
+// emit keeps the one starting first, which covers what the others do).
+// What is kept is thus bounded by the outputs the automaton can report
+// over maxLen word characters, a property of the dictionary alone: for the
+// nested words 一, 一一, ... up to 128 characters, 8,256 candidates and
+// 128 allow occurrences. The next settle waits until as many new
+// candidates have come as were kept, so the list holds about twice that
+// at most (1.8 MB of heap at the peak for 1 MiB of 一), and a settle sorts
+// at most twice what came since the last one: the cost per candidate does
+// not grow with the text either.
 type scanner struct {
 	m   *Matcher
 	scr *scratch
