@@ -177,6 +177,14 @@ func FuzzFilter(f *testing.F) {
 		if got := sparse.Filter(nil, text); got.Text != res.Text || !slices.Equal(got.Matches, res.Matches) {
 			t.Fatalf("sparse engine: %q %v, dense engine: %q %v", got.Text, got.Matches, res.Text, res.Matches)
 		}
+		// Settling after every candidate (see scanner) changes nothing.
+		eager, err := filter.Compile(words, filter.WithSettleAt(filter.Options{Allow: allow}, 1))
+		if err != nil {
+			t.Fatalf("Compile (settle at 1): %v", err)
+		}
+		if got := eager.AppendMatches(nil, text); !slices.Equal(got, res.Matches) {
+			t.Fatalf("settled after every candidate: %v, at the end: %v", got, res.Matches)
+		}
 		if len(words) > 30 || len(text) > 300 {
 			return // keep the brute force quick
 		}

@@ -33,3 +33,25 @@ func WithSameHash(o Options) Options {
 	o.sameHash = true
 	return o
 }
+
+// WithSettleAt returns o making a scan settle its candidates as soon as n
+// wait (see scanner), instead of defaultSettleAt: with a small n, settling
+// happens many times in short texts.
+func WithSettleAt(o Options, n int) Options {
+	o.settleAt = n
+	return o
+}
+
+// Settles returns how many times a scan of text settled candidates before
+// its end, and the most candidates and allow occurrences it held at once.
+func (m *Matcher) Settles(text string) (settles, held int) {
+	sc := acquireScanner(m)
+	sc.scan(text)
+	if sc.scr != nil {
+		sc.finish()
+		sc.release()
+	}
+	settles, held = sc.settles, sc.held
+	scannerPool.Put(sc)
+	return settles, held
+}

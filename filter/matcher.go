@@ -18,6 +18,9 @@ const MaxWordRunes = 128
 // scan remembers; a power of two not below MaxWordRunes.
 const ringSize = 128
 
+// The ring must reach back to the first character of the longest word.
+var _ [ringSize - MaxWordRunes]struct{}
+
 // maxGap is the longest run of separators skipped between two characters
 // of a word.
 const maxGap = 3
@@ -42,6 +45,8 @@ type Options struct {
 	// sameHash gives every folded key the same hash, so that duplicates
 	// are found through the collision path (tests only).
 	sameHash bool
+	// settleAt, when not 0, replaces defaultSettleAt (tests only).
+	settleAt int
 }
 
 // engineKind selects the transition layout of the automaton.
@@ -165,6 +170,10 @@ type Matcher struct {
 	auto    automaton
 	entries []entry
 	seps    []uint8
+	maxLen  int32 // word characters in the longest entry
+	// settleAt is the number of waiting candidates at which a scan first
+	// settles some (see scanner).
+	settleAt int
 
 	words []Word
 	allow []string
@@ -180,7 +189,10 @@ type Matcher struct {
 func Compile(words []Word, opts Options) (*Matcher, error) {
 	start := time.Now()
 	n := defaultNormaliser()
-	m := &Matcher{norm: n, mask: opts.Mask}
+	m := &Matcher{norm: n, mask: opts.Mask, settleAt: defaultSettleAt}
+	if opts.settleAt > 0 {
+		m.settleAt = opts.settleAt
+	}
 	if m.mask == 0 {
 		m.mask = '*'
 	}
@@ -339,6 +351,7 @@ func (b *builder) add(text string, id int32, allow bool) string {
 	}
 	b.m.seps = append(b.m.seps, seps...)
 	b.m.entries = append(b.m.entries, e)
+	b.m.maxLen = max(b.m.maxLen, e.n)
 	b.keyEnd = append(b.keyEnd, int32(len(b.flat)))
 	return ""
 }
@@ -392,10 +405,12 @@ func (m *Matcher) MemoryUsage() int { return m.stats.Memory }
 // allow phrase covers. It does not allocate.
 func (m *Matcher) Contains(text string) bool {
 	sc := acquireScanner(m)
+	sc.contains = true
 	sc.scan(text)
 	found := false
 	if sc.scr != nil {
-		found = len(sc.filterAllowed()) > 0
+		sc.finish()
+		found = sc.found
 		sc.release()
 	}
 	scannerPool.Put(sc)
@@ -407,11 +422,14 @@ func (m *Matcher) Contains(text string) bool {
 // allocates only when dst must grow.
 func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
 	sc := acquireScanner(m)
+	sc.out = dst
 	sc.scan(text)
 	if sc.scr != nil {
-		dst = sc.selectMatches(dst)
+		sc.finish()
+		dst = sc.out
 		sc.release()
 	}
+	sc.out = nil
 	scannerPool.Put(sc)
 	return dst
 }

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -19,8 +20,8 @@ type cand struct {
 // scan takes one only when it finds a candidate, so clean texts never
 // touch the pool.
 type scratch struct {
-	cands []cand
-	allow []cand
+	cands []cand // candidates and allow occurrences not settled yet
+	allow []cand // allow occurrences that may still cover a candidate, by start after settle
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -28,10 +29,46 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // maxPooledCands bounds the scratch kept in the pool after a huge text.
 const maxPooledCands = 1 << 14
 
+// defaultSettleAt is the number of candidates at which a scan first
+// settles the ones no later character can change (see scanner).
+const defaultSettleAt = 4096
+
 // scanner is the state of one pass over a text, taken from scannerPool.
+//
+// Candidates are settled while the scan runs, so that their list stays
+// bounded whatever the length of the text. A candidate or allow occurrence
+// not found yet ends at the word character being handled (number pos) or
+// a later one, and spans at most Matcher.maxLen word characters (the
+// longest word or allow phrase, at most MaxWordRunes, which the ring
+// holds), so it starts no earlier than word character pos-maxLen+1 does.
+// A candidate that starts before that byte is therefore final: no later
+// candidate can start before it or at its start, and no later allow
+// occurrence can cover it. When the list reaches limit, settle applies the
+// allow phrases and the leftmost-longest choice to those candidates,
+// appends the chosen ones to out and drops them, keeping only the
+// candidates that start at or after the byte (all of them end in the last
+// maxLen word characters) and the allow occurrences that reach past it
+// (at most one ends at each word character: of those ending together,
+// emit keeps the one starting first, which covers what the others do).
+// What is kept is thus bounded by the outputs the automaton can report
+// over maxLen word characters, a property of the dictionary alone: for the
+// nested words 一, 一一, ... up to 128 characters, 8,256 candidates and
+// 128 allow occurrences. The next settle waits until as many new
+// candidates have come as were kept, so the list holds about twice that
+// at most (1.8 MB of heap at the peak for 1 MiB of 一), and a settle sorts
+// at most twice what came since the last one: the cost per candidate does
+// not grow with the text either.
 type scanner struct {
 	m   *Matcher
 	scr *scratch
+
+	out      []Match // the matches chosen so far (AppendMatches' dst)
+	last     int     // end of the last match chosen
+	limit    int     // settle when this many candidates wait
+	contains bool    // for Contains: note a match in found, append none
+	found    bool
+	settles  int // settles before the end of the text (for tests)
+	held     int // most candidates and allow occurrences held at a settle (for tests)
 
 	state     int32
 	pos       int  // word characters seen so far
@@ -87,6 +124,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc.m, sc.scr = m, nil
 	sc.state, sc.pos, sc.gap, sc.sepCp, sc.pendFrom = 0, 0, 0, 0, 0
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
+	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
 	return sc
 }
 
@@ -424,8 +462,12 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 // emit records the candidates ending at the current word character, which
 // ends at byte end.
 func (sc *scanner) emit(st int32, end int) {
+	if sc.scr != nil && len(sc.scr.cands) >= sc.limit && !sc.pending {
+		sc.settleEarly()
+	}
 	m := sc.m
 	a := &m.auto
+	wide := -1 // index in cands of the allow occurrence kept at this end
 	for t := a.states[st].term; t >= 0; t = a.states[a.states[t].fail].term {
 	outs:
 		for _, ei := range a.outputs(t) {
@@ -441,7 +483,7 @@ func (sc *scanner) emit(st int32, end int) {
 			}
 			if sc.scr == nil {
 				sc.scr = scratchPool.Get().(*scratch)
-				sc.scr.cands = sc.scr.cands[:0]
+				sc.scr.cands, sc.scr.allow = sc.scr.cands[:0], sc.scr.allow[:0]
 			}
 			c := cand{entry: ei, start: sc.starts[first&(ringSize-1)], end: end}
 			if e.flags&needRight != 0 {
@@ -450,6 +492,17 @@ func (sc *scanner) emit(st int32, end int) {
 					sc.pendFrom = len(sc.scr.cands)
 				}
 				c.right = true
+			}
+			if e.id < 0 {
+				// Of the allow occurrences ending here, the one starting
+				// first covers all that the others cover: keep it alone.
+				if wide >= 0 {
+					if c.start < sc.scr.cands[wide].start {
+						sc.scr.cands[wide] = c
+					}
+					continue
+				}
+				wide = len(sc.scr.cands)
 			}
 			sc.scr.cands = append(sc.scr.cands, c)
 		}
@@ -474,50 +527,61 @@ func (sc *scanner) resolve(latin bool) {
 	sc.scr.cands = cs[:j]
 }
 
-// filterAllowed moves the allow occurrences out of the candidates and
-// drops the word candidates that lie inside one; it returns the rest.
-func (sc *scanner) filterAllowed() []cand {
-	m := sc.m
-	cs := sc.scr.cands
-	if len(m.allow) == 0 {
-		return cs
+// settleEarly settles the candidates that start before the word character
+// pos-maxLen+1 (see scanner): the candidates and allow occurrences ending
+// at the current word character or later start no earlier than it.
+func (sc *scanner) settleEarly() {
+	if first := sc.pos - int(sc.m.maxLen) + 1; first >= 1 {
+		sc.settles++
+		sc.settle(sc.starts[first&(ringSize-1)])
+	} else {
+		sc.limit *= 2 // too early in the text: wait for more
 	}
-	al := sc.scr.allow[:0]
-	j := 0
-	for _, c := range cs {
-		if m.entries[c.entry].id < 0 {
-			al = append(al, c)
-		} else {
-			cs[j] = c
-			j++
-		}
-	}
-	cs = cs[:j]
-	sc.scr.allow = al
-	if len(al) > 0 {
-		j = 0
-	next:
-		for _, c := range cs {
-			for _, a := range al {
-				if a.start <= c.start && c.end <= a.end {
-					continue next
-				}
-			}
-			cs[j] = c
-			j++
-		}
-		cs = cs[:j]
-	}
-	sc.scr.cands = cs
-	return cs
 }
 
-// selectMatches appends the leftmost-longest non-overlapping choice among
-// the candidates to dst.
-func (sc *scanner) selectMatches(dst []Match) []Match {
+// finish settles every candidate left at the end of the text.
+func (sc *scanner) finish() { sc.settle(math.MaxInt) }
+
+// settle applies the allow phrases and the leftmost-longest choice to the
+// candidates that start before byte bound, which nothing found later can
+// change (the caller sees to that), appends the matches chosen among them
+// to out, and drops them. It keeps the other candidates that may still be
+// chosen, and the allow occurrences that may still cover one of them or a
+// later one. It must not run while candidates wait for their right
+// boundary (pending).
+func (sc *scanner) settle(bound int) {
 	m := sc.m
-	cs := sc.filterAllowed()
-	slices.SortFunc(cs, func(x, y cand) int {
+	cs, al := sc.scr.cands, sc.scr.allow
+	sc.held = max(sc.held, len(cs)+len(al))
+	if len(m.allow) > 0 {
+		j := 0
+		for _, c := range cs {
+			if m.entries[c.entry].id < 0 {
+				al = append(al, c)
+			} else {
+				cs[j] = c
+				j++
+			}
+		}
+		cs = cs[:j]
+		slices.SortFunc(al, func(x, y cand) int { return cmp.Compare(x.start, y.start) })
+	}
+	// A candidate starting before last overlaps a chosen match and can
+	// never be chosen: drop it. Those starting before bound go first
+	// (cs[:n]), to be sorted; the others (cs[n:k]) are kept.
+	n, k := 0, 0
+	for _, c := range cs {
+		if c.start < sc.last {
+			continue
+		}
+		cs[k] = c
+		if c.start < bound {
+			cs[k], cs[n] = cs[n], c
+			n++
+		}
+		k++
+	}
+	slices.SortFunc(cs[:n], func(x, y cand) int {
 		if c := cmp.Compare(x.start, y.start); c != 0 {
 			return c
 		}
@@ -530,16 +594,48 @@ func (sc *scanner) selectMatches(dst []Match) []Match {
 		}
 		return cmp.Compare(wx, wy)
 	})
-	last := 0
-	for _, c := range cs {
-		if c.start >= last {
-			dst = append(dst, Match{Word: int(m.entries[c.entry].id), Start: c.start, End: c.end})
-			last = c.end
+	// cover is the largest end of the allow occurrences that start at or
+	// before the candidate: one of them covers it when it ends no earlier.
+	ai, cover := 0, -1
+	for _, c := range cs[:n] {
+		for ; ai < len(al) && al[ai].start <= c.start; ai++ {
+			cover = max(cover, al[ai].end)
+		}
+		if c.end <= cover || c.start < sc.last {
+			continue
+		}
+		if sc.contains {
+			sc.found = true
+		} else {
+			sc.out = append(sc.out, Match{Word: int(m.entries[c.entry].id), Start: c.start, End: c.end})
+		}
+		sc.last = c.end
+	}
+	// last may have moved on.
+	j := 0
+	for _, c := range cs[n:k] {
+		if c.start >= sc.last {
+			cs[j] = c
+			j++
 		}
 	}
-	return dst
+	sc.scr.cands = cs[:j]
+	// An allow occurrence ending at or before bound covers no candidate
+	// kept or found later: each starts at or after bound.
+	j = 0
+	for _, a := range al {
+		if a.end > bound {
+			al[j] = a
+			j++
+		}
+	}
+	sc.scr.allow = al[:j]
+	// Wait until as many have come as were kept: each settle then sorts
+	// at most twice what came since the last one.
+	sc.limit = max(m.settleAt, 2*len(sc.scr.cands)+len(sc.scr.allow))
 }
 
+// release returns the scratch to its pool.
 func (sc *scanner) release() {
 	if cap(sc.scr.cands) <= maxPooledCands && cap(sc.scr.allow) <= maxPooledCands {
 		scratchPool.Put(sc.scr)
