@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"sync"
 	"unicode"
 
 	"github.com/mtibben/confusables"
@@ -21,15 +20,12 @@ import (
 // The look-alike pairs come from Unicode's confusables table (UTS #39,
 // confusables.txt 13.0.0) through github.com/mtibben/confusables (BSD
 // licence), the only Go module served here that carries it; it is read
-// once, at first use, into this small table (see lookalikes_test.go for
+// once into this small table when the reading is built (see lookalikes_test.go for
 // its size and build time). Diacritics are taken off with x/text's NFD.
 type lookalikes struct {
 	foreign   map[rune]byte
 	decorated map[rune]byte
 }
-
-// defaultLookalikes is built once, on first use, and never changes.
-var defaultLookalikes = sync.OnceValue(buildLookalikes)
 
 // lookalikeRanges are the blocks searched for look-alike letters: every
 // script of the BMP and the mathematical alphanumerics (those fold to
