@@ -106,6 +106,8 @@ var semGroups = map[string][]semCase{
 		{name: "thai anywhere", words: []string{"ควย"}, text: "ไอ้ควยนี่", want: []string{"ควย"}},
 		{name: "lao anywhere", words: []string{"ຄວຍ"}, text: "ອີຄວຍໂງ", want: []string{"ຄວຍ"}},
 		{name: "khmer anywhere", words: []string{"ចុយ"}, text: "អាចុយម្រាយ", want: []string{"ចុយ"}},
+		{name: "kana prolonged sound mark", words: []string{"バカヤロー"}, text: "バカヤローwww", want: []string{"バカヤロー"}, masked: "*****www"},
+		{name: "kana prolonged sound mark half-width", words: []string{"バカヤロー"}, text: "バカヤロｰ1", want: []string{"バカヤロｰ"}, masked: "*****1"},
 		{name: "boundary across separator skip", words: []string{"fuck"}, text: "xf.uck", want: nil},
 	},
 	"leftmost-longest": {
