@@ -53,9 +53,9 @@ type snapshot struct {
 	version string
 }
 
-// tree reads dictionary folders from a file system and names their files
+// folder reads a dictionary folder from a file system and names its files
 // for error messages.
-type tree struct {
+type folder struct {
 	fsys    fs.FS
 	display func(rel string) string
 	// yield, when set, is called every so often while a snapshot is
@@ -63,35 +63,35 @@ type tree struct {
 	yield func()
 }
 
-// osTree is the tree of the folder dir on disk.
-func osTree(dir string) tree {
-	return tree{fsys: os.DirFS(dir), display: func(rel string) string {
+// osFolder is the folder dir on disk.
+func osFolder(dir string) folder {
+	return folder{fsys: os.DirFS(dir), display: func(rel string) string {
 		return filepath.Join(dir, filepath.FromSlash(rel))
 	}}
 }
 
-// defaultTree is the tree of the embedded default dictionary.
-func defaultTree() tree {
+// defaultFolder is the folder of the embedded default dictionary.
+func defaultFolder() folder {
 	sub, err := fs.Sub(defaultFS, "default")
 	if err != nil {
 		panic("BUG: dict: embedded default folder missing: " + err.Error())
 	}
-	return tree{fsys: sub, display: func(rel string) string { return EmbeddedSource + "/" + rel }}
+	return folder{fsys: sub, display: func(rel string) string { return EmbeddedSource + "/" + rel }}
 }
 
-// read reads every dictionary file of the tree and hashes the content.
+// read reads every dictionary file of the folder and hashes the content.
 // On error the snapshot still lists the folders it could read. A
 // dangling symlink or a file vanishing while it is read is skipped (it is
 // the middle of an update, and the update's next event reloads again).
-func (t tree) read() (*snapshot, error) {
+func (f folder) read() (*snapshot, error) {
 	snap := &snapshot{}
 	var errs LoadError
-	t.walk(".", 0, snap, &errs)
+	f.walk(".", 0, snap, &errs)
 	if err := errs.err(); err != nil {
 		return snap, err
 	}
 	if len(snap.files) == 0 {
-		errs.add(&LineError{Path: t.display("."), Err: ErrNoFiles, Msg: "no dictionary files (*.txt) in the folder"})
+		errs.add(&LineError{Path: f.display("."), Err: ErrNoFiles, Msg: "no dictionary files (*.txt) in the folder"})
 		return snap, errs.err()
 	}
 	sort.Slice(snap.files, func(i, j int) bool { return snap.files[i].rel < snap.files[j].rel })
@@ -102,15 +102,15 @@ func (t tree) read() (*snapshot, error) {
 	if len(snap.settings) > 0 {
 		hashed = append(append(make([]rawFile, 0, len(snap.files)+len(snap.settings)), snap.files...), snap.settings...)
 	}
-	snap.version = hashFiles(hashed, t.yield)
+	snap.version = hashFiles(hashed, f.yield)
 	return snap, nil
 }
 
-// walk reads the folder dir (slash path inside the tree) and its subfolders.
-func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
-	entries, err := fs.ReadDir(t.fsys, dir)
+// walk reads the folder dir (slash path inside f) and its subfolders.
+func (f folder) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
+	entries, err := fs.ReadDir(f.fsys, dir)
 	if err != nil {
-		errs.add(&LineError{Path: t.display(dir), Err: ErrUnreadable, Msg: "cannot read folder: " + pathErrText(err)})
+		errs.add(&LineError{Path: f.display(dir), Err: ErrUnreadable, Msg: "cannot read folder: " + pathErrText(err)})
 		return
 	}
 	snap.watch = append(snap.watch, dir)
@@ -122,12 +122,12 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 		p := path.Join(dir, name)
 		typ := e.Type()
 		if typ&fs.ModeSymlink != 0 {
-			info, err := fs.Stat(t.fsys, p)
+			info, err := fs.Stat(f.fsys, p)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // dangling: mid-update, or not ours
 			}
 			if err != nil {
-				errs.add(&LineError{Path: t.display(p), Err: ErrUnreadable, Msg: "cannot follow symlink: " + pathErrText(err)})
+				errs.add(&LineError{Path: f.display(p), Err: ErrUnreadable, Msg: "cannot follow symlink: " + pathErrText(err)})
 				continue
 			}
 			typ = info.Mode().Type()
@@ -135,21 +135,21 @@ func (t tree) walk(dir string, depth int, snap *snapshot, errs *LoadError) {
 		switch {
 		case typ.IsDir():
 			if depth+1 >= MaxDepth {
-				errs.add(&LineError{Path: t.display(p), Err: ErrTooDeep, Msg: fmt.Sprintf("folders nested more than %d deep (a symlink loop?)", MaxDepth)})
+				errs.add(&LineError{Path: f.display(p), Err: ErrTooDeep, Msg: fmt.Sprintf("folders nested more than %d deep (a symlink loop?)", MaxDepth)})
 				continue
 			}
-			t.walk(p, depth+1, snap, errs)
+			f.walk(p, depth+1, snap, errs)
 		case typ.IsRegular():
 			settings := isSettingsName(name)
 			if _, ok, _ := ParseFileName(name); !ok && !settings {
 				continue // a bad name is build's error, in file order
 			}
-			data, err := fs.ReadFile(t.fsys, p)
+			data, err := fs.ReadFile(f.fsys, p)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
 			if err != nil {
-				errs.add(&LineError{Path: t.display(p), Err: ErrUnreadable, Msg: "cannot read file: " + pathErrText(err)})
+				errs.add(&LineError{Path: f.display(p), Err: ErrUnreadable, Msg: "cannot read file: " + pathErrText(err)})
 				continue
 			}
 			if settings {
@@ -215,62 +215,90 @@ type position struct {
 // build parses and compiles a snapshot, consuming it (its files are
 // dropped). Every bad file name and every bad line of every file is
 // reported (up to MaxErrors); any error refuses the whole snapshot.
-func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictionary, error) {
-	var (
-		errs  LoadError
-		paths = make([]string, 0, len(snap.files)+1) // display path of each file
-		cats  = map[string]int{}
-		lines int
-		// variants are the lines of the variants files, in folder order;
-		// vidx finds a written form listed for two canonical forms.
-		variants []Variant
-		vidx     = variantIndex{}
-	)
-	for _, f := range snap.files {
-		lines += bytes.Count(f.data, []byte{'\n'}) + 1
+func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dictionary, error) {
+	p, err := f.parse(snap, opts.Allow)
+	if err != nil {
+		return nil, err
 	}
-	words := make([]filter.Word, 0, lines) // one allocation: the largest transient of a load
-	wordPos := make([]position, 0, lines)
-	allow := append([]string(nil), opts.Allow...)
-	allowPos := make([]position, len(opts.Allow))
-	for i := range allowPos {
-		allowPos[i] = position{file: int32(len(snap.files)), line: int32(i + 1)}
+	opts.Allow = p.allow
+	if f.yield != nil {
+		opts.Yield = f.yield
 	}
-	for fi, f := range snap.files {
-		kind, _, nameErr := ParseFileName(path.Base(f.rel))
-		disp := t.display(f.rel)
-		paths = append(paths, disp)
+	m, err := filter.Compile(p.words, opts)
+	if err != nil {
+		return nil, p.compileError(err, source)
+	}
+	for i := 0; i < m.Len(); i++ {
+		p.cats[m.Word(i).Category]++
+	}
+	return &Dictionary{
+		Matcher:    m,
+		Version:    snap.version,
+		Words:      m.Len(),
+		Allow:      m.Stats().Allow,
+		Categories: p.cats,
+		LoadedAt:   time.Now(),
+		Source:     source,
+		Files:      len(p.paths) - 1, // the last is Options.Allow
+		Settings:   p.settings,
+		Variants:   p.variants,
+	}, nil
+}
+
+// parsed is a snapshot's files parsed: the words and allow phrases with
+// where each was read, ready to compile, the variants and the settings.
+type parsed struct {
+	words    []filter.Word
+	wordPos  []position
+	allow    []string
+	allowPos []position
+	paths    []string       // display path of each file, then "Options.Allow"
+	cats     map[string]int // every category named, each with 0 words
+	// variants are the lines of the variants files, in folder order;
+	// vidx finds a written form listed for two canonical forms.
+	variants []Variant
+	vidx     variantIndex
+	settings Settings
+}
+
+// parse parses every file of snap, after the allow phrases given in
+// extraAllow, and drops the files. Any bad file name, line or setting
+// refuses the snapshot: the error lists them all.
+func (f folder) parse(snap *snapshot, extraAllow []string) (*parsed, error) {
+	var errs LoadError
+	lines := 0
+	for _, rf := range snap.files {
+		lines += bytes.Count(rf.data, []byte{'\n'}) + 1
+	}
+	p := &parsed{
+		words:    make([]filter.Word, 0, lines), // one allocation: the largest transient of a load
+		wordPos:  make([]position, 0, lines),
+		allow:    append([]string(nil), extraAllow...),
+		allowPos: make([]position, len(extraAllow)),
+		paths:    make([]string, 0, len(snap.files)+1),
+		cats:     map[string]int{},
+		vidx:     variantIndex{},
+	}
+	for i := range p.allowPos {
+		p.allowPos[i] = position{file: int32(len(snap.files)), line: int32(i + 1)}
+	}
+	for fi, rf := range snap.files {
+		kind, _, nameErr := ParseFileName(path.Base(rf.rel))
+		disp := f.display(rf.rel)
+		p.paths = append(p.paths, disp)
 		if nameErr != nil {
 			// Never guess what a misspelled suffix meant.
 			errs.add(&LineError{Path: disp, Err: ErrBadFileName, Msg: nameErr.Error()})
 			continue
 		}
-		if _, seen := cats[kind.Category]; !seen && !kind.Allow && !kind.Variants {
-			cats[kind.Category] = 0 // a file of comments still names its category
+		if _, seen := p.cats[kind.Category]; !seen && !kind.Allow && !kind.Variants {
+			p.cats[kind.Category] = 0 // a file of comments still names its category
 		}
 		var fileErrs LoadError
 		if kind.Variants {
-			parseVariantsBytes(f.data, func(v Variant) {
-				v.Path = disp
-				if le := vidx.add(v); le != nil {
-					fileErrs.add(le)
-				}
-				variants = append(variants, v)
-			}, &fileErrs)
+			p.parseVariants(rf.data, disp, &fileErrs)
 		} else {
-			parseBytes(f.data, func(e Entry) {
-				if e.Line&63 == 0 && t.yield != nil {
-					t.yield()
-				}
-				pos := position{file: int32(fi), line: int32(e.Line)}
-				if kind.Allow {
-					allow = append(allow, e.Text)
-					allowPos = append(allowPos, pos)
-					return
-				}
-				words = append(words, filter.Word{Text: e.Text, Category: kind.Category, Action: kind.Action})
-				wordPos = append(wordPos, pos)
-			}, &fileErrs)
+			f.parseWords(p, kind, int32(fi), rf.data, &fileErrs)
 		}
 		for _, e := range fileErrs.Errs {
 			e.Path = disp
@@ -278,67 +306,81 @@ func (t tree) build(snap *snapshot, opts filter.Options, source string) (*Dictio
 		}
 		errs.Omitted += fileErrs.Omitted
 	}
-	paths = append(paths, "Options.Allow")
-	settings := t.buildSettings(snap.settings, cats, &errs)
+	p.paths = append(p.paths, "Options.Allow")
+	p.settings = f.buildSettings(snap.settings, p.cats, &errs)
 	snap.files, snap.settings = nil, nil // the words hold copies: let the raw files go before compiling
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	opts.Allow = allow
-	if t.yield != nil {
-		opts.Yield = t.yield
-	}
-	m, err := filter.Compile(words, opts)
-	if err != nil {
-		var we *filter.WordError
-		if !errors.As(err, &we) {
-			return nil, fmt.Errorf("dict: cannot compile %s: %w", source, err)
+	return p, nil
+}
+
+// parseWords adds the entries of one word or allow file (file index fi)
+// to p.
+func (f folder) parseWords(p *parsed, kind FileKind, fi int32, data []byte, errs *LoadError) {
+	parseBytes(data, func(e Entry) {
+		if e.Line&63 == 0 && f.yield != nil {
+			f.yield()
 		}
-		pos, ok := position{}, false
-		if we.Allow && we.Index >= 0 && we.Index < len(allowPos) {
-			pos, ok = allowPos[we.Index], true
-		} else if !we.Allow && we.Index >= 0 && we.Index < len(wordPos) {
-			pos, ok = wordPos[we.Index], true
+		pos := position{file: fi, line: int32(e.Line)}
+		if kind.Allow {
+			p.allow = append(p.allow, e.Text)
+			p.allowPos = append(p.allowPos, pos)
+			return
 		}
-		le := &LineError{Path: source, Text: snippet(we.Text), Err: ErrBadWord, Msg: we.Reason}
-		if ok {
-			le.Path, le.Line = paths[pos.file], int(pos.line)
+		p.words = append(p.words, filter.Word{Text: e.Text, Category: kind.Category, Action: kind.Action})
+		p.wordPos = append(p.wordPos, pos)
+	}, errs)
+}
+
+// parseVariants adds the lines of the variants file disp to p.
+func (p *parsed) parseVariants(data []byte, disp string, errs *LoadError) {
+	parseVariantsBytes(data, func(v Variant) {
+		v.Path = disp
+		if le := p.vidx.add(v); le != nil {
+			errs.add(le)
 		}
-		errs.add(le)
-		return nil, errs.err()
+		p.variants = append(p.variants, v)
+	}, errs)
+}
+
+// compileError turns an error of filter.Compile into a *LoadError that
+// names the file and line of the word or allow phrase it refused.
+func (p *parsed) compileError(err error, source string) error {
+	var we *filter.WordError
+	if !errors.As(err, &we) {
+		return fmt.Errorf("dict: cannot compile %s: %w", source, err)
 	}
-	for i := 0; i < m.Len(); i++ {
-		cats[m.Word(i).Category]++
+	pos, ok := position{}, false
+	if we.Allow && we.Index >= 0 && we.Index < len(p.allowPos) {
+		pos, ok = p.allowPos[we.Index], true
+	} else if !we.Allow && we.Index >= 0 && we.Index < len(p.wordPos) {
+		pos, ok = p.wordPos[we.Index], true
 	}
-	return &Dictionary{
-		Matcher:    m,
-		Version:    snap.version,
-		Words:      m.Len(),
-		Allow:      m.Stats().Allow,
-		Categories: cats,
-		LoadedAt:   time.Now(),
-		Source:     source,
-		Files:      len(paths) - 1, // the last is Options.Allow
-		Settings:   settings,
-		Variants:   variants,
-	}, nil
+	le := &LineError{Path: source, Text: snippet(we.Text), Err: ErrBadWord, Msg: we.Reason}
+	if ok {
+		le.Path, le.Line = p.paths[pos.file], int(pos.line)
+	}
+	var errs LoadError
+	errs.add(le)
+	return errs.err()
 }
 
 // buildSettings parses the settings file at the top of the folder (the
 // defaults when there is none) against the folder's categories, and
 // refuses every settings file elsewhere or misnamed: an operator who put
 // it there expects it to apply.
-func (t tree) buildSettings(files []rawFile, cats map[string]int, errs *LoadError) Settings {
+func (f folder) buildSettings(files []rawFile, cats map[string]int, errs *LoadError) Settings {
 	settings := DefaultSettings()
-	for _, f := range files {
-		disp := t.display(f.rel)
-		if f.rel != SettingsFile {
+	for _, rf := range files {
+		disp := f.display(rf.rel)
+		if rf.rel != SettingsFile {
 			errs.add(&LineError{Path: disp, Err: ErrBadSettings, Msg: "settings are read only from " + SettingsFile +
 				" at the top of the dictionary folder: move or rename this file, or delete it"})
 			continue
 		}
 		var fileErrs LoadError
-		settings = parseSettings(f.data, func(c string) bool { _, ok := cats[c]; return ok }, &fileErrs)
+		settings = parseSettings(rf.data, func(c string) bool { _, ok := cats[c]; return ok }, &fileErrs)
 		settings.Path = disp
 		for _, e := range fileErrs.Errs {
 			e.Path = disp
@@ -355,23 +397,23 @@ func (t tree) buildSettings(files []rawFile, cats map[string]int, errs *LoadErro
 // "path:line: message". opts.Allow is extended with the folder's
 // allow-lists.
 func Load(dir string, opts filter.Options) (*Dictionary, error) {
-	t := osTree(dir)
-	snap, err := t.read()
+	f := osFolder(dir)
+	snap, err := f.read()
 	if err != nil {
 		return nil, err
 	}
-	return t.build(snap, opts, dir)
+	return f.build(snap, opts, dir)
 }
 
 // LoadFS is Load for a folder of any file system (the root of fsys);
 // source names it in Dictionary.Source and in error messages.
 func LoadFS(fsys fs.FS, source string, opts filter.Options) (*Dictionary, error) {
-	t := tree{fsys: fsys, display: func(rel string) string { return path.Join(source, rel) }}
-	snap, err := t.read()
+	f := folder{fsys: fsys, display: func(rel string) string { return path.Join(source, rel) }}
+	snap, err := f.read()
 	if err != nil {
 		return nil, err
 	}
-	return t.build(snap, opts, source)
+	return f.build(snap, opts, source)
 }
 
 // Default compiles the embedded default dictionary: a small Chinese and
@@ -380,10 +422,10 @@ func LoadFS(fsys fs.FS, source string, opts filter.Options) (*Dictionary, error)
 // allow-list). Its Source is "embedded". See the NOTICE file for its
 // sources and licences.
 func Default(opts filter.Options) (*Dictionary, error) {
-	t := defaultTree()
-	snap, err := t.read()
+	f := defaultFolder()
+	snap, err := f.read()
 	if err != nil {
 		return nil, err
 	}
-	return t.build(snap, opts, EmbeddedSource)
+	return f.build(snap, opts, EmbeddedSource)
 }

@@ -95,9 +95,9 @@ type ReloadEvent struct {
 // a snapshot that stays valid (and unchanged) as long as they hold it;
 // reloads are serialised and never overlap.
 type Store struct {
-	cfg  Config
-	tree tree
-	cur  atomic.Pointer[Dictionary]
+	cfg    Config
+	folder folder
+	cur    atomic.Pointer[Dictionary]
 	// lastErr is the message of the last refused reload, nil after a good one.
 	lastErr atomic.Pointer[string]
 
@@ -118,9 +118,9 @@ type Store struct {
 func NewStore(cfg Config) *Store {
 	s := &Store{cfg: cfg}
 	if cfg.Dir == "" {
-		s.tree = defaultTree()
+		s.folder = defaultFolder()
 	} else {
-		s.tree = osTree(cfg.Dir)
+		s.folder = osFolder(cfg.Dir)
 	}
 	return s
 }
@@ -165,13 +165,13 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	defer s.mu.Unlock()
 	start := time.Now()
 	cur := s.cur.Load()
-	t := s.tree
+	f := s.folder
 	var pc *pacer.Pacer
 	if cur != nil { // the first load has no requests to leave the CPU to
 		pc = pacer.New(s.reloadCPU())
-		t.yield = pc.Hook()
+		f.yield = pc.Hook()
 	}
-	snap, err := t.read()
+	snap, err := f.read()
 	s.watch = s.watch[:0]
 	for _, p := range snap.watch {
 		s.watch = append(s.watch, filepath.Join(s.cfg.Dir, filepath.FromSlash(p)))
@@ -193,7 +193,7 @@ func (s *Store) reload(trigger string, force bool) (*Dictionary, error) {
 	case !force && snap.version == s.failedVersion:
 		return cur, s.failedErr
 	default:
-		d, err = t.build(snap, s.cfg.Options, s.source())
+		d, err = f.build(snap, s.cfg.Options, s.source())
 	}
 	ev := ReloadEvent{Trigger: trigger, Err: err}
 	if err != nil {
@@ -260,88 +260,131 @@ func (s *Store) Watch(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	debounce := s.cfg.Debounce
-	if debounce <= 0 {
-		debounce = DefaultDebounce
+	pollC, stopPoll := s.pollTicker()
+	defer stopPoll()
+	w := s.openWatcher()
+	if w != nil {
+		defer w.Close()
 	}
-	var pollC <-chan time.Time
-	switch {
-	case s.cfg.PollInterval == 0:
-		t := time.NewTicker(DefaultPollInterval)
-		defer t.Stop()
-		pollC = t.C
-	case s.cfg.PollInterval > 0:
-		t := time.NewTicker(s.cfg.PollInterval)
-		defer t.Stop()
-		pollC = t.C
-	}
+	l := newWatchLoop(s, w)
+	defer l.timer.Stop()
+	l.run(ctx, pollC)
+	return nil
+}
 
-	var events <-chan fsnotify.Event
-	var werrs <-chan error
-	var w *fsnotify.Watcher
-	var err error
-	if !s.noWatch {
-		w, err = fsnotify.NewWatcher()
+// pollTicker returns the channel of the poll ticker, nil when polling is
+// off, and the function that stops it.
+func (s *Store) pollTicker() (<-chan time.Time, func()) {
+	every := s.cfg.PollInterval
+	switch {
+	case every < 0:
+		return nil, func() {}
+	case every == 0:
+		every = DefaultPollInterval
 	}
+	t := time.NewTicker(every)
+	return t.C, t.Stop
+}
+
+// openWatcher returns a file watcher, or nil when watching is off or the
+// system refuses one: then Watch polls only, and says so as a refused
+// "watch" event.
+func (s *Store) openWatcher() *fsnotify.Watcher {
+	if s.noWatch {
+		return nil
+	}
+	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		s.emit(ReloadEvent{Trigger: TriggerWatch, Dict: s.Current(),
 			Err: fmt.Errorf("dict: cannot watch %q, polling only: %w", s.cfg.Dir, err)})
-	} else if w != nil {
-		defer w.Close()
-		events, werrs = w.Events, w.Errors
+		return nil
 	}
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
-	watched := map[string]bool{}
-	resync := func() {
-		// A file written into a folder after the last read but before
-		// its watch was added gives no event: read once more after
-		// adding watches (an unchanged folder costs only its hash).
-		if w != nil && syncWatches(w, watched, s.watchPaths()) {
-			timer.Reset(debounce)
-		}
+	return w
+}
+
+// watchLoop is what Watch keeps between reloads: the watches, and the
+// debounce timer that a burst of events arms.
+type watchLoop struct {
+	s            *Store
+	w            *fsnotify.Watcher // nil when polling only
+	watched      map[string]bool
+	debounce     time.Duration
+	timer        *time.Timer
+	pendingSince time.Time // zero when no event is pending
+}
+
+func newWatchLoop(s *Store, w *fsnotify.Watcher) *watchLoop {
+	l := &watchLoop{s: s, w: w, watched: map[string]bool{}, debounce: s.cfg.Debounce, timer: time.NewTimer(time.Hour)}
+	if l.debounce <= 0 {
+		l.debounce = DefaultDebounce
 	}
-	resync()
-	var pendingSince time.Time // zero when no event is pending
+	l.timer.Stop()
+	return l
+}
+
+// run reloads on watch events (debounced), watcher errors and poll ticks
+// until ctx is done.
+func (l *watchLoop) run(ctx context.Context, pollC <-chan time.Time) {
+	var events <-chan fsnotify.Event
+	var werrs <-chan error
+	if l.w != nil {
+		events, werrs = l.w.Events, l.w.Errors
+	}
+	l.resync()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case ev, ok := <-events:
 			if !ok {
 				events = nil
 				continue
 			}
-			if (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) && watched[ev.Name] {
-				// Forget it, so that it is added again if it comes back.
-				_ = w.Remove(ev.Name)
-				delete(watched, ev.Name)
-			}
-			now := time.Now()
-			if pendingSince.IsZero() {
-				pendingSince = now
-			}
-			if now.Sub(pendingSince) >= maxDebounceDelay {
-				timer.Reset(0)
-			} else {
-				timer.Reset(debounce)
-			}
+			l.event(ev)
 		case _, ok := <-werrs:
 			// An overflowed event queue loses events: reload to be sure.
 			if !ok {
 				werrs = nil
 				continue
 			}
-			timer.Reset(debounce)
-		case <-timer.C:
-			pendingSince = time.Time{}
-			s.reload(TriggerWatch, false)
-			resync()
+			l.timer.Reset(l.debounce)
+		case <-l.timer.C:
+			l.pendingSince = time.Time{}
+			l.s.reload(TriggerWatch, false)
+			l.resync()
 		case <-pollC:
-			s.reload(TriggerPoll, false)
-			resync()
+			l.s.reload(TriggerPoll, false)
+			l.resync()
 		}
+	}
+}
+
+// event arms the debounce timer for one watch event, firing at once when
+// the burst has lasted maxDebounceDelay, and forgets a watched path that
+// went away.
+func (l *watchLoop) event(ev fsnotify.Event) {
+	if (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) && l.watched[ev.Name] {
+		// Forget it, so that it is added again if it comes back.
+		_ = l.w.Remove(ev.Name)
+		delete(l.watched, ev.Name)
+	}
+	now := time.Now()
+	if l.pendingSince.IsZero() {
+		l.pendingSince = now
+	}
+	if now.Sub(l.pendingSince) >= maxDebounceDelay {
+		l.timer.Reset(0)
+	} else {
+		l.timer.Reset(l.debounce)
+	}
+}
+
+// resync watches the paths of the last read. A file written into a folder
+// after the last read but before its watch was added gives no event: read
+// once more after adding watches (an unchanged folder costs only its hash).
+func (l *watchLoop) resync() {
+	if l.w != nil && syncWatches(l.w, l.watched, l.s.watchPaths()) {
+		l.timer.Reset(l.debounce)
 	}
 }
 

@@ -155,35 +155,58 @@ func (b *builder) renumberByFrequency() {
 	}
 }
 
+// keyList is the keys of an automaton: key i is flat[end[i-1]:end[i]].
+type keyList struct {
+	flat []uint32
+	end  []int32
+}
+
+func (k keyList) key(i int32) []uint32 {
+	lo := int32(0)
+	if i > 0 {
+		lo = k.end[i-1]
+	}
+	return k.flat[lo:k.end[i]]
+}
+
 // buildAutomaton builds the automaton of the keys flat[keyEnd[i-1]:keyEnd[i]]
 // (key i is entry i). Its working memory is a few int32 a state: the trie
 // is built straight into the final states array, sized by counting first.
 // yield is Options.Yield.
 func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yield func()) automaton {
 	var a automaton
-	key := func(i int32) []uint32 {
-		lo := int32(0)
-		if i > 0 {
-			lo = keyEnd[i-1]
-		}
-		return flat[lo:keyEnd[i]]
+	keys := keyList{flat, keyEnd}
+	order := sortKeys(keys, nsym, yield)
+	nstates := countStates(keys, order, yield)
+	first, inSym := a.buildTrie(keys, order, nstates, yield)
+	a.root = make([]int32, nsym+1)
+	for v := first[0]; v < first[1]; v++ {
+		a.root[inSym[v]] = v
 	}
-	// Trie, breadth first over the keys in sorted order: each node is a
-	// range of keys sharing its prefix, so the children of a node come
-	// out contiguous and sorted, and states are numbered in BFS order.
-	// The keys in sorted order: a counting sort by the first symbol (the
-	// root's children), then each bucket sorted by the rest, which costs
-	// far fewer comparisons than one sort of all the keys.
+	a.placeDoubleArray(nstates, first, inSym, yield)
+	a.linkFailures(nstates, first, inSym, yield)
+	a.renumber(nstates, yield)
+	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
+		a.fillDense(nstates, nsym, first, inSym, yield)
+	}
+	a.perm = nil
+	return a
+}
+
+// sortKeys returns the key indexes in key order: a counting sort by the
+// first symbol (the root's children), then each bucket sorted by the rest,
+// which costs far fewer comparisons than one sort of all the keys.
+func sortKeys(keys keyList, nsym int, yield func()) []int32 {
 	bucket := make([]int32, nsym+2) // in the end, keys starting with c are order[bucket[c]:bucket[c+1]]
-	for i := range keyEnd {
-		bucket[key(int32(i))[0]]++
+	for i := range keys.end {
+		bucket[keys.key(int32(i))[0]]++
 	}
 	for c := 1; c < len(bucket); c++ {
 		bucket[c] += bucket[c-1] // the end of c's bucket
 	}
-	order := make([]int32, len(keyEnd))
-	for i := len(keyEnd) - 1; i >= 0; i-- { // backwards, so each bucket is in key order
-		c := key(int32(i))[0]
+	order := make([]int32, len(keys.end))
+	for i := len(keys.end) - 1; i >= 0; i-- { // backwards, so each bucket is in key order
+		c := keys.key(int32(i))[0]
 		bucket[c]--
 		order[bucket[c]] = int32(i)
 	}
@@ -193,16 +216,21 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 		slices.SortFunc(order[bucket[c]:bucket[c+1]], func(x, y int32) int {
 			cmps++
 			pace(yield, cmps)
-			return slices.Compare(key(x)[1:], key(y)[1:])
+			return slices.Compare(keys.key(x)[1:], keys.key(y)[1:])
 		})
 	}
-	// In sorted order each key adds one state per character beyond its
-	// common prefix with the key before it.
+	return order
+}
+
+// countStates returns the number of trie states of the keys in order: in
+// sorted order each key adds one state per character beyond its common
+// prefix with the key before it.
+func countStates(keys keyList, order []int32, yield func()) int {
 	nstates := 1
 	var prev []uint32
 	for i, k := range order {
 		pace(yield, i)
-		cur := key(k)
+		cur := keys.key(k)
 		l := 0
 		for l < len(cur) && l < len(prev) && cur[l] == prev[l] {
 			l++
@@ -210,13 +238,20 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 		nstates += len(cur) - l
 		prev = cur
 	}
-	// Every edge creates one state, in BFS order, so the children of s
-	// are the states first[s] to first[s+1]-1, and inSym[v] is the
-	// symbol leading into v.
-	first := make([]int32, nstates+1)
-	inSym := make([]uint32, nstates)
+	return nstates
+}
+
+// buildTrie fills a.states and a.outs with the trie of the keys, breadth
+// first over the keys in sorted order: each node is a range of keys sharing
+// its prefix, so the children of a node come out contiguous and sorted, and
+// states are numbered in BFS order. Every edge creates one state, so the
+// children of s are the states first[s] to first[s+1]-1, and inSym[v] is
+// the symbol leading into v.
+func (a *automaton) buildTrie(keys keyList, order []int32, nstates int, yield func()) (first []int32, inSym []uint32) {
+	first = make([]int32, nstates+1)
+	inSym = make([]uint32, nstates)
 	a.states = make([]state, nstates+1) // +1: sentinel for outputs()
-	a.outs = make([]int32, 0, len(keyEnd))
+	a.outs = make([]int32, 0, len(order))
 	st := a.states
 	// While the trie is built, a state not yet expanded holds its key
 	// range order[lo:hi] in base and fail, and its depth in term.
@@ -228,13 +263,13 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 		first[s] = n
 		st[s] = state{out: int32(len(a.outs))}
 		i := lo
-		for ; i < hi && len(key(order[i])) == int(depth); i++ {
+		for ; i < hi && len(keys.key(order[i])) == int(depth); i++ {
 			a.outs = append(a.outs, order[i])
 		}
 		for i < hi {
-			sym := key(order[i])[depth]
+			sym := keys.key(order[i])[depth]
 			j := i + 1
-			for j < hi && key(order[j])[depth] == sym {
+			for j < hi && keys.key(order[j])[depth] == sym {
 				j++
 			}
 			inSym[n] = sym
@@ -243,16 +278,16 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 			i = j
 		}
 	}
-	order = nil
 	first[nstates] = n
 	st[nstates] = state{out: int32(len(a.outs))}
+	return first, inSym
+}
 
-	a.root = make([]int32, nsym+1)
-	for v := first[0]; v < first[1]; v++ {
-		a.root[inSym[v]] = v
-	}
-	a.placeDoubleArray(nstates, first, inSym, yield)
-
+// linkFailures sets the failure link of every state and its term, the
+// first state with outputs on its suffix chain (-1 for none), in BFS order
+// so that a state's failure link is set before its children's.
+func (a *automaton) linkFailures(nstates int, first []int32, inSym []uint32, yield func()) {
+	st := a.states
 	st[0].term = -1
 	for s := range int32(nstates) {
 		pace(yield, int(s))
@@ -267,30 +302,29 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 			}
 		}
 	}
+}
 
-	a.renumber(nstates, yield)
-	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
-		a.stride = nsym + 2 // symbols 0..nsym and the bound column
-		a.dense = make([]int32, nstates*a.stride)
-		copy(a.dense, a.root)
-		// Fill rows in BFS order (a failure link is shallower than its
-		// state): the row of s is the row of fail(s) plus the children of s.
-		for old := 1; old < nstates; old++ {
-			pace(yield, old)
-			s := int(a.perm[old])
-			row := a.dense[s*a.stride : (s+1)*a.stride]
-			copy(row, a.dense[int(a.states[s].fail)*a.stride:])
-			for v := first[old]; v < first[old+1]; v++ {
-				row[inSym[v]] = a.perm[v]
-			}
+// fillDense builds the full transition table of the renumbered states,
+// each entry the next state times the stride.
+func (a *automaton) fillDense(nstates, nsym int, first []int32, inSym []uint32, yield func()) {
+	a.stride = nsym + 2 // symbols 0..nsym and the bound column
+	a.dense = make([]int32, nstates*a.stride)
+	copy(a.dense, a.root)
+	// Fill rows in BFS order (a failure link is shallower than its
+	// state): the row of s is the row of fail(s) plus the children of s.
+	for old := 1; old < nstates; old++ {
+		pace(yield, old)
+		s := int(a.perm[old])
+		row := a.dense[s*a.stride : (s+1)*a.stride]
+		copy(row, a.dense[int(a.states[s].fail)*a.stride:])
+		for v := first[old]; v < first[old+1]; v++ {
+			row[inSym[v]] = a.perm[v]
 		}
 	}
 	for i, t := range a.dense {
 		pace(yield, i)
 		a.dense[i] = t * int32(a.stride)
 	}
-	a.perm = nil
-	return a
 }
 
 // placeDoubleArray gives every state with children (except the root,

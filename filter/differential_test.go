@@ -15,7 +15,7 @@ import (
 // clause punctuation, invisible characters, expanding code points and an
 // invalid byte.
 var (
-	diffWordChars = []string{"a", "b", "s", "1", "法", "轮", "中", "共", "功", "ａ", "Ｂ", "輪", "①", "ﬁ", "f", "i", "é", "ß", "ж", "Ж"}
+	diffWordChars = []string{"a", "b", "s", "1", "法", "轮", "中", "共", "功", "ａ", "Ｂ", "輪", "國", "国", "①", "ﬁ", "f", "i", "é", "ß", "ж", "Ж"}
 	diffOther     = []string{" ", ".", "，", "*", "😀", "-", "\u200b", "\u0301", "\ufe0f", "\xff", "⑴", "㈱", "x", "。", "  "}
 )
 

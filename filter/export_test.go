@@ -55,3 +55,18 @@ func (m *Matcher) Settles(text string) (settles, held int) {
 	scannerPool.Put(sc)
 	return settles, held
 }
+
+// FoldClasses returns the visible runes that code point r folds to and the
+// class of each, named "sep", "clause", "anywhere" (a letter or digit of a
+// script written without spaces), "boundary" (one of a script written with
+// spaces) or "cjk".
+func FoldClasses(r rune) ([]rune, []string) {
+	names := [...]string{clsSep: "sep", clsClause: "clause", clsWord: "anywhere", clsLatin: "boundary", clsCJK: "cjk", clsBreak: "break"}
+	var rs []rune
+	var cls []string
+	for _, f := range defaultNormaliser().appendFold(nil, r) {
+		rs = append(rs, f.r)
+		cls = append(cls, names[f.cls])
+	}
+	return rs, cls
+}

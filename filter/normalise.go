@@ -30,6 +30,13 @@ func isWordClass(c uint8) bool { return c >= clsWord && c <= clsCJK }
 // forms ，；：！？ fold to their ASCII forms).
 const clausePunct = "，。、；：！？,.;:!?"
 
+// kanaMarks lists the letters of no script (Unicode's Common) that are
+// written only in kana or Han words (their script extensions): the
+// prolonged sound mark, the kana repetition marks, 〆 and 〼. Classified by
+// script alone they would take the word-boundary rule, and バカヤロー would
+// not be found in バカヤローw.
+const kanaMarks = "ー〱〲〳〴〵〆〼"
+
 // frune is one folded rune with its class.
 type frune struct {
 	r   rune
@@ -133,7 +140,8 @@ func classify(r rune) uint8 {
 		return clsInvisible
 	case unicode.In(r, unicode.L, unicode.N, unicode.Mc):
 		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul),
+			strings.ContainsRune(kanaMarks, r):
 			return clsCJK
 		case unicode.In(r, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan):
 			return clsWord
