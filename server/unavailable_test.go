@@ -1,8 +1,14 @@
 package server_test
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wordfilter/wordfilter/server"
 )
@@ -68,5 +74,45 @@ func TestRefusalLogIsRateLimited(t *testing.T) {
 	dropped := metricValue(t, string(ts.do("GET", "/metrics", nil).body), "wordfilter_log_lines_dropped_total")
 	if int(dropped) != n-logged {
 		t.Errorf("wordfilter_log_lines_dropped_total = %v, want %d", dropped, n-logged)
+	}
+}
+
+// TestOverloadIsARefusalOverTCP: a connection over Config.MaxConns, on a
+// real port, gets an answer OpenIM reads as a refusal, counted by reason.
+func TestOverloadIsARefusalOverTCP(t *testing.T) {
+	ts := newTCPTestServer(t, server.Config{MaxConns: 1})
+	held, err := net.Dial("tcp", ts.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	// The held connection takes the only slot once the server accepted it.
+	fmt.Fprintf(held, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if _, err := http.ReadResponse(bufio.NewReader(held), nil); err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", ts.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	body := msgBody(t, cmdModify, 101, `{"content":"hello"}`)
+	fmt.Fprintf(c, "POST /callbackExample/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", cmdModify, len(body), body)
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	wantUnavailable(t, "a connection over -max-conns", resp.StatusCode, got, 503, server.DefaultUnavailableCode, false)
+	held.Close()
+	var m response
+	for i := 0; i < 200 && m.status != 200; i++ { // the slot is given back when the server sees the close
+		time.Sleep(10 * time.Millisecond)
+		m = ts.do("GET", "/metrics", nil)
+	}
+	metrics := string(m.body)
+	if v := metricValue(t, metrics, `wordfilter_unavailable_total{reason="too_many_connections"}`); v < 1 {
+		t.Errorf(`wordfilter_unavailable_total{reason="too_many_connections"} = %v, want >= 1`, v)
 	}
 }
