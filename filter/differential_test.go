@@ -132,6 +132,7 @@ func differential(t *testing.T, ps pieceSet, maxLen, textLen int, r *rand.Rand) 
 func FuzzFilter(f *testing.F) {
 	f.Add("法轮功|fuck|a片", "pen is", "法 轮 功 f.u.c.k 你是a片吗 the pen is")
 	f.Add("中共", "", "其中，共有 中 共")
+	f.Add("法轮功|轮功学|学员", "功.学", "法.轮.功.学.员 法，轮 功 法.轮.功")
 	f.Add("ass|free money", "class", "class ass free-money freemoney")
 	f.Add("ﬁne|株", "", "ﬁne ㈱ \xff\xfe")
 	f.Add("ass|hell|abc|bcd|s1", "hello", "class hello a bcd xhell hell. éass s1s s1 hel-l")

@@ -203,8 +203,12 @@ func (m *refMatcher) matches(text string) []filter.Match {
 	}
 	// gap[k]: separators (distinct code points) before w[k] since w[k-1];
 	// broken[k]: no word may span from w[k-1] to w[k].
+	// clauseCJK[k]: clause punctuation between two CJK characters, which a
+	// word may span only when it has three or more characters and such a
+	// gap between every two of them.
 	gap := make([]int, len(w))
 	broken := make([]bool, len(w))
+	clauseCJK := make([]bool, len(w))
 	for k := 1; k < len(w); k++ {
 		starts := map[int]bool{}
 		clause := false
@@ -213,7 +217,8 @@ func (m *refMatcher) matches(text string) []filter.Match {
 			clause = clause || f.cls == rClause
 		}
 		gap[k] = len(starts)
-		broken[k] = gap[k] > 3 || clause && fs[w[k-1]].cls == rCJK && fs[w[k]].cls == rCJK
+		broken[k] = gap[k] > 3
+		clauseCJK[k] = clause && fs[w[k-1]].cls == rCJK && fs[w[k]].cls == rCJK
 	}
 	var cands, allows []refCand
 	for k := range w {
@@ -223,6 +228,7 @@ func (m *refMatcher) matches(text string) []filter.Match {
 			if k+n > len(w) {
 				continue
 			}
+			clauseGaps := 0
 			for j := range n {
 				f := fs[w[k+j]]
 				if f.cls == rBreak || f.r != e.runes[j] {
@@ -231,6 +237,12 @@ func (m *refMatcher) matches(text string) []filter.Match {
 				if j > 0 && (broken[k+j] || e.sep[j] && gap[k+j] == 0) {
 					continue entries
 				}
+				if j > 0 && clauseCJK[k+j] {
+					clauseGaps++
+				}
+			}
+			if clauseGaps > 0 && (n < 3 || clauseGaps != n-1) {
+				continue
 			}
 			first, last := w[k], w[k+n-1]
 			if fs[first].cls == rLatin && first > 0 && fs[first-1].cls == rLatin {

@@ -70,7 +70,17 @@ type scanner struct {
 	settles  int // settles before the end of the text (for tests)
 	held     int // most candidates and allow occurrences held at a settle (for tests)
 
-	state     int32
+	text string // the text being scanned (read again only to start the clause thread)
+
+	state int32
+	// The clause thread reads the CJK characters linked by clause
+	// punctuation in every gap (法.轮.功), which the main thread (state)
+	// breaks at: cstate is its automaton state, crun how many CJK
+	// characters it has read (0: not live). It reports only words of
+	// three or more characters that lie within its run.
+	cstate    int32
+	crun      int
+	clauseOut bool // emit reports only the clause thread's words
 	pos       int  // word characters seen so far
 	gap       int  // separator code points since the last word character
 	sepCp     int  // byte offset of the code point of the last separator
@@ -123,6 +133,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc := scannerPool.Get().(*scanner)
 	sc.m, sc.scr = m, nil
 	sc.state, sc.pos, sc.gap, sc.sepCp, sc.pendFrom = 0, 0, 0, 0, 0
+	sc.cstate, sc.crun, sc.clauseOut = 0, 0, false
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
 	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
 	return sc
@@ -133,6 +144,7 @@ func acquireScanner(m *Matcher) *scanner {
 // candidate waiting) run here on local copies of the scanner's fields;
 // everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
+	sc.text = text
 	tab := sc.m.tab
 	auto := &sc.m.auto
 	dense, firstOut := auto.dense, auto.firstOut
@@ -147,7 +159,7 @@ func (sc *scanner) scan(text string) {
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
-		if c < utf8.RuneSelf && dense != nil && !sc.pending {
+		if c < utf8.RuneSelf && dense != nil && !sc.pending && gf&fClauseLive == 0 {
 			// It stops at once only on a class it leaves to the code below.
 			s, hit := 0, false
 			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), auto.stride-1)
@@ -190,7 +202,18 @@ func (sc *scanner) scan(text string) {
 			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-clsSep)<<1 // clsClause sets fGapClause
 			continue
 		}
-		if gf >= 1<<gapShift && (gf >= (maxGap+1)<<gapShift || gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK) {
+		if gf&fClauseLive != 0 || gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK {
+			// Clause punctuation between two CJK characters, or the
+			// clause thread is live: the methods handle both threads.
+			sc.sync(st, pos, gf)
+			i = sc.generic(text, start)
+			st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
+			if dense != nil {
+				st *= int32(auto.stride)
+			}
+			continue
+		}
+		if gf >= (maxGap+1)<<gapShift {
 			st = 0
 		}
 		if sym := e & tabSymMask; sym == 0 {
@@ -222,6 +245,7 @@ func (sc *scanner) scan(text string) {
 	if sc.pending {
 		sc.resolve(false)
 	}
+	sc.text = "" // a pooled scanner must not keep the text alive
 }
 
 // ascii is scan's loop over ASCII text with a dense automaton, from
@@ -306,9 +330,10 @@ func (sc *scanner) sync(st int32, pos, gf int) {
 
 // Scanner flags, packed for the fast path of scan.
 const (
-	fLastLatin = 1 << iota // the last visible character is a Latin letter or digit
-	fGapClause             // the current gap holds clause punctuation
-	fPrevCJK               // the last word character is CJK
+	fLastLatin  = 1 << iota // the last visible character is a Latin letter or digit
+	fGapClause              // the current gap holds clause punctuation
+	fPrevCJK                // the last word character is CJK
+	fClauseLive             // the clause thread is live (scanner.crun > 0)
 )
 
 // Bits of scanner.info.
@@ -331,6 +356,9 @@ func (sc *scanner) flags() uint8 {
 	}
 	if sc.prevCJK {
 		f |= fPrevCJK
+	}
+	if sc.crun > 0 {
+		f |= fClauseLive
 	}
 	return f
 }
@@ -402,7 +430,7 @@ func (sc *scanner) breaker() {
 	if sc.pending {
 		sc.resolve(false)
 	}
-	sc.state = 0
+	sc.state, sc.crun = 0, 0
 	sc.gap, sc.gapClause, sc.prevCJK, sc.lastLatin = 0, false, false, false
 }
 
@@ -429,16 +457,20 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 	}
 	m := sc.m
 	st := sc.state
-	if sc.gap > 0 && (sc.gap > maxGap || sc.gapClause && sc.prevCJK && cls == clsCJK) {
+	clauseGap := sc.gap > 0 && sc.gapClause && sc.prevCJK && cls == clsCJK
+	if sc.gap > maxGap || clauseGap {
 		st = 0
 	}
+	st = sc.step(st, sym)
 	switch {
-	case sym == 0:
-		st = 0
-	case m.auto.dense != nil:
-		st = m.auto.dense[int(st)*m.auto.stride+int(sym)] / int32(m.auto.stride)
-	default:
-		st = m.auto.next(st, sym)
+	case clauseGap && sc.gap <= maxGap:
+		if sc.crun == 0 { // the thread starts at the character before
+			sc.cstate, sc.crun = sc.step(0, sc.symAt(sc.starts[sc.pos&(ringSize-1)])), 1
+		}
+		sc.cstate = sc.step(sc.cstate, sym)
+		sc.crun++
+	case sc.crun > 0:
+		sc.crun = 0
 	}
 	sc.pos++
 	k := sc.pos & (ringSize - 1)
@@ -457,6 +489,38 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 	if st >= m.auto.firstOut {
 		sc.emit(st, end)
 	}
+	if sc.crun >= 3 && sc.cstate >= m.auto.firstOut {
+		sc.clauseOut = true
+		sc.emit(sc.cstate, end)
+		sc.clauseOut = false
+	}
+}
+
+// step returns the automaton state after st on symbol sym (0: a rune in
+// no word).
+func (sc *scanner) step(st int32, sym uint32) int32 {
+	a := &sc.m.auto
+	switch {
+	case sym == 0:
+		return 0
+	case a.dense != nil:
+		return a.dense[int(st)*a.stride+int(sym)] / int32(a.stride)
+	}
+	return a.next(st, sym)
+}
+
+// symAt returns the symbol of the word character that the code point at
+// text[start] folds to (the last one, when it folds to several).
+func (sc *scanner) symAt(start int) uint32 {
+	r, _ := utf8.DecodeRuneInString(sc.text[start:])
+	var buf [4]frune
+	fs := sc.m.norm.appendFold(buf[:0], r)
+	for j := len(fs) - 1; j >= 0; j-- {
+		if isWordClass(fs[j].cls) {
+			return sc.m.alpha[fs[j].r]
+		}
+	}
+	return 0
 }
 
 // emit records the candidates ending at the current word character, which
@@ -472,6 +536,9 @@ func (sc *scanner) emit(st int32, end int) {
 	outs:
 		for _, ei := range a.outputs(t) {
 			e := &m.entries[ei]
+			if sc.clauseOut && (e.n < 3 || int(e.n) > sc.crun) {
+				continue // not within the clause thread's run, or too short
+			}
 			first := sc.pos - int(e.n) + 1
 			if e.flags&needLeft != 0 && sc.info[first&(ringSize-1)]&infoLeftLatin != 0 {
 				continue
