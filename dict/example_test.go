@@ -10,7 +10,7 @@ import (
 )
 
 func ExampleParse() {
-	entries, err := dict.Parse(strings.NewReader("\uFEFF# porn words\r\n  fuck \r\n\r\n***\r\nfree money\r\n"))
+	entries, err := dict.Parse(strings.NewReader("\uFEFF# porn words\r\n  fuck \r\n\r\n\u200b\r\nfree money\r\n"))
 	for _, e := range entries {
 		fmt.Printf("line %d: %q\n", e.Line, e.Text)
 	}
@@ -18,7 +18,7 @@ func ExampleParse() {
 	// Output:
 	// line 2: "fuck"
 	// line 5: "free money"
-	// line 4: word "***": nothing matchable left after normalisation
+	// line 4: word "\u200b": nothing matchable left after normalisation
 }
 
 func ExampleParseFileName() {
@@ -45,7 +45,7 @@ func ExampleLoadFS() {
 	folder := fstest.MapFS{
 		"profanity.mask.txt": {Data: []byte("fuck\n")},
 		"politics.block.txt": {Data: []byte("法轮功\n")},
-		"bad/ads.review.txt": {Data: []byte("ok\n!!!\n")},
+		"bad/ads.review.txt": {Data: []byte("ok\n\u200d\n")},
 	}
 	_, err := dict.LoadFS(folder, "conf", filter.Options{})
 	fmt.Println(dict.ErrorLines(err))
@@ -58,6 +58,6 @@ func ExampleLoadFS() {
 	r := d.Matcher.Filter(nil, "what the fuck")
 	fmt.Println(d.Words, d.Categories, r.Decision, r.Text)
 	// Output:
-	// [conf/bad/ads.review.txt:2: word "!!!": nothing matchable left after normalisation]
+	// [conf/bad/ads.review.txt:2: word "\u200d": nothing matchable left after normalisation]
 	// 2 map[politics:1 profanity:1] mask what the ****
 }

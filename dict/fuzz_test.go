@@ -13,7 +13,7 @@ import (
 // real line.
 func FuzzParse(f *testing.F) {
 	for _, seed := range []string{
-		"", "fuck\n", "\uFEFF法轮功\r\nfree money\n", "# c\n\n  x  \n", "\xff\n", "***\nok\n",
+		"", "fuck\n", "\uFEFF法轮功\r\nfree money\n", "# c\n\n  x  \n", "\xff\n", "\u200b\nok\n", "@$$\n",
 		strings.Repeat("长", 200), "a\rb\r\n", "\u200b\n\u3000中共\u3000\n", "#\n#x\n\n\n",
 	} {
 		f.Add(seed)

@@ -116,15 +116,15 @@ func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"good.txt":      "fine\n",
-		"bad.block.txt": "ok\n\n***\nok2\n\xff\n",
+		"bad.block.txt": "ok\n\n\u200b\nok2\n\xff\n",
 		"sub/long.txt":  strings.Repeat("长", filter.MaxWordRunes+1) + "\n",
-		"sub/allow.txt": "# header\n...\n",
+		"sub/allow.txt": "# header\n\u200d\n",
 	})
 	_, err := dict.Load(dir, filter.Options{})
 	want := []string{
-		filepath.Join(dir, "bad.block.txt") + `:3: word "***": nothing matchable left after normalisation`,
+		filepath.Join(dir, "bad.block.txt") + `:3: word "\u200b": nothing matchable left after normalisation`,
 		filepath.Join(dir, "bad.block.txt") + `:5: word "\xff": invalid UTF-8`,
-		filepath.Join(dir, "sub/allow.txt") + `:2: word "...": nothing matchable left after normalisation`,
+		filepath.Join(dir, "sub/allow.txt") + `:2: word "\u200d": nothing matchable left after normalisation`,
 		filepath.Join(dir, "sub/long.txt") + ":1: word",
 	}
 	got := dict.ErrorLines(err)
@@ -387,8 +387,8 @@ func TestDefault(t *testing.T) {
 func TestCompileErrorNamesItsPlace(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"a.txt": "word\n"})
-	_, err := dict.Load(dir, filter.Options{Allow: []string{"fine", "+++"}})
-	want := `Options.Allow:2: word "+++": nothing matchable left after normalisation`
+	_, err := dict.Load(dir, filter.Options{Allow: []string{"fine", "\u2060"}})
+	want := `Options.Allow:2: word "\u2060": nothing matchable left after normalisation`
 	if got := dict.ErrorLines(err); len(got) != 1 || got[0] != want {
 		t.Fatalf("Load with a bad Options.Allow = %q, want %q", got, want)
 	}

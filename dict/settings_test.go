@@ -306,12 +306,12 @@ func TestLoadSettings(t *testing.T) {
 		"wordfilter.yaml":    "readings: [leet]\n",
 		"zh/wordfilter.yaml": "readings: []\n",
 		"wordfilter.yml":     "readings: []\n",
-		"zh/porn.txt":        "***\n",
+		"zh/porn.txt":        "\u200b\n",
 	})
 	_, err = dict.Load(dir, filter.Options{})
 	const where = ": settings are read only from wordfilter.yaml at the top of the dictionary folder: move or rename this file, or delete it"
 	want = []string{
-		filepath.Join(dir, "zh", "porn.txt") + `:1: word "***": nothing matchable left after normalisation`,
+		filepath.Join(dir, "zh", "porn.txt") + `:1: word "\u200b": nothing matchable left after normalisation`,
 		filepath.Join(dir, "wordfilter.yml") + where,
 		filepath.Join(dir, "zh", "wordfilter.yaml") + where,
 	}

@@ -211,8 +211,8 @@ func TestBadFileKeepsOldDictionary(t *testing.T) {
 		t.Fatalf("first load: %v, %q", old, s.LastError())
 	}
 
-	writeFiles(t, dir, map[string]string{"a.txt": "good2\n", "b.block.txt": "fine\n\n  ¡¡  \n"})
-	bad := filepath.Join(dir, "b.block.txt") + `:3: word "¡¡": nothing matchable left after normalisation`
+	writeFiles(t, dir, map[string]string{"a.txt": "good2\n", "b.block.txt": "fine\n\n  \u200b\u200d  \n"})
+	bad := filepath.Join(dir, "b.block.txt") + `:3: word "\u200b\u200d": nothing matchable left after normalisation`
 	waitFor(t, "the refused reload", func() bool { return s.LastError() != "" })
 	if got := s.LastError(); got != bad {
 		t.Fatalf("LastError = %q, want %q", got, bad)
@@ -284,7 +284,7 @@ func TestRevertToCurrentClearsError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, dir, map[string]string{"a.txt": "good1\n%%\n"})
+	writeFiles(t, dir, map[string]string{"a.txt": "good1\n\u2060\n"})
 	if _, err := dict.Check(s, "poll"); err == nil || s.LastError() == "" {
 		t.Fatalf("bad content: Check error %v, LastError %q; want both", err, s.LastError())
 	}
@@ -322,7 +322,7 @@ func TestUnchangedFolderNotRecompiled(t *testing.T) {
 		t.Fatalf("forced reload of unchanged folder = %p, %v, event %+v", got, err, last)
 	}
 	// The same bad content is reported once by checks, every time when forced.
-	writeFiles(t, dir, map[string]string{"a.txt": "one\n--\n"})
+	writeFiles(t, dir, map[string]string{"a.txt": "one\n\u200b\n"})
 	for i := 0; i < 3; i++ {
 		dict.Check(s, "poll")
 	}
@@ -337,7 +337,7 @@ func TestUnchangedFolderNotRecompiled(t *testing.T) {
 
 func TestWatchFirstLoadFailsThenRecovers(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"a.txt": "@@\n"})
+	writeFiles(t, dir, map[string]string{"a.txt": "\u200b\n"})
 	s, evs := watchStore(t, dict.Config{Dir: dir, PollInterval: -1}, false)
 	if s.Current() != nil || s.LastError() == "" {
 		t.Fatalf("bad first load: Current %v, LastError %q", s.Current(), s.LastError())

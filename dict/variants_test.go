@@ -54,12 +54,12 @@ func TestParseVariantsErrors(t *testing.T) {
 	}
 	f("one field", "法 氵去\n奸\n", dict.ErrBadVariant,
 		`line 2: variants line "奸": want the canonical form, then one or more written forms, separated by whitespace (法 氵去 灋)`)
-	f("a form with nothing matchable", "法 氵去 ***\n", dict.ErrBadWord,
-		`line 1: variant form "***": nothing matchable left after normalisation`)
+	f("a form with nothing matchable", "法 氵去 \u200b\n", dict.ErrBadWord,
+		`line 1: variant form "\u200b": nothing matchable left after normalisation`)
 	f("an invisible form", "法 \u200b\n", dict.ErrBadWord,
 		`line 1: variant form "\u200b": nothing matchable left after normalisation`)
-	f("a canonical form with nothing matchable", "*** x\n", dict.ErrBadWord,
-		`line 1: canonical form "***": nothing matchable left after normalisation`)
+	f("a canonical form with nothing matchable", "\u200b x\n", dict.ErrBadWord,
+		`line 1: canonical form "\u200b": nothing matchable left after normalisation`)
 	long := strings.Repeat("a", filter.MaxWordRunes+1)
 	f("an over-long form", "a "+long+"\n", dict.ErrBadWord,
 		`line 1: variant form "`+long[:40]+`…": longer than 128 letters and digits after normalisation`)
@@ -99,11 +99,11 @@ func TestLoadVariants(t *testing.T) {
 	// error names both lines. With errors in a word file too, all come out.
 	writeFiles(t, dir, map[string]string{
 		"zh/zz.variants.txt": "强 弓虽\n\n# a typo:\n奸 氵去\n",
-		"politics.block.txt": "法轮功\n☆\n",
+		"politics.block.txt": "法轮功\n\u200b\n",
 	})
 	_, err := dict.Load(dir, filter.Options{})
 	wantErrs := []string{
-		filepath.Join(dir, "politics.block.txt") + `:2: word "☆": nothing matchable left after normalisation`,
+		filepath.Join(dir, "politics.block.txt") + `:2: word "\u200b": nothing matchable left after normalisation`,
 		filepath.Join(dir, "zh", "zz.variants.txt") + `:4: variant form "氵去" stands for "奸" here and for "法" at ` +
 			filepath.Join(dir, "VARIANTS.txt") + `:1: a written form stands for one canonical form`,
 	}

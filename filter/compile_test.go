@@ -27,19 +27,22 @@ func TestCheckWord(t *testing.T) {
 	f(strings.Repeat("a", filter.MaxWordRunes), "")
 	f(strings.Repeat("a ", filter.MaxWordRunes), "")
 	f("", "nothing matchable left after normalisation")
-	f(" .,!\u200b", "nothing matchable left after normalisation")
-	f("😀", "nothing matchable left after normalisation")
+	f(" \u200b\t", "nothing matchable left after normalisation")
+	f(" .,!\u200b", "") // a symbol word: .,!
+	f("😀", "")
+	f("@$$", "")
+	f(strings.Repeat("☭", filter.MaxWordRunes+1), "longer than 128 letters and digits after normalisation")
 	f("fu\xffck", "invalid UTF-8")
 	f(strings.Repeat("a", filter.MaxWordRunes+1), "longer than 128 letters and digits after normalisation")
 }
 
 func TestCompileErrors(t *testing.T) {
-	_, err := filter.Compile([]filter.Word{{Text: "ok", Action: filter.Mask}, {Text: "...", Action: filter.Mask}}, filter.Options{})
+	_, err := filter.Compile([]filter.Word{{Text: "ok", Action: filter.Mask}, {Text: " \u200b ", Action: filter.Mask}}, filter.Options{})
 	var we *filter.WordError
-	if !errors.As(err, &we) || we.Index != 1 || we.Allow || we.Text != "..." {
+	if !errors.As(err, &we) || we.Index != 1 || we.Allow || we.Text != " \u200b " {
 		t.Fatalf("Compile(bad word) error = %v, want a *WordError for index 1", err)
 	}
-	if got, want := err.Error(), `filter: word "...": nothing matchable left after normalisation`; got != want {
+	if got, want := err.Error(), `filter: word " \u200b ": nothing matchable left after normalisation`; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	_, err = filter.Compile(nil, filter.Options{Allow: []string{"fine", "\xff"}})

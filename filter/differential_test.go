@@ -31,9 +31,17 @@ var (
 // pieceSet is what random dictionaries and texts are made of.
 type pieceSet struct{ word, other []string }
 
+// Symbol words (made only of symbols) mixed with ordinary words: the
+// word pieces are symbols, and the dictionary adds a few letter words.
 var (
-	mixedPieces = pieceSet{diffWordChars, diffOther}
-	latinPieces = pieceSet{latinWordChars, latinOther}
+	symbolWordChars = []string{"@", "$", "$", "☭", "＠", "🖕", "!", "┻", "，"}
+	symbolOther     = []string{"a", "s", " ", "\ufe0f", "\u200b", "法", "\xff", "$", "中", "⁉"}
+)
+
+var (
+	mixedPieces  = pieceSet{diffWordChars, diffOther}
+	latinPieces  = pieceSet{latinWordChars, latinOther}
+	symbolPieces = pieceSet{symbolWordChars, symbolOther}
 )
 
 func randText(r *rand.Rand, n int) string { return mixedPieces.text(r, n) }
@@ -103,6 +111,9 @@ func TestDifferential(t *testing.T) {
 	// engine: words ending inside a run, starting after its first letter,
 	// runs begun after a non-ASCII letter.
 	t.Run("latin", func(t *testing.T) { differential(t, latinPieces, 6, 60, rand.New(rand.NewPCG(5, 6))) })
+	// Symbol words, with letters, separators and CJK around them and
+	// invisible characters inside.
+	t.Run("symbols", func(t *testing.T) { differential(t, symbolPieces, 4, 40, rand.New(rand.NewPCG(7, 8))) })
 }
 
 // differential compares random dictionaries of words up to maxLen pieces
@@ -132,6 +143,7 @@ func differential(t *testing.T, ps pieceSet, maxLen, textLen int, r *rand.Rand) 
 func FuzzFilter(f *testing.F) {
 	f.Add("法轮功|fuck|a片", "pen is", "法 轮 功 f.u.c.k 你是a片吗 the pen is")
 	f.Add("中共", "", "其中，共有 中 共")
+	f.Add("@$$|☭|🖕|fuck", "$$!", "@$$ ＠＄＄ ☭\ufe0f☭ f$u$c$k 🖕🖕 @$$!")
 	f.Add("法轮功|轮功学|学员", "功.学", "法.轮.功.学.员 法，轮 功 法.轮.功")
 	f.Add("ass|free money", "class", "class ass free-money freemoney")
 	f.Add("ﬁne|株", "", "ﬁne ㈱ \xff\xfe")

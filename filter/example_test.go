@@ -28,10 +28,10 @@ func ExampleCompile() {
 }
 
 func ExampleCompile_error() {
-	_, err := filter.Compile([]filter.Word{{Text: "*** ***", Action: filter.Mask}}, filter.Options{})
+	_, err := filter.Compile([]filter.Word{{Text: "\u200b", Action: filter.Mask}}, filter.Options{})
 	fmt.Println(err)
 	// Output:
-	// filter: word "*** ***": nothing matchable left after normalisation
+	// filter: word "\u200b": nothing matchable left after normalisation
 }
 
 func ExampleMatcher_Replace() {

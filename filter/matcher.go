@@ -100,6 +100,10 @@ func CheckWord(text string) string {
 	var key [MaxWordRunes + 1]frune
 	var seps [MaxWordRunes]uint8
 	_, _, reason := foldKey(defaultNormaliser(), key[:0], seps[:0], text)
+	if reason == reasonEmpty {
+		var sym [MaxWordRunes + 1]rune
+		_, reason = symbolKey(defaultNormaliser(), sym[:0], text) // a symbol word (symbols.go)?
+	}
 	return reason
 }
 
@@ -179,6 +183,7 @@ type Matcher struct {
 	allow []string
 	mask  rune
 	stats Stats
+	sym   *symbols // the symbol words' automaton, nil when there is none (symbols.go)
 }
 
 // Compile builds a Matcher from words and opts. Words that fold to the
@@ -227,6 +232,7 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 		}
 	}
 	b.build(opts.engine)
+	m.buildSymbols(b.symWords)
 	m.stats = Stats{Words: len(m.words), Allow: len(m.allow), Memory: m.memoryUsage(), BuildTime: time.Since(start)}
 	return m, nil
 }
@@ -255,8 +261,10 @@ type builder struct {
 	keyBuf   []frune
 	sepBuf   []uint8
 	keyStr   []byte
-	isDup    bool  // add found a duplicate of an earlier entry
-	dup      int32 // the duplicate's entry id
+	isDup    bool             // add found a duplicate of an earlier entry
+	dup      int32            // the duplicate's entry id
+	symSeen  map[string]int32 // symbol word key → its id (see symbols.go)
+	symWords []symbolWord     // the symbol words, for buildSymbols
 }
 
 // pace calls yield (Options.Yield, maybe nil) when i is a multiple of
@@ -299,6 +307,14 @@ func (b *builder) add(text string, id int32, allow bool) string {
 	b.isDup = false
 	key, seps, reason := foldKey(b.m.norm, b.keyBuf[:0], b.sepBuf[:0], text)
 	b.keyBuf, b.sepBuf = key, seps
+	if reason == reasonEmpty {
+		sym, why := symbolKey(b.m.norm, nil, text)
+		if why != "" {
+			return why
+		}
+		b.addSymbol(sym, id, allow)
+		return ""
+	}
 	if reason != "" {
 		return reason
 	}

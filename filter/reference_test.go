@@ -126,9 +126,10 @@ func refFold(text string) []refRune {
 func isWord(cls int) bool { return cls >= rWord }
 
 type refWord struct {
-	runes []rune
-	sep   []bool // sep[j]: a separator is required before runes[j]
-	id    int    // word index, or -1 for an allow phrase
+	symbol []rune // a word made only of symbols: its folded runes, matched as written
+	runes  []rune
+	sep    []bool // sep[j]: a separator is required before runes[j]
+	id     int    // word index, or -1 for an allow phrase
 }
 
 type refMatcher struct {
@@ -169,9 +170,26 @@ func newRef(words []filter.Word, allow []string) *refMatcher {
 		}
 		return b.String()
 	}
+	symbolOf := func(text string) []rune { // whitespace at either end left out
+		var out []rune
+		for _, f := range refFold(text) {
+			out = append(out, f.r)
+		}
+		for len(out) > 0 && unicode.IsSpace(out[0]) {
+			out = out[1:]
+		}
+		for len(out) > 0 && unicode.IsSpace(out[len(out)-1]) {
+			out = out[:len(out)-1]
+		}
+		return out
+	}
 	for _, w := range words {
 		rs, sep, _ := refKey(w.Text)
-		k := keyOf(rs, sep)
+		var sym []rune
+		if len(rs) == 0 {
+			sym = symbolOf(w.Text)
+		}
+		k := keyOf(rs, sep) + "\x02" + string(sym)
 		if id, ok := seen[k]; ok {
 			if w.Action > m.words[id].Action {
 				m.words[id] = w
@@ -179,12 +197,16 @@ func newRef(words []filter.Word, allow []string) *refMatcher {
 			continue
 		}
 		seen[k] = len(m.words)
-		m.entries = append(m.entries, refWord{runes: rs, sep: sep, id: len(m.words)})
+		m.entries = append(m.entries, refWord{symbol: sym, runes: rs, sep: sep, id: len(m.words)})
 		m.words = append(m.words, w)
 	}
 	for _, a := range allow {
 		rs, sep, _ := refKey(a)
-		m.entries = append(m.entries, refWord{runes: rs, sep: sep, id: -1})
+		var sym []rune
+		if len(rs) == 0 {
+			sym = symbolOf(a)
+		}
+		m.entries = append(m.entries, refWord{symbol: sym, runes: rs, sep: sep, id: -1})
 	}
 	return m
 }
@@ -221,11 +243,37 @@ func (m *refMatcher) matches(text string) []filter.Match {
 		clauseCJK[k] = clause && fs[w[k-1]].cls == rCJK && fs[w[k]].cls == rCJK
 	}
 	var cands, allows []refCand
+	// Symbol words: the same folded runes, one after another (invisible
+	// characters are not in fs), none a word character, anywhere.
+	for i := range fs {
+		for _, e := range m.entries {
+			n := len(e.symbol)
+			if n == 0 || i+n > len(fs) {
+				continue
+			}
+			ok := true
+			for j := range n {
+				if f := fs[i+j]; isWord(f.cls) || f.cls == rBreak || f.r != e.symbol[j] {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			c := refCand{e.id, fs[i].start, fs[i+n-1].end}
+			if e.id < 0 {
+				allows = append(allows, c)
+			} else {
+				cands = append(cands, c)
+			}
+		}
+	}
 	for k := range w {
 	entries:
 		for _, e := range m.entries {
 			n := len(e.runes)
-			if k+n > len(w) {
+			if n == 0 || k+n > len(w) {
 				continue
 			}
 			clauseGaps := 0

@@ -81,14 +81,22 @@ type scanner struct {
 	cstate    int32
 	crun      int
 	clauseOut bool // emit reports only the clause thread's words
-	pos       int  // word characters seen so far
-	gap       int  // separator code points since the last word character
-	sepCp     int  // byte offset of the code point of the last separator
-	gapClause bool // the gap holds clause punctuation
-	prevCJK   bool // the last word character is CJK
-	lastLatin bool // the last visible character is a Latin letter or digit
-	pending   bool // candidates from pendFrom on wait for the right boundary check
-	pendFrom  int
+
+	// The symbol automaton (symbols.go): its state, the code point it
+	// read last (start and end), and the starts of the code points of
+	// its last runes, by symPos.
+	symState         int32
+	symStart, symEnd int
+	symPos           int
+	symStarts        [ringSize]int
+	pos              int  // word characters seen so far
+	gap              int  // separator code points since the last word character
+	sepCp            int  // byte offset of the code point of the last separator
+	gapClause        bool // the gap holds clause punctuation
+	prevCJK          bool // the last word character is CJK
+	lastLatin        bool // the last visible character is a Latin letter or digit
+	pending          bool // candidates from pendFrom on wait for the right boundary check
+	pendFrom         int
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
@@ -134,6 +142,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc.m, sc.scr = m, nil
 	sc.state, sc.pos, sc.gap, sc.sepCp, sc.pendFrom = 0, 0, 0, 0, 0
 	sc.cstate, sc.crun, sc.clauseOut = 0, 0, false
+	sc.symState, sc.symStart, sc.symEnd, sc.symPos = 0, -1, -1, 0
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
 	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
 	return sc
@@ -372,7 +381,11 @@ func (sc *scanner) setFlags(f uint8) {
 func (sc *scanner) generic(text string, i int) int {
 	c := text[i]
 	if c < utf8.RuneSelf {
-		sc.table(sc.m.tab[c], i, i+1)
+		if e := sc.m.tab[c]; e&tabSlow != 0 { // a rune of a symbol word
+			sc.slow(rune(c), i, i+1)
+		} else {
+			sc.table(e, i, i+1)
+		}
 		return i + 1
 	}
 	r, n := utf8.DecodeRuneInString(text[i:])
@@ -420,6 +433,9 @@ func (sc *scanner) slow(r rune, start, end int) {
 func (sc *scanner) frune(f frune, start, end int) {
 	if f.cls <= clsClause {
 		sc.sep(f.cls, start)
+		if sc.m.sym != nil {
+			sc.symbol(f.r, start, end)
+		}
 		return
 	}
 	sc.word(f.cls, sc.m.alpha[f.r], start, end)
@@ -574,6 +590,17 @@ func (sc *scanner) emit(st int32, end int) {
 			sc.scr.cands = append(sc.scr.cands, c)
 		}
 	}
+}
+
+// addCand records a candidate found outside emit (a symbol word).
+func (sc *scanner) addCand(c cand) {
+	if sc.scr == nil {
+		sc.scr = scratchPool.Get().(*scratch)
+		sc.scr.cands, sc.scr.allow = sc.scr.cands[:0], sc.scr.allow[:0]
+	} else if len(sc.scr.cands) >= sc.limit && !sc.pending {
+		sc.settleEarly()
+	}
+	sc.scr.cands = append(sc.scr.cands, c)
 }
 
 // resolve settles the candidates waiting for their right boundary: the

@@ -105,11 +105,11 @@ func TestValidateVariantsAndSettings(t *testing.T) {
 
 func TestValidateErrors(t *testing.T) {
 	dir := writeDictFolder(t, map[string]string{
-		"a.txt":       "ok\n***\n",
+		"a.txt":       "ok\n\u200b\n",
 		"b.block.txt": "\xff\xfe\n\nfine\n",
 	})
 	code, out, errOut := runCmd(t, "", "validate", "-dict", dir)
-	want := filepath.Join(dir, "a.txt") + `:2: word "***": nothing matchable left after normalisation` + "\n" +
+	want := filepath.Join(dir, "a.txt") + `:2: word "\u200b": nothing matchable left after normalisation` + "\n" +
 		filepath.Join(dir, "b.block.txt") + `:1: word "\xff\xfe": invalid UTF-8` + "\n"
 	if code != 1 || out != "" || errOut != want {
 		t.Fatalf("validate = %d, stdout %q, stderr %q; want 1, nothing, %q", code, out, errOut, want)
@@ -233,7 +233,7 @@ func TestCheckLongLine(t *testing.T) {
 }
 
 func TestCheckBadInput(t *testing.T) {
-	bad := writeDictFolder(t, map[string]string{"a.txt": "ok\n!!!\n"})
+	bad := writeDictFolder(t, map[string]string{"a.txt": "ok\n\u200b\n"})
 	code, out, errOut := runCmd(t, "x\n", "check", "-dict", bad)
 	if code != 1 || out != "" || !strings.Contains(errOut, filepath.Join(bad, "a.txt")+":2: ") {
 		t.Fatalf("check with a bad dictionary = %d, stdout %q, stderr %q; want 1 and path:line", code, out, errOut)
