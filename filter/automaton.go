@@ -25,6 +25,9 @@ type automaton struct {
 	// States are numbered so that exactly those from firstOut on have
 	// outputs on their suffix chain: the scan tests that without a load.
 	firstOut int32
+	// extends has a bit per state with a child in the trie (some key
+	// goes on past it), for begins.
+	extends []uint64
 }
 
 // state is one automaton state; the fields the scan reads together are
@@ -59,7 +62,31 @@ func (a *automaton) outputs(t int32) []int32 {
 }
 
 func (a *automaton) memoryUsage() int {
-	return 4*len(a.root) + 16*len(a.states) + 8*len(a.slots) + 4*len(a.dense) + 4*len(a.outs)
+	return 4*len(a.root) + 16*len(a.states) + 8*len(a.slots) + 4*len(a.dense) + 4*len(a.outs) + 8*len(a.extends)
+}
+
+// child returns the trie child of state s by symbol sym (no failure link
+// followed), or 0 when there is none (the root is no child).
+func (a *automaton) child(s int32, sym uint32) int32 {
+	if s == 0 {
+		return a.root[sym]
+	}
+	p := a.states[s].base + int32(sym)
+	if uint32(p) < uint32(len(a.slots)) && a.slots[p].check == s {
+		return a.slots[p].next
+	}
+	return 0
+}
+
+// begins reports whether the characters of symbols prev and sym, one
+// after the other, begin a key of three or more characters: the clause
+// thread starts at a clause gap only then (its words have three or more).
+func (a *automaton) begins(prev, sym uint32) bool {
+	if prev == 0 || sym == 0 {
+		return false
+	}
+	s := a.child(a.child(0, prev), sym)
+	return s != 0 && a.extends[s/64]&(1<<(s%64)) != 0
 }
 
 // build lays out the symbol table and the automaton.
@@ -186,6 +213,12 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 	a.placeDoubleArray(nstates, first, inSym, yield)
 	a.linkFailures(nstates, first, inSym, yield)
 	a.renumber(nstates, yield)
+	a.extends = make([]uint64, (nstates+63)/64)
+	for _, sl := range a.slots {
+		if sl.check > 0 {
+			a.extends[sl.check/64] |= 1 << (sl.check % 64)
+		}
+	}
 	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
 		a.fillDense(nstates, nsym, first, inSym, yield)
 	}

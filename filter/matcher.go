@@ -184,6 +184,10 @@ type Matcher struct {
 	mask  rune
 	stats Stats
 	sym   *symbols // the symbol words' automaton, nil when there is none (symbols.go)
+	// clause3 tells that some word or allow phrase has three or more
+	// characters, all CJK: only then does the scanner's clause thread
+	// run (法.轮.功).
+	clause3 bool
 }
 
 // Compile builds a Matcher from words and opts. Words that fold to the
@@ -359,6 +363,9 @@ func (b *builder) add(text string, id int32, allow bool) string {
 		b.flat = append(b.flat, s)
 	}
 	e := entry{id: id, n: int32(len(key)), sepOff: int32(len(b.m.seps)), sepN: uint8(len(seps))}
+	if len(key) >= 3 && !b.m.clause3 {
+		b.m.clause3 = !slices.ContainsFunc(key, func(f frune) bool { return f.cls != clsCJK })
+	}
 	if key[0].cls == clsLatin {
 		e.flags |= needLeft
 	}

@@ -102,6 +102,10 @@ type scanner struct {
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
 	starts [ringSize]int
 	info   [ringSize]uint8
+	// syms holds the symbol of each word character the non-ASCII paths
+	// read (the clause thread starts from the one before a clause gap,
+	// always a CJK character).
+	syms [ringSize]uint32
 }
 
 // Values of Matcher.ascii besides the symbols of letters and digits.
@@ -211,9 +215,26 @@ func (sc *scanner) scan(text string) {
 			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-clsSep)<<1 // clsClause sets fGapClause
 			continue
 		}
-		if gf&fClauseLive != 0 || gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK {
-			// Clause punctuation between two CJK characters, or the
-			// clause thread is live: the methods handle both threads.
+		if gf >= 1<<gapShift {
+			clause := gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK
+			if gf&fClauseLive != 0 || clause && sc.m.clause3 && gf < (maxGap+1)<<gapShift &&
+				auto.begins(sc.syms[pos&(ringSize-1)], e&tabSymMask) {
+				// The clause thread is live, or may start here (the
+				// characters on either side of the clause gap begin a
+				// word): the methods handle both threads.
+				sc.sync(st, pos, gf)
+				i = sc.generic(text, start)
+				st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
+				if dense != nil {
+					st *= int32(auto.stride)
+				}
+				continue
+			}
+			if clause || gf >= (maxGap+1)<<gapShift {
+				st = 0
+			}
+		} else if gf&fClauseLive != 0 {
+			// No gap: the clause thread ends (word handles it).
 			sc.sync(st, pos, gf)
 			i = sc.generic(text, start)
 			st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
@@ -221,9 +242,6 @@ func (sc *scanner) scan(text string) {
 				st *= int32(auto.stride)
 			}
 			continue
-		}
-		if gf >= (maxGap+1)<<gapShift {
-			st = 0
 		}
 		if sym := e & tabSymMask; sym == 0 {
 			st = 0
@@ -235,6 +253,7 @@ func (sc *scanner) scan(text string) {
 		pos++
 		k := pos & (ringSize - 1)
 		sc.starts[k] = start
+		sc.syms[k] = e & tabSymMask
 		info := uint8(gf & fLastLatin)
 		if gf >= 1<<gapShift {
 			info |= infoGap
@@ -479,18 +498,29 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 	}
 	st = sc.step(st, sym)
 	switch {
-	case clauseGap && sc.gap <= maxGap:
-		if sc.crun == 0 { // the thread starts at the character before
-			sc.cstate, sc.crun = sc.step(0, sc.symAt(sc.starts[sc.pos&(ringSize-1)])), 1
+	case clauseGap && sc.gap <= maxGap && m.clause3:
+		if sc.crun == 0 {
+			// The thread starts at the character before, when it and
+			// this one begin a word of three or more characters;
+			// otherwise no word of the run starts there, and a later
+			// gap starts the thread.
+			if prev := sc.syms[sc.pos&(ringSize-1)]; m.auto.begins(prev, sym) {
+				sc.cstate, sc.crun = m.auto.child(m.auto.child(0, prev), sym), 2
+			}
+			break
 		}
 		sc.cstate = sc.step(sc.cstate, sym)
 		sc.crun++
+		if sc.cstate == 0 {
+			sc.crun = 0 // no word of the run is under way
+		}
 	case sc.crun > 0:
 		sc.crun = 0
 	}
 	sc.pos++
 	k := sc.pos & (ringSize - 1)
 	sc.starts[k] = start
+	sc.syms[k] = sym
 	var info uint8
 	if sc.lastLatin {
 		info |= infoLeftLatin
@@ -523,20 +553,6 @@ func (sc *scanner) step(st int32, sym uint32) int32 {
 		return a.dense[int(st)*a.stride+int(sym)] / int32(a.stride)
 	}
 	return a.next(st, sym)
-}
-
-// symAt returns the symbol of the word character that the code point at
-// text[start] folds to (the last one, when it folds to several).
-func (sc *scanner) symAt(start int) uint32 {
-	r, _ := utf8.DecodeRuneInString(sc.text[start:])
-	var buf [4]frune
-	fs := sc.m.norm.appendFold(buf[:0], r)
-	for j := len(fs) - 1; j >= 0; j-- {
-		if isWordClass(fs[j].cls) {
-			return sc.m.alpha[fs[j].r]
-		}
-	}
-	return 0
 }
 
 // emit records the candidates ending at the current word character, which
