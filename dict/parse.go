@@ -196,6 +196,20 @@ func Parse(r io.Reader) ([]Entry, error) {
 // parseBytes parses a whole file, calling emit for each word and adding
 // each bad line to errs.
 func parseBytes(data []byte, emit func(Entry), errs *LoadError) {
+	eachLine(data, errs, func(line []byte, n int) {
+		if e, le := parseLine(line, n); le != nil {
+			errs.add(le)
+		} else {
+			emit(e)
+		}
+	})
+}
+
+// eachLine calls fn with each line of a dictionary file that holds
+// something (a byte-order mark dropped, surrounding whitespace trimmed,
+// blank lines and comments skipped) and its 1-based number; a line that is
+// not UTF-8 goes to errs instead.
+func eachLine(data []byte, errs *LoadError, fn func(line []byte, n int)) {
 	data = bytes.TrimPrefix(data, bom)
 	for n := 1; len(data) > 0; n++ {
 		line := data
@@ -204,24 +218,20 @@ func parseBytes(data []byte, emit func(Entry), errs *LoadError) {
 		} else {
 			data = nil
 		}
-		if e, le := parseLine(line, n); le != nil {
-			errs.add(le)
-		} else if e.Text != "" {
-			emit(e)
+		line = bytes.TrimSpace(line)
+		switch {
+		case len(line) == 0 || line[0] == '#':
+		case !utf8.Valid(line):
+			errs.add(&LineError{Line: n, Text: snippet(string(line)), Err: ErrInvalidUTF8, Msg: "invalid UTF-8"})
+		default:
+			fn(line, n)
 		}
 	}
 }
 
-// parseLine turns one raw line into an Entry (empty Text for a blank or
-// comment line) or a problem.
+// parseLine turns one trimmed, non-blank UTF-8 line into an Entry or a
+// problem.
 func parseLine(line []byte, n int) (Entry, *LineError) {
-	line = bytes.TrimSpace(line)
-	if len(line) == 0 || line[0] == '#' {
-		return Entry{}, nil
-	}
-	if !utf8.Valid(line) {
-		return Entry{}, &LineError{Line: n, Text: snippet(string(line)), Err: ErrInvalidUTF8, Msg: "invalid UTF-8"}
-	}
 	text := string(line)
 	if reason := filter.CheckWord(text); reason != "" {
 		return Entry{}, &LineError{Line: n, Text: snippet(text), Err: ErrBadWord, Msg: reason}

@@ -1,12 +1,10 @@
 package dict
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/wordfilter/wordfilter/filter"
 )
@@ -68,26 +66,11 @@ func ParseVariants(r io.Reader) ([]Variant, error) {
 // good line and adding each bad one to errs. It does not look for a
 // written form shared between lines: that is variantIndex's job.
 func parseVariantsBytes(data []byte, emit func(Variant), errs *LoadError) {
-	data = bytes.TrimPrefix(data, bom)
-	for n := 1; len(data) > 0; n++ {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		if !utf8.Valid(line) {
-			errs.add(&LineError{Line: n, Text: snippet(string(line)), Err: ErrInvalidUTF8, Msg: "invalid UTF-8"})
-			continue
-		}
+	eachLine(data, errs, func(line []byte, n int) {
 		if v, ok := parseVariantLine(string(line), n, errs); ok {
 			emit(v)
 		}
-	}
+	})
 }
 
 // parseVariantLine checks one non-blank line of a variants file.

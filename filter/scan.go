@@ -202,12 +202,7 @@ func (sc *scanner) scan(text string) {
 			continue
 		}
 		if e&tabSlow != 0 || sc.pending {
-			sc.sync(st, pos, gf)
-			i = sc.generic(text, start)
-			st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
-			if dense != nil {
-				st *= int32(auto.stride)
-			}
+			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
 		}
 		if cls <= clsClause {
@@ -215,33 +210,24 @@ func (sc *scanner) scan(text string) {
 			gf = (gf+1<<gapShift)&^fLastLatin | int(cls-clsSep)<<1 // clsClause sets fGapClause
 			continue
 		}
+		if gf&fClauseLive != 0 {
+			// The clause thread goes on or ends: the methods handle both
+			// threads.
+			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
+			continue
+		}
 		if gf >= 1<<gapShift {
-			clause := gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK
-			if gf&fClauseLive != 0 || clause && sc.m.clause3 && gf < (maxGap+1)<<gapShift &&
-				auto.begins(sc.syms[pos&(ringSize-1)], e&tabSymMask) {
-				// The clause thread is live, or may start here (the
-				// characters on either side of the clause gap begin a
-				// word): the methods handle both threads.
-				sc.sync(st, pos, gf)
-				i = sc.generic(text, start)
-				st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
-				if dense != nil {
-					st *= int32(auto.stride)
+			if gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK {
+				if sc.m.clause3 && gf < (maxGap+1)<<gapShift && auto.begins(sc.syms[pos&(ringSize-1)], e&tabSymMask) {
+					// The clause thread may start here: the characters on
+					// either side of the clause gap begin a word.
+					i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
+					continue
 				}
-				continue
-			}
-			if clause || gf >= (maxGap+1)<<gapShift {
+				st = 0
+			} else if gf >= (maxGap+1)<<gapShift {
 				st = 0
 			}
-		} else if gf&fClauseLive != 0 {
-			// No gap: the clause thread ends (word handles it).
-			sc.sync(st, pos, gf)
-			i = sc.generic(text, start)
-			st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
-			if dense != nil {
-				st *= int32(auto.stride)
-			}
-			continue
 		}
 		if sym := e & tabSymMask; sym == 0 {
 			st = 0
@@ -342,6 +328,20 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		}
 	}
 	return i, s, pos, gf, false
+}
+
+// viaMethods handles the code point at text[start] through the scanner's
+// methods, for scan: it stores scan's local state (dense row offset, pos,
+// packed gap and flags), and returns the index of the next code point and
+// the state to go on with.
+func (sc *scanner) viaMethods(text string, start int, st int32, pos, gf int) (int, int32, int, int) {
+	sc.sync(st, pos, gf)
+	i := sc.generic(text, start)
+	st, pos, gf = sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
+	if a := &sc.m.auto; a.dense != nil {
+		st *= int32(a.stride)
+	}
+	return i, st, pos, gf
 }
 
 // gapShift is where the gap length starts in scan's packed gf.

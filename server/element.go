@@ -218,14 +218,8 @@ func (e *elemReader) object(r *jsonReader, sc *schema, strict bool, depth int) b
 				return true
 			}
 		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return true
-		default:
-			return false
+		if more, ok := r.more('}'); !more {
+			return ok
 		}
 	}
 }
@@ -285,14 +279,8 @@ func (e *elemReader) value(r *jsonReader, k *schemaKey, strict bool, depth int) 
 			if e.hostile != "" {
 				return true
 			}
-			switch r.peek() {
-			case ',':
-				r.i++
-			case ']':
-				r.i++
-				return true
-			default:
-				return false
+			if more, ok := r.more(']'); !more {
+				return ok
 			}
 		}
 	case kObj:

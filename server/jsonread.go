@@ -279,6 +279,21 @@ func (r *jsonReader) skip() bool {
 	}
 }
 
+// more reads what follows a member or an element: a comma (more) or the
+// closing byte of its object or array (not more, ok); anything else is a
+// syntax error.
+func (r *jsonReader) more(closing byte) (more, ok bool) {
+	switch r.peek() {
+	case ',':
+		r.i++
+		return true, true
+	case closing:
+		r.i++
+		return false, true
+	}
+	return false, false
+}
+
 // key reads an object key and its colon (for skip).
 func (r *jsonReader) key() bool {
 	if _, _, _, _, ok := r.str(); !ok {
