@@ -440,16 +440,16 @@ func (sc *scanner) slow(r rune, start, end int) {
 	e := n.lookup(r)
 	if e&expFlag != 0 {
 		for _, f := range n.exp[e&^expFlag] {
-			sc.frune(f, start, end)
+			sc.foldedRune(f, start, end)
 		}
 		return
 	}
 	if cls := uint8(e >> runeBits); cls != clsInvisible {
-		sc.frune(frune{rune(e & runeMask), cls}, start, end)
+		sc.foldedRune(frune{rune(e & runeMask), cls}, start, end)
 	}
 }
 
-func (sc *scanner) frune(f frune, start, end int) {
+func (sc *scanner) foldedRune(f frune, start, end int) {
 	if f.cls <= clsClause {
 		sc.sep(f.cls, start)
 		if sc.m.sym != nil {

@@ -258,15 +258,11 @@ func (c *call) decode(v any) error {
 
 // callback answers POST <prefix>/<command>.
 func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time) {
-	if s.cfg.CallbackPrefix != "" {
-		p := s.cfg.CallbackPrefix
-		if len(path) <= len(p) || path[len(p)] != '/' ||
-			subtle.ConstantTimeCompare(path[:len(p)], s.prefix) != 1 {
-			// OpenIM reads any JSON answer, so a 404 would let a
-			// misconfigured url's messages through unjudged.
-			s.unavailable(ctx, fasthttp.StatusOK, reasonOutsidePrefix, "callback path outside the configured callback prefix")
-			return
-		}
+	if !s.inPrefix(path) {
+		// OpenIM reads any JSON answer, so a 404 would let a
+		// misconfigured url's messages through unjudged.
+		s.unavailable(ctx, fasthttp.StatusOK, reasonOutsidePrefix, "callback path outside the configured callback prefix")
+		return
 	}
 	if !ctx.IsPost() {
 		s.callbackError(ctx, fasthttp.StatusMethodNotAllowed, "OpenIM callbacks are POST requests")
@@ -276,46 +272,58 @@ func (s *Server) callback(ctx *fasthttp.RequestCtx, path []byte, start time.Time
 	handler, known := s.handlers[string(cmd)]
 	route := s.met.route(string(cmd))
 	defer func() { route.latency.UpdateDuration(start) }()
-
-	body := ctx.PostBody()
 	// A known command's handler decodes the whole body, which rejects
 	// what is not JSON: the separate validation pass (about a fifth of a
 	// clean modify callback) is made only where nothing else reads the
 	// body, or to word the error.
-	notJSON := func() bool {
-		if sonic.Valid(body) {
-			return false
-		}
-		route.requests[decisionError].Inc()
-		s.callbackError(ctx, fasthttp.StatusBadRequest, "request body is not valid JSON")
-		return true
-	}
-	if !known {
-		if !notJSON() {
+	switch d := s.src.Current(); {
+	case !known:
+		if !s.notJSON(ctx, route) {
 			route.requests[filter.Pass].Inc()
 			ctx.SetBodyString(allowJSON)
 		}
-		return
-	}
-	d := s.src.Current()
-	if d == nil {
-		if !notJSON() {
+	case d == nil:
+		if !s.notJSON(ctx, route) {
 			route.requests[decisionError].Inc()
 			s.unavailable(ctx, fasthttp.StatusOK, reasonNoDictionary, "no dictionary loaded")
 		}
-		return
+	default:
+		s.judgeCall(ctx, route, d, handler, b2s(cmd), start)
 	}
+}
+
+// inPrefix reports whether path is under Config.CallbackPrefix (always
+// when none is set), compared in constant time.
+func (s *Server) inPrefix(path []byte) bool {
+	p := s.prefix
+	return len(p) == 0 || len(path) > len(p) && path[len(p)] == '/' && subtle.ConstantTimeCompare(path[:len(p)], p) == 1
+}
+
+// notJSON answers the contract's 400 when the body is not JSON, and
+// reports whether it did.
+func (s *Server) notJSON(ctx *fasthttp.RequestCtx, route *routeMetrics) bool {
+	if sonic.Valid(ctx.PostBody()) {
+		return false
+	}
+	route.requests[decisionError].Inc()
+	s.callbackError(ctx, fasthttp.StatusBadRequest, "request body is not valid JSON")
+	return true
+}
+
+// judgeCall runs a command's handler on the body with dictionary d, then
+// answers: the refusal, or the allow answer with what it rewrote.
+func (s *Server) judgeCall(ctx *fasthttp.RequestCtx, route *routeMetrics, d *dict.Dictionary, handler callbackHandler, cmd string, start time.Time) {
 	c := s.calls.Get().(*call)
 	defer func() {
 		c.reset()
 		s.calls.Put(c)
 	}()
-	c.d, c.cmd, c.body = d, b2s(cmd), b2s(body)
+	c.d, c.cmd, c.body = d, cmd, b2s(ctx.PostBody())
 	if op := ctx.Request.Header.Peek("operationID"); len(op) > 0 {
 		c.op = b2s(op)
 	}
 	if err := handler(c); err != nil {
-		if notJSON() {
+		if s.notJSON(ctx, route) {
 			return
 		}
 		route.requests[decisionError].Inc()
