@@ -1,6 +1,7 @@
 package dict
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/wordfilter/wordfilter/filter"
@@ -38,4 +39,22 @@ type Dictionary struct {
 	// order (files by path, then lines), for the variants reading. Like
 	// Settings they are not yet applied by the Matcher.
 	Variants []Variant
+
+	// where[id] is the file and line the word id was read from (the one
+	// whose action won, of words that fold to the same text); files are
+	// the files' paths relative to the folder ("default/..." for the
+	// embedded dictionary). Kept for WordSource: 8 bytes a word.
+	where []position
+	files []string
+}
+
+// WordSource returns where the word id (filter.Match.Word) was read, as
+// "path:line" with the path relative to the folder ("default/..." for the
+// embedded dictionary), or "" for a Dictionary not made by this package.
+func (d *Dictionary) WordSource(id int) string {
+	if id < 0 || id >= len(d.where) {
+		return ""
+	}
+	p := d.where[id]
+	return d.files[p.file] + ":" + strconv.Itoa(int(p.line))
 }

@@ -58,6 +58,9 @@ type snapshot struct {
 type folder struct {
 	fsys    fs.FS
 	display func(rel string) string
+	// relPrefix starts the paths Dictionary.WordSource shows ("default/"
+	// for the embedded dictionary, whose files live under dict/default).
+	relPrefix string
 	// yield, when set, is called every so often while a snapshot is
 	// hashed, parsed and compiled (a paced background reload).
 	yield func()
@@ -76,7 +79,7 @@ func defaultFolder() folder {
 	if err != nil {
 		panic("BUG: dict: embedded default folder missing: " + err.Error())
 	}
-	return folder{fsys: sub, display: func(rel string) string { return EmbeddedSource + "/" + rel }}
+	return folder{fsys: sub, display: func(rel string) string { return EmbeddedSource + "/" + rel }, relPrefix: "default/"}
 }
 
 // read reads every dictionary file of the folder and hashes the content.
@@ -228,8 +231,10 @@ func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dict
 	if err != nil {
 		return nil, p.compileError(err, source)
 	}
-	for i := 0; i < m.Len(); i++ {
+	where := make([]position, m.Len())
+	for i := range where {
 		p.cats[m.Word(i).Category]++
+		where[i] = p.wordPos[m.Origin(i)]
 	}
 	return &Dictionary{
 		Matcher:    m,
@@ -242,6 +247,8 @@ func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dict
 		Files:      len(p.paths) - 1, // the last is Options.Allow
 		Settings:   p.settings,
 		Variants:   p.variants,
+		where:      where,
+		files:      p.rels,
 	}, nil
 }
 
@@ -253,6 +260,7 @@ type parsed struct {
 	allow    []string
 	allowPos []position
 	paths    []string       // display path of each file, then "Options.Allow"
+	rels     []string       // path of each file relative to the folder, as WordSource shows it
 	cats     map[string]int // every category named, each with 0 words
 	// variants are the lines of the variants files, in folder order;
 	// vidx finds a written form listed for two canonical forms.
@@ -276,6 +284,7 @@ func (f folder) parse(snap *snapshot, extraAllow []string) (*parsed, error) {
 		allow:    append([]string(nil), extraAllow...),
 		allowPos: make([]position, len(extraAllow)),
 		paths:    make([]string, 0, len(snap.files)+1),
+		rels:     make([]string, 0, len(snap.files)),
 		cats:     map[string]int{},
 		vidx:     variantIndex{},
 	}
@@ -286,6 +295,7 @@ func (f folder) parse(snap *snapshot, extraAllow []string) (*parsed, error) {
 		kind, _, nameErr := ParseFileName(path.Base(rf.rel))
 		disp := f.display(rf.rel)
 		p.paths = append(p.paths, disp)
+		p.rels = append(p.rels, f.relPrefix+rf.rel)
 		if nameErr != nil {
 			// Never guess what a misspelled suffix meant.
 			errs.add(&LineError{Path: disp, Err: ErrBadFileName, Msg: nameErr.Error()})

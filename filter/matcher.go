@@ -179,11 +179,12 @@ type Matcher struct {
 	// settles some (see scanner).
 	settleAt int
 
-	words []Word
-	allow []string
-	mask  rune
-	stats Stats
-	sym   *symbols // the symbol words' automaton, nil when there is none (symbols.go)
+	words  []Word
+	origin []int32 // origin[id]: the index in Compile's words of the word id reports
+	allow  []string
+	mask   rune
+	stats  Stats
+	sym    *symbols // the symbol words' automaton, nil when there is none (symbols.go)
 	// clause3 tells that some word or allow phrase has three or more
 	// characters, all CJK: only then does the scanner's clause thread
 	// run (法.轮.功).
@@ -221,10 +222,12 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 		if b.isDup {
 			if old := &m.words[b.dup]; w.Action > old.Action {
 				*old = w
+				m.origin[b.dup] = int32(i)
 			}
 			continue
 		}
 		m.words = append(m.words, w)
+		m.origin = append(m.origin, int32(i))
 	}
 	for i, a := range opts.Allow {
 		pace(b.yield, i)
@@ -293,6 +296,7 @@ func newBuilder(m *Matcher, words []Word, allow []string, yield func()) builder 
 		runes += utf8.RuneCountInString(a)
 	}
 	m.words = make([]Word, 0, len(words))
+	m.origin = make([]int32, 0, len(words))
 	m.allow = make([]string, 0, len(allow))
 	m.entries = make([]entry, 0, n)
 	return builder{
@@ -401,7 +405,7 @@ func (b *builder) sameKey(e int32, key []frune, seps []uint8, allow bool) bool {
 
 func (m *Matcher) memoryUsage() int {
 	n := 4*len(m.tab) + m.auto.memoryUsage()
-	n += 20*len(m.entries) + len(m.seps) + 16*len(m.alpha)
+	n += 20*len(m.entries) + len(m.seps) + 16*len(m.alpha) + 4*len(m.origin)
 	for _, w := range m.words {
 		n += 40 + len(w.Text) // categories are shared strings
 	}
@@ -419,6 +423,12 @@ func (m *Matcher) Stats() Stats { return m.stats }
 
 // Word returns the word with index id (Match.Word), 0 <= id < Len().
 func (m *Matcher) Word(id int) Word { return m.words[id] }
+
+// Origin returns the index, in the words given to Compile, of the word
+// that id stands for: of words that fold to the same text, the one whose
+// action won (the first of equals). Callers use it to say where a word
+// came from.
+func (m *Matcher) Origin(id int) int { return int(m.origin[id]) }
 
 // MemoryUsage returns the approximate number of bytes the Matcher holds
 // (the shared normalisation tables, about 300 KB, are not counted).

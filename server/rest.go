@@ -16,6 +16,8 @@ import (
 type filterRequest struct {
 	Text  *string  `json:"text"`
 	Texts []string `json:"texts"`
+	// Explain adds to every match where its word was read.
+	Explain bool `json:"explain"`
 }
 
 // dictResponse is the answer of GET /v1/dict and POST /v1/dict/reload.
@@ -88,21 +90,25 @@ func (s *Server) filterREST(ctx *fasthttp.RequestCtx, start time.Time) {
 		return
 	}
 	if req.Texts == nil {
-		b, err := report.Marshal(s.report(d, *req.Text, route))
+		b, err := report.Marshal(s.report(d, *req.Text, req.Explain, route))
 		s.writeResult(ctx, b, err)
 		return
 	}
 	batch := report.Batch{Results: make([]report.Report, len(req.Texts)), Version: d.Version}
 	for i, t := range req.Texts {
-		batch.Results[i] = s.report(d, t, route)
+		batch.Results[i] = s.report(d, t, req.Explain, route)
 	}
 	b, err := report.MarshalBatch(batch)
 	s.writeResult(ctx, b, err)
 }
 
 // report filters one text for the REST API and counts it.
-func (s *Server) report(d *dict.Dictionary, text string, route *routeMetrics) report.Report {
-	r := report.New(d, text)
+func (s *Server) report(d *dict.Dictionary, text string, explain bool, route *routeMetrics) report.Report {
+	build := report.New
+	if explain {
+		build = report.Explain
+	}
+	r := build(d, text)
 	route.requests[r.Action].Inc()
 	for _, m := range r.Matches {
 		s.met.match(m.Category)

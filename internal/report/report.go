@@ -30,6 +30,10 @@ type Match struct {
 	Action   string `json:"action"`
 	Start    int    `json:"start"`
 	End      int    `json:"end"`
+	// Source is where the word was read, "path:line" relative to the
+	// dictionary folder ("default/..." for the embedded one); only in an
+	// explained report (Explain).
+	Source string `json:"source,omitempty"`
 }
 
 // Batch is the answer to a batch POST /v1/filter: one Report a text.
@@ -40,7 +44,13 @@ type Batch struct {
 
 // New filters text with d and describes the result. Matches is never nil,
 // so that it encodes as [] rather than null.
-func New(d *dict.Dictionary, text string) Report {
+func New(d *dict.Dictionary, text string) Report { return build(d, text, false) }
+
+// Explain is New with each match's Source: where its word was read (the
+// "explain":true of POST /v1/filter).
+func Explain(d *dict.Dictionary, text string) Report { return build(d, text, true) }
+
+func build(d *dict.Dictionary, text string, explain bool) Report {
 	res := d.Matcher.Filter(nil, text)
 	r := Report{
 		Action:   res.Decision,
@@ -51,10 +61,14 @@ func New(d *dict.Dictionary, text string) Report {
 	}
 	for _, m := range res.Matches {
 		w := d.Matcher.Word(m.Word)
-		r.Matches = append(r.Matches, Match{
+		rm := Match{
 			Word: w.Text, Category: w.Category, Action: w.Action.String(),
 			Start: m.Start, End: m.End,
-		})
+		}
+		if explain {
+			rm.Source = d.WordSource(m.Word)
+		}
+		r.Matches = append(r.Matches, rm)
 	}
 	return r
 }

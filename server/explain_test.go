@@ -1,0 +1,69 @@
+package server_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/wordfilter/wordfilter/dict"
+	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/server"
+)
+
+// TestFilterExplainNamesTheDictionaryLine: "explain":true adds to every
+// match the path:line of the dictionary line it came from, relative to the
+// folder, for one text and for a batch; without it there is no source.
+func TestFilterExplainNamesTheDictionaryLine(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"profanity.txt":         "# words\nfuck\n",
+		"zh/politics.block.txt": "\n\n法轮功\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := dict.Load(dir, filter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTCPTestServer(t, server.Config{})
+	ts.src.cur.Store(d)
+	type match struct {
+		Word   string  `json:"word"`
+		Source *string `json:"source"`
+	}
+	type result struct {
+		Matches []match `json:"matches"`
+	}
+	r := ts.do("POST", "/v1/filter", []byte(`{"text":"fuck 法 轮 功","explain":true}`))
+	var one result
+	if err := json.Unmarshal(r.body, &one); err != nil || r.status != 200 {
+		t.Fatalf("explain = %d %s", r.status, r.body)
+	}
+	want := []string{"profanity.txt:2", "zh/politics.block.txt:3"}
+	if len(one.Matches) != 2 {
+		t.Fatalf("matches %s", r.body)
+	}
+	for i, m := range one.Matches {
+		if m.Source == nil || *m.Source != want[i] {
+			t.Errorf("match %q source = %v, want %s", m.Word, m.Source, want[i])
+		}
+	}
+	r = ts.do("POST", "/v1/filter", []byte(`{"texts":["fuck","ok"],"explain":true}`))
+	var batch struct {
+		Results []result `json:"results"`
+	}
+	if err := json.Unmarshal(r.body, &batch); err != nil || len(batch.Results) != 2 || len(batch.Results[0].Matches) != 1 ||
+		batch.Results[0].Matches[0].Source == nil || *batch.Results[0].Matches[0].Source != "profanity.txt:2" {
+		t.Errorf("batch explain = %s", r.body)
+	}
+	r = ts.do("POST", "/v1/filter", []byte(`{"text":"fuck"}`))
+	var plain result
+	if err := json.Unmarshal(r.body, &plain); err != nil || len(plain.Matches) != 1 || plain.Matches[0].Source != nil {
+		t.Errorf("without explain = %s, want no source", r.body)
+	}
+}
