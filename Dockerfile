@@ -51,7 +51,7 @@ LABEL org.opencontainers.image.title="wordfilter" \
       org.opencontainers.image.version="${VERSION}"
 COPY --from=build /out/wordfilter /usr/local/bin/wordfilter
 COPY --from=busybox /bin/wget /usr/local/bin/wget
-# Attribution for the third-party word lists in the embedded default dictionary (CC-BY-4.0, MIT,
+# Attribution for the third-party word lists in the embedded default dictionary (CC-BY-4.0, MIT, WTFPL,
 # Apache-2.0): it ships with every copy of the image.
 COPY --from=build /src/NOTICE /usr/share/doc/wordfilter/NOTICE
 # The licence of wordfilter's own code (Apache-2.0).

@@ -426,11 +426,12 @@ func LoadFS(fsys fs.FS, source string, opts filter.Options) (*Dictionary, error)
 	return f.build(snap, opts, source)
 }
 
-// Default compiles the embedded default dictionary: a small Chinese and
-// English selection (politics, cults, violence and drugs refused; porn and
-// English profanity masked; advertising sent to review; with an
-// allow-list). Its Source is "embedded". See the NOTICE file for its
-// sources and licences.
+// Default compiles the embedded default dictionary, made for Chinese and
+// English chat: abuse, profanity and porn masked; slurs, sexual services,
+// drugs, gambling, violence, cults and politics refused; advertising and
+// contact trading sent to review; with an allow-list of everyday phrases.
+// Its Source is "embedded". See the package documentation for its
+// categories and the NOTICE file for its sources and licences.
 func Default(opts filter.Options) (*Dictionary, error) {
 	f := defaultFolder()
 	snap, err := f.read()
