@@ -9,10 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"golang.org/x/term"
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
@@ -25,9 +22,6 @@ type dictConfig struct {
 	json bool
 	mask string
 }
-
-// progressEvery is how often check reports progress on a terminal.
-const progressEvery = time.Second
 
 // loadDict loads the folder dir, or the embedded default when dir is "".
 func loadDict(dir string, opts filter.Options) (*dict.Dictionary, error) {
@@ -100,10 +94,7 @@ Flags:
 		return 1
 	}
 
-	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10)}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		c.progress = stderr
-	}
+	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10), progress: newProgress(stderr, "checked")}
 	files := fs.Args()
 	if len(files) == 0 {
 		files = []string{"-"}
@@ -112,7 +103,7 @@ Flags:
 	for _, name := range files {
 		if err := c.checkFile(name, stdin); err != nil {
 			c.out.Flush()
-			c.clearProgress()
+			c.progress.clear()
 			fmt.Fprintf(stderr, "wordfilter check: %v\n", err)
 			code = 1
 		}
@@ -121,7 +112,7 @@ Flags:
 		fmt.Fprintf(stderr, "wordfilter check: cannot write the results: %v\n", err)
 		return 1
 	}
-	c.clearProgress()
+	c.progress.clear()
 	return code
 }
 
@@ -138,79 +129,24 @@ type checker struct {
 	dict     *dict.Dictionary
 	json     bool
 	out      *bufio.Writer
-	progress io.Writer // nil unless stderr is a terminal
-
-	lines, bytes int64
-	lastReport   time.Time
-	reported     bool
+	progress *progress
 }
 
 // checkFile checks every line of the file name ("-" is stdin).
 func (c *checker) checkFile(name string, stdin io.Reader) error {
-	r := stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return fmt.Errorf("cannot open %q: %w", name, unwrapPath(err))
-		}
-		defer f.Close()
-		r = f
+	r, closeInput, err := openInput(name, stdin)
+	if err != nil {
+		return err
 	}
-	if err := c.checkLines(r); err != nil {
+	defer closeInput()
+	if err := eachLine(r, c.out.Flush, c.checkLine); err != nil {
 		return fmt.Errorf("cannot read %q: %w", name, unwrapPath(err))
 	}
 	return nil
 }
 
-// unwrapPath drops the path a *os.PathError repeats.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// checkLines filters each line of r. A line may be of any length; its
-// LF or CRLF end is not part of the message. Output is flushed whenever
-// the input has nothing more buffered, so an interactive session sees
-// each result at once while a large file is written in big blocks.
-func (c *checker) checkLines(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var long []byte
-	for {
-		if br.Buffered() == 0 {
-			if err := c.out.Flush(); err != nil {
-				return err
-			}
-		}
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if len(line) > 0 {
-			c.bytes += int64(len(line))
-			msg := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
-			if werr := c.checkLine(msg); werr != nil {
-				return werr
-			}
-		}
-		if err != nil { // io.EOF
-			return nil
-		}
-	}
-}
-
-// checkLine filters one message and writes its result.
-func (c *checker) checkLine(msg string) error {
+// checkLine filters one message (size bytes as read) and writes its result.
+func (c *checker) checkLine(msg string, size int) error {
 	rep := report.New(c.dict, msg)
 	if c.json {
 		b, err := report.Marshal(rep)
@@ -225,23 +161,8 @@ func (c *checker) checkLine(msg string) error {
 		c.out.WriteString(rep.Text)
 		c.out.WriteByte('\n')
 	}
-	c.lines++
-	if c.progress != nil && c.lines%1024 == 0 {
-		if now := time.Now(); now.Sub(c.lastReport) >= progressEvery {
-			c.lastReport = now
-			c.reported = true
-			fmt.Fprintf(c.progress, "\rchecked %d lines (%.1f MB)", c.lines, float64(c.bytes)/1e6)
-		}
-	}
+	c.progress.add(size)
 	return nil
-}
-
-// clearProgress ends the progress line, if one was written.
-func (c *checker) clearProgress() {
-	if c.reported {
-		fmt.Fprintf(c.progress, "\rchecked %d lines (%.1f MB)\n", c.lines, float64(c.bytes)/1e6)
-		c.reported = false
-	}
 }
 
 // validateCmd implements "wordfilter validate -dict DIR": it loads and
