@@ -18,9 +18,10 @@ import (
 
 // dictConfig is what the dictionary flags of check and validate hold.
 type dictConfig struct {
-	dir  string
-	json bool
-	mask string
+	dir     string
+	json    bool
+	mask    string
+	summary bool
 }
 
 // loadDict loads the folder dir, or the embedded default when dir is "".
@@ -53,8 +54,9 @@ func parseMask(s string) (rune, error) {
 }
 
 // checkCmd implements "wordfilter check [-dict DIR] [-json] [-mask C]
-// [FILE...]": it filters each line of the FILEs (or stdin) as one message
-// and prints one result a line. It exits 0, or 1 when the dictionary cannot
+// [-summary] [FILE...]": it filters each line of the FILEs (or stdin) as
+// one message and prints one result a line, then with -summary the counts
+// of the messages by decision, reading and word. It exits 0, or 1 when the dictionary cannot
 // be loaded or a FILE cannot be read (the other FILEs are still checked), 2
 // on bad flags.
 func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -62,12 +64,20 @@ func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: wordfilter check [-dict DIR] [-json] [-mask C] [FILE...]
+		fmt.Fprint(stderr, `Usage: wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]
 
 Filters each line of the FILEs (or of stdin when there is none, or for "-")
 as one message and prints one result a line: the decision, a tab and the
 filtered text, or with -json one /v1/filter result object a line. Lines may
 be of any length. Progress goes to stderr when it is a terminal.
+
+With -summary, after the results: the messages by decision, by reading
+(the variant readings their matches needed; "none" when none did) and the
+20 words matched in most messages, with counts. It goes to stderr, or
+with -json to stdout as one final line {"summary":{"messages":N,
+"decisions":{...},"via":{...},"words":[{"word":...,"messages":N},...]}}.
+Exit 0, or 1 when the dictionary is refused or a FILE cannot be read (the
+other FILEs are still checked), 2 on bad flags.
 
 Flags:
 `)
@@ -76,6 +86,7 @@ Flags:
 	fs.StringVar(&cfg.dir, "dict", os.Getenv("WORDFILTER_DICT"), "dictionary folder; empty means the embedded default (env WORDFILTER_DICT)")
 	fs.BoolVar(&cfg.json, "json", false, "print one JSON object a line, shaped like a /v1/filter result")
 	fs.StringVar(&cfg.mask, "mask", envDefault("WORDFILTER_MASK", "*"), "the character that replaces each masked character (env WORDFILTER_MASK)")
+	fs.BoolVar(&cfg.summary, "summary", false, "after the results, print counts by decision, reading and word (stderr; with -json a final JSON line on stdout)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -95,6 +106,9 @@ Flags:
 	}
 
 	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10), progress: newProgress(stderr, "checked")}
+	if cfg.summary {
+		c.summary = newCheckSummary()
+	}
 	files := fs.Args()
 	if len(files) == 0 {
 		files = []string{"-"}
@@ -113,6 +127,19 @@ Flags:
 		return 1
 	}
 	c.progress.clear()
+	if c.summary != nil {
+		c.summary.finish()
+		var werr error
+		if cfg.json {
+			werr = c.summary.writeJSON(stdout)
+		} else {
+			c.summary.writeText(stderr)
+		}
+		if werr != nil {
+			fmt.Fprintf(stderr, "wordfilter check: cannot write the summary: %v\n", werr)
+			return 1
+		}
+	}
 	return code
 }
 
@@ -130,6 +157,7 @@ type checker struct {
 	json     bool
 	out      *bufio.Writer
 	progress *progress
+	summary  *checkSummary // nil without -summary
 }
 
 // checkFile checks every line of the file name ("-" is stdin).
@@ -160,6 +188,9 @@ func (c *checker) checkLine(msg string, size int) error {
 		c.out.WriteByte('\t')
 		c.out.WriteString(rep.Text)
 		c.out.WriteByte('\n')
+	}
+	if c.summary != nil {
+		c.summary.add(rep)
 	}
 	c.progress.add(size)
 	return nil

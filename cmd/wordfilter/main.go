@@ -4,7 +4,7 @@
 // Usage:
 //
 //	wordfilter serve [flags]                                run the service (also plain "wordfilter")
-//	wordfilter check [-dict DIR] [-json] [-mask C] [FILE...] filter lines as messages
+//	wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]  filter lines as messages
 //	wordfilter validate -dict DIR                           load and compile a folder
 //	wordfilter version                                      print the version
 //
@@ -25,7 +25,7 @@ const usage = `wordfilter: sensitive-word filtering service for OpenIM
 
 Usage:
   wordfilter serve [flags]                                  run the service until SIGINT/SIGTERM (also plain "wordfilter")
-  wordfilter check [-dict DIR] [-json] [-mask C] [FILE...]  filter each line of FILEs (or stdin) as one message
+  wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]  filter each line of FILEs (or stdin) as one message
   wordfilter validate -dict DIR                             load and compile a dictionary folder; exit 1 on errors
   wordfilter version                                        print the version
 
