@@ -22,6 +22,7 @@ type dictConfig struct {
 	json    bool
 	mask    string
 	summary bool
+	strict  bool
 }
 
 // loadDict loads the folder dir, or the embedded default when dir is "".
@@ -196,16 +197,19 @@ func (c *checker) checkLine(msg string, size int) error {
 	return nil
 }
 
-// validateCmd implements "wordfilter validate -dict DIR": it loads and
-// compiles the folder and prints a one-line summary (exit 0), or every
-// error as "path:line: message" on stderr (exit 1). Without -dict (and
-// WORDFILTER_DICT) it validates the embedded default. Bad flags exit 2.
+// validateCmd implements "wordfilter validate [-strict] -dict DIR": it
+// loads and compiles the folder and prints a one-line summary (exit 0),
+// or every error as "path:line: message" on stderr (exit 1). Words that
+// will over-block are warned about on stderr ("path:line: warning: ...",
+// still exit 0), or with -strict reported as errors (exit 1). Without
+// -dict (and WORDFILTER_DICT) it validates the embedded default. Bad
+// flags exit 2.
 func validateCmd(args []string, stdout, stderr io.Writer) int {
 	var cfg dictConfig
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: wordfilter validate -dict DIR
+		fmt.Fprint(stderr, `Usage: wordfilter validate [-strict] -dict DIR
 
 Loads and compiles the dictionary folder DIR, its variants files and its
 wordfilter.yaml. Prints a one-line summary (words, allow phrases, files,
@@ -213,11 +217,19 @@ categories, variant forms, the folder's readings and how many categories
 override them, version) and exits 0, or prints every error as
 "path:line: message" on stderr and exits 1.
 
+A word that folds to a single letter or digit (幹 to 干, ㈠ to 一, a) will
+match inside many texts: each is warned about on stderr as
+"path:line: warning: word "幹" folds to one character (干) and will match
+inside many texts", and validate still exits 0. With -strict they are
+errors: the same lines without "warning: ", no summary, exit 1. A word of
+one symbol or emoji (🖕) is not warned about.
+
 Flags:
 `)
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.dir, "dict", os.Getenv("WORDFILTER_DICT"), "dictionary folder; empty means the embedded default (env WORDFILTER_DICT)")
+	fs.BoolVar(&cfg.strict, "strict", false, "treat warnings (words that will over-block) as errors: exit 1")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -231,6 +243,16 @@ Flags:
 	d, err := loadDict(cfg.dir, filter.Options{})
 	if err != nil {
 		printLoadErrors(stderr, err)
+		return 1
+	}
+	for _, w := range d.Warnings {
+		if cfg.strict {
+			fmt.Fprintf(stderr, "%s:%d: %s\n", w.Path, w.Line, w.Message())
+		} else {
+			fmt.Fprintln(stderr, w)
+		}
+	}
+	if cfg.strict && len(d.Warnings) > 0 {
 		return 1
 	}
 	fmt.Fprintln(stdout, summary(d))

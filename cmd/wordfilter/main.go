@@ -5,7 +5,7 @@
 //
 //	wordfilter serve [flags]                                             run the service (also plain "wordfilter")
 //	wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]  filter lines as messages
-//	wordfilter validate -dict DIR                                        load and compile a folder
+//	wordfilter validate [-strict] -dict DIR                              load and compile a folder
 //	wordfilter diff [-old DIR] -new DIR [-json] [FILE...]                what a dictionary change does to messages
 //	wordfilter version                                                   print the version
 //
@@ -27,7 +27,8 @@ const usage = `wordfilter: sensitive-word filtering service for OpenIM
 Usage:
   wordfilter serve [flags]                                             run the service until SIGINT/SIGTERM (also plain "wordfilter")
   wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]  filter each line of FILEs (or stdin) as one message
-  wordfilter validate -dict DIR                                        load and compile a dictionary folder; exit 1 on errors
+  wordfilter validate [-strict] -dict DIR                              load and compile a dictionary folder; exit 1 on errors
+                                                                       (-strict: also on warnings)
   wordfilter diff [-old DIR] -new DIR [-json] [FILE...]                print the messages two dictionaries judge differently; exit 0 none,
                                                                        1 some, 2 bad flags, a refused dictionary or an unreadable FILE
   wordfilter version                                                   print the version
