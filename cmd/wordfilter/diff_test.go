@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
@@ -31,7 +29,7 @@ var (
 		"greet.review.txt":   "hello\n",
 	}
 	// diffInput holds 7 messages, 4 of them changed (lines 2, 3, 5, 7).
-	diffInput = "fuck\nshit happens\nhello\nfine\r\nshit shit fuck\n法轮功\nfree money\n"
+	diffInput = "fuck\nshit happens\nhello\r\nfine\r\nshit shit fuck\n法轮功\nfree money\n"
 )
 
 // versions returns the versions of the folders old and new.
@@ -189,28 +187,13 @@ func TestDiffExitCodes(t *testing.T) {
 
 func TestDiffStreams(t *testing.T) {
 	old, new := writeDictFolder(t, diffOld), writeDictFolder(t, diffNew)
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		code := run([]string{"diff", "-json", "-old", old, "-new", new}, inR, outW, io.Discard)
-		outW.Close()
-		done <- code
-	}()
-	results := bufio.NewReader(outR)
+	inW, results, done := runPiped("diff", "-json", "-old", old, "-new", new)
 	// A changed message must be written while stdin is still open.
 	if _, err := io.WriteString(inW, "fine\nhello\n"); err != nil {
 		t.Fatal(err)
 	}
-	ch := make(chan string, 1)
-	go func() { s, _ := results.ReadString('\n'); ch <- s }()
-	select {
-	case got := <-ch:
-		if !strings.HasPrefix(got, `{"file":"stdin","line":2,"text":"hello",`) {
-			t.Fatalf("first line = %q, want the change of line 2", got)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no output for a changed message while stdin stays open: diff does not stream")
+	if got := nextLine(t, results, "hello"); !strings.HasPrefix(got, `{"file":"stdin","line":2,"text":"hello",`) {
+		t.Fatalf("first line = %q, want the change of line 2", got)
 	}
 	inW.Close()
 	rest, _ := io.ReadAll(results)
