@@ -39,6 +39,10 @@ type Dictionary struct {
 	// order (files by path, then lines), for the variants reading. Like
 	// Settings they are not yet applied by the Matcher.
 	Variants []Variant
+	// Warnings are the words that will probably over-block (one letter or
+	// digit after folding), in folder order; validate prints them. They do
+	// not refuse the folder.
+	Warnings []Warning
 
 	// where[id] is the file and line the word id was read from (the one
 	// whose action won, of words that fold to the same text); files are

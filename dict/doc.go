@@ -100,6 +100,11 @@
 // ErrBadVariant, ErrBadSettings, ErrUnreadable, ErrNoFiles, ErrTooDeep).
 // The problems of the settings file come after those of the *.txt files.
 //
+// A word that folds to a single letter or digit (幹 to 干, ㈠ to 一, a)
+// is no error but will match inside many texts: Dictionary.Warnings lists
+// each with its path and line. A word of one symbol or emoji (🖕) is
+// not warned about.
+//
 // # Duplicates and versions
 //
 // Words that fold to the same text (see package filter) are one word and

@@ -249,6 +249,7 @@ func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dict
 		Variants:   p.variants,
 		where:      where,
 		files:      p.rels,
+		Warnings:   p.warningList(),
 	}, nil
 }
 
@@ -267,6 +268,7 @@ type parsed struct {
 	variants []Variant
 	vidx     variantIndex
 	settings Settings
+	warnings []wordWarning
 }
 
 // parse parses every file of snap, after the allow phrases given in
@@ -340,7 +342,19 @@ func (f folder) parseWords(p *parsed, kind FileKind, fi int32, data []byte, errs
 		}
 		p.words = append(p.words, filter.Word{Text: e.Text, Category: kind.Category, Action: kind.Action})
 		p.wordPos = append(p.wordPos, pos)
+		if folded, one := foldsToOne(e.Text); one {
+			p.warnings = append(p.warnings, wordWarning{pos: pos, word: e.Text, folded: folded})
+		}
 	}, errs)
+}
+
+// warningList names the files of p's warnings; nil when there is none.
+func (p *parsed) warningList() []Warning {
+	var ws []Warning
+	for _, w := range p.warnings {
+		ws = append(ws, Warning{Path: p.paths[w.pos.file], Line: int(w.pos.line), Word: w.word, Folded: w.folded})
+	}
+	return ws
 }
 
 // parseVariants adds the lines of the variants file disp to p.

@@ -9,10 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"golang.org/x/term"
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
@@ -21,13 +18,12 @@ import (
 
 // dictConfig is what the dictionary flags of check and validate hold.
 type dictConfig struct {
-	dir  string
-	json bool
-	mask string
+	dir     string
+	json    bool
+	mask    string
+	summary bool
+	strict  bool
 }
-
-// progressEvery is how often check reports progress on a terminal.
-const progressEvery = time.Second
 
 // loadDict loads the folder dir, or the embedded default when dir is "".
 func loadDict(dir string, opts filter.Options) (*dict.Dictionary, error) {
@@ -59,8 +55,9 @@ func parseMask(s string) (rune, error) {
 }
 
 // checkCmd implements "wordfilter check [-dict DIR] [-json] [-mask C]
-// [FILE...]": it filters each line of the FILEs (or stdin) as one message
-// and prints one result a line. It exits 0, or 1 when the dictionary cannot
+// [-summary] [FILE...]": it filters each line of the FILEs (or stdin) as
+// one message and prints one result a line, then with -summary the counts
+// of the messages by decision, reading and word. It exits 0, or 1 when the dictionary cannot
 // be loaded or a FILE cannot be read (the other FILEs are still checked), 2
 // on bad flags.
 func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -68,12 +65,20 @@ func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: wordfilter check [-dict DIR] [-json] [-mask C] [FILE...]
+		fmt.Fprint(stderr, `Usage: wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]
 
 Filters each line of the FILEs (or of stdin when there is none, or for "-")
 as one message and prints one result a line: the decision, a tab and the
 filtered text, or with -json one /v1/filter result object a line. Lines may
 be of any length. Progress goes to stderr when it is a terminal.
+
+With -summary, after the results: the messages by decision, by reading
+(the variant readings their matches needed; "none" when none did) and the
+20 words matched in most messages, with counts. It goes to stderr, or
+with -json to stdout as one final line {"summary":{"messages":N,
+"decisions":{...},"via":{...},"words":[{"word":...,"messages":N},...]}}.
+Exit 0, or 1 when the dictionary is refused or a FILE cannot be read (the
+other FILEs are still checked), 2 on bad flags.
 
 Flags:
 `)
@@ -82,6 +87,7 @@ Flags:
 	fs.StringVar(&cfg.dir, "dict", os.Getenv("WORDFILTER_DICT"), "dictionary folder; empty means the embedded default (env WORDFILTER_DICT)")
 	fs.BoolVar(&cfg.json, "json", false, "print one JSON object a line, shaped like a /v1/filter result")
 	fs.StringVar(&cfg.mask, "mask", envDefault("WORDFILTER_MASK", "*"), "the character that replaces each masked character (env WORDFILTER_MASK)")
+	fs.BoolVar(&cfg.summary, "summary", false, "after the results, print counts by decision, reading and word (stderr; with -json a final JSON line on stdout)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -100,9 +106,9 @@ Flags:
 		return 1
 	}
 
-	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10)}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		c.progress = stderr
+	c := &checker{dict: d, json: cfg.json, out: bufio.NewWriterSize(stdout, 64<<10), progress: newProgress(stderr, "checked")}
+	if cfg.summary {
+		c.summary = newCheckSummary()
 	}
 	files := fs.Args()
 	if len(files) == 0 {
@@ -112,7 +118,7 @@ Flags:
 	for _, name := range files {
 		if err := c.checkFile(name, stdin); err != nil {
 			c.out.Flush()
-			c.clearProgress()
+			c.progress.clear()
 			fmt.Fprintf(stderr, "wordfilter check: %v\n", err)
 			code = 1
 		}
@@ -121,7 +127,20 @@ Flags:
 		fmt.Fprintf(stderr, "wordfilter check: cannot write the results: %v\n", err)
 		return 1
 	}
-	c.clearProgress()
+	c.progress.clear()
+	if c.summary != nil {
+		c.summary.finish()
+		var werr error
+		if cfg.json {
+			werr = c.summary.writeJSON(stdout)
+		} else {
+			c.summary.writeText(stderr)
+		}
+		if werr != nil {
+			fmt.Fprintf(stderr, "wordfilter check: cannot write the summary: %v\n", werr)
+			return 1
+		}
+	}
 	return code
 }
 
@@ -138,79 +157,25 @@ type checker struct {
 	dict     *dict.Dictionary
 	json     bool
 	out      *bufio.Writer
-	progress io.Writer // nil unless stderr is a terminal
-
-	lines, bytes int64
-	lastReport   time.Time
-	reported     bool
+	progress *progress
+	summary  *checkSummary // nil without -summary
 }
 
 // checkFile checks every line of the file name ("-" is stdin).
 func (c *checker) checkFile(name string, stdin io.Reader) error {
-	r := stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return fmt.Errorf("cannot open %q: %w", name, unwrapPath(err))
-		}
-		defer f.Close()
-		r = f
+	r, closeInput, err := openInput(name, stdin)
+	if err != nil {
+		return err
 	}
-	if err := c.checkLines(r); err != nil {
+	defer closeInput()
+	if err := eachLine(r, c.out.Flush, c.checkLine); err != nil {
 		return fmt.Errorf("cannot read %q: %w", name, unwrapPath(err))
 	}
 	return nil
 }
 
-// unwrapPath drops the path a *os.PathError repeats.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// checkLines filters each line of r. A line may be of any length; its
-// LF or CRLF end is not part of the message. Output is flushed whenever
-// the input has nothing more buffered, so an interactive session sees
-// each result at once while a large file is written in big blocks.
-func (c *checker) checkLines(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var long []byte
-	for {
-		if br.Buffered() == 0 {
-			if err := c.out.Flush(); err != nil {
-				return err
-			}
-		}
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if len(line) > 0 {
-			c.bytes += int64(len(line))
-			msg := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
-			if werr := c.checkLine(msg); werr != nil {
-				return werr
-			}
-		}
-		if err != nil { // io.EOF
-			return nil
-		}
-	}
-}
-
-// checkLine filters one message and writes its result.
-func (c *checker) checkLine(msg string) error {
+// checkLine filters one message (size bytes as read) and writes its result.
+func (c *checker) checkLine(msg string, size int) error {
 	rep := report.New(c.dict, msg)
 	if c.json {
 		b, err := report.Marshal(rep)
@@ -225,35 +190,26 @@ func (c *checker) checkLine(msg string) error {
 		c.out.WriteString(rep.Text)
 		c.out.WriteByte('\n')
 	}
-	c.lines++
-	if c.progress != nil && c.lines%1024 == 0 {
-		if now := time.Now(); now.Sub(c.lastReport) >= progressEvery {
-			c.lastReport = now
-			c.reported = true
-			fmt.Fprintf(c.progress, "\rchecked %d lines (%.1f MB)", c.lines, float64(c.bytes)/1e6)
-		}
+	if c.summary != nil {
+		c.summary.add(rep)
 	}
+	c.progress.add(size)
 	return nil
 }
 
-// clearProgress ends the progress line, if one was written.
-func (c *checker) clearProgress() {
-	if c.reported {
-		fmt.Fprintf(c.progress, "\rchecked %d lines (%.1f MB)\n", c.lines, float64(c.bytes)/1e6)
-		c.reported = false
-	}
-}
-
-// validateCmd implements "wordfilter validate -dict DIR": it loads and
-// compiles the folder and prints a one-line summary (exit 0), or every
-// error as "path:line: message" on stderr (exit 1). Without -dict (and
-// WORDFILTER_DICT) it validates the embedded default. Bad flags exit 2.
+// validateCmd implements "wordfilter validate [-strict] -dict DIR": it
+// loads and compiles the folder and prints a one-line summary (exit 0),
+// or every error as "path:line: message" on stderr (exit 1). Words that
+// will over-block are warned about on stderr ("path:line: warning: ...",
+// still exit 0), or with -strict reported as errors (exit 1). Without
+// -dict (and WORDFILTER_DICT) it validates the embedded default. Bad
+// flags exit 2.
 func validateCmd(args []string, stdout, stderr io.Writer) int {
 	var cfg dictConfig
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: wordfilter validate -dict DIR
+		fmt.Fprint(stderr, `Usage: wordfilter validate [-strict] -dict DIR
 
 Loads and compiles the dictionary folder DIR, its variants files and its
 wordfilter.yaml. Prints a one-line summary (words, allow phrases, files,
@@ -261,11 +217,19 @@ categories, variant forms, the folder's readings and how many categories
 override them, version) and exits 0, or prints every error as
 "path:line: message" on stderr and exits 1.
 
+A word that folds to a single letter or digit (幹 to 干, ㈠ to 一, a) will
+match inside many texts: each is warned about on stderr as
+"path:line: warning: word "幹" folds to one character (干) and will match
+inside many texts", and validate still exits 0. With -strict they are
+errors: the same lines without "warning: ", no summary, exit 1. A word of
+one symbol or emoji (🖕) is not warned about.
+
 Flags:
 `)
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.dir, "dict", os.Getenv("WORDFILTER_DICT"), "dictionary folder; empty means the embedded default (env WORDFILTER_DICT)")
+	fs.BoolVar(&cfg.strict, "strict", false, "treat warnings (words that will over-block) as errors: exit 1")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -279,6 +243,16 @@ Flags:
 	d, err := loadDict(cfg.dir, filter.Options{})
 	if err != nil {
 		printLoadErrors(stderr, err)
+		return 1
+	}
+	for _, w := range d.Warnings {
+		if cfg.strict {
+			fmt.Fprintf(stderr, "%s:%d: %s\n", w.Path, w.Line, w.Message())
+		} else {
+			fmt.Fprintln(stderr, w)
+		}
+	}
+	if cfg.strict && len(d.Warnings) > 0 {
 		return 1
 	}
 	fmt.Fprintln(stdout, summary(d))

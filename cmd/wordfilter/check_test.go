@@ -257,17 +257,47 @@ func TestCheckEmbeddedDefault(t *testing.T) {
 	}
 }
 
-func TestCheckStreams(t *testing.T) {
-	dir := writeDictFolder(t, testDict)
+// runPiped runs the command line args in the background with pipes for
+// stdin and stdout, and returns stdin's writing end, stdout and a
+// channel that receives the exit code.
+func runPiped(args ...string) (*io.PipeWriter, *bufio.Reader, <-chan int) {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		code := run([]string{"check", "-dict", dir}, inR, outW, io.Discard)
+		code := run(args, inR, outW, io.Discard)
 		outW.Close()
 		done <- code
 	}()
-	results := bufio.NewReader(outR)
+	return inW, bufio.NewReader(outR), done
+}
+
+// nextLine reads the next line of results, failing the test when it
+// does not come within 10 seconds: while stdin stays open, the result of
+// input must already be written.
+func nextLine(t *testing.T, results *bufio.Reader, input string) string {
+	t.Helper()
+	type line struct {
+		s   string
+		err error
+	}
+	ch := make(chan line, 1)
+	go func() { s, err := results.ReadString('\n'); ch <- line{s, err} }()
+	select {
+	case got := <-ch:
+		if got.err != nil {
+			t.Fatalf("reading the result of %q: %v", input, got.err)
+		}
+		return got.s
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no result for %q while stdin stays open: the command does not stream", input)
+	}
+	return ""
+}
+
+func TestCheckStreams(t *testing.T) {
+	dir := writeDictFolder(t, testDict)
+	inW, results, done := runPiped("check", "-dict", dir)
 	// Each result must arrive while stdin is still open: nothing waits
 	// for the end of the input.
 	for _, c := range []struct{ in, want string }{
@@ -277,19 +307,8 @@ func TestCheckStreams(t *testing.T) {
 		if _, err := io.WriteString(inW, c.in); err != nil {
 			t.Fatal(err)
 		}
-		type line struct {
-			s   string
-			err error
-		}
-		ch := make(chan line, 1)
-		go func() { s, err := results.ReadString('\n'); ch <- line{s, err} }()
-		select {
-		case got := <-ch:
-			if got.err != nil || got.s != c.want {
-				t.Fatalf("result of %q = %q, %v; want %q", c.in, got.s, got.err, c.want)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no result for %q while stdin stays open: check does not stream", c.in)
+		if got := nextLine(t, results, c.in); got != c.want {
+			t.Fatalf("result of %q = %q; want %q", c.in, got, c.want)
 		}
 	}
 	inW.Close()

@@ -3,10 +3,11 @@
 //
 // Usage:
 //
-//	wordfilter serve [flags]                                run the service (also plain "wordfilter")
-//	wordfilter check [-dict DIR] [-json] [-mask C] [FILE...] filter lines as messages
-//	wordfilter validate -dict DIR                           load and compile a folder
-//	wordfilter version                                      print the version
+//	wordfilter serve [flags]                                             run the service (also plain "wordfilter")
+//	wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]  filter lines as messages
+//	wordfilter validate [-strict] -dict DIR                              load and compile a folder
+//	wordfilter diff [-old DIR] -new DIR [-json] [FILE...]                what a dictionary change does to messages
+//	wordfilter version                                                   print the version
 //
 // Run "wordfilter COMMAND -h" for the flags of a command.
 package main
@@ -24,10 +25,13 @@ var version = "dev"
 const usage = `wordfilter: sensitive-word filtering service for OpenIM
 
 Usage:
-  wordfilter serve [flags]                                  run the service until SIGINT/SIGTERM (also plain "wordfilter")
-  wordfilter check [-dict DIR] [-json] [-mask C] [FILE...]  filter each line of FILEs (or stdin) as one message
-  wordfilter validate -dict DIR                             load and compile a dictionary folder; exit 1 on errors
-  wordfilter version                                        print the version
+  wordfilter serve [flags]                                             run the service until SIGINT/SIGTERM (also plain "wordfilter")
+  wordfilter check [-dict DIR] [-json] [-mask C] [-summary] [FILE...]  filter each line of FILEs (or stdin) as one message
+  wordfilter validate [-strict] -dict DIR                              load and compile a dictionary folder; exit 1 on errors
+                                                                       (-strict: also on warnings)
+  wordfilter diff [-old DIR] -new DIR [-json] [FILE...]                print the messages two dictionaries judge differently; exit 0 none,
+                                                                       1 some, 2 bad flags, a refused dictionary or an unreadable FILE
+  wordfilter version                                                   print the version
 
 Run "wordfilter COMMAND -h" for the flags of a command.
 `
@@ -52,6 +56,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return checkCmd(args, stdin, stdout, stderr)
 	case "validate":
 		return validateCmd(args, stdout, stderr)
+	case "diff":
+		return diffCmd(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return 0

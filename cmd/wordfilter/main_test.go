@@ -18,7 +18,7 @@ func TestHelpListsCommands(t *testing.T) {
 	if code := run([]string{"-h"}, nil, &out, &errb); code != 0 {
 		t.Fatalf("run(-h) = %d, want 0; stderr %q", code, errb.String())
 	}
-	for _, cmd := range []string{"serve", "check", "validate"} {
+	for _, cmd := range []string{"serve", "check", "validate", "diff"} {
 		if !strings.Contains(out.String(), "wordfilter "+cmd) {
 			t.Errorf("wordfilter -h does not list %q:\n%s", cmd, out.String())
 		}

@@ -34,7 +34,7 @@ func synopsisFlags(t *testing.T, text, prefix string) []string {
 	return nil
 }
 
-// TestHelpListsEveryFlag checks that the synopsis of check and validate in
+// TestHelpListsEveryFlag checks that the synopsis of check, validate and diff in
 // "wordfilter -h", and the first line of their own -h, name exactly the
 // flags their FlagSets define, so that a new flag cannot be left out of
 // the overview.
@@ -43,7 +43,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	if code := run([]string{"-h"}, nil, &top, &errb); code != 0 {
 		t.Fatalf("run(-h) = %d, want 0; stderr %q", code, errb.String())
 	}
-	for _, cmd := range []string{"check", "validate"} {
+	for _, cmd := range []string{"check", "validate", "diff"} {
 		var out, help bytes.Buffer
 		if code := run([]string{cmd, "-h"}, nil, &out, &help); code != 0 {
 			t.Fatalf("wordfilter %s -h = %d, want 0; stderr %q", cmd, code, help.String())

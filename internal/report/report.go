@@ -75,12 +75,20 @@ func build(d *dict.Dictionary, text string, explain bool) Report {
 
 // jsonAPI is the JSON encoding of results: HTML characters are written
 // as they are (a result is data, not a page), invalid UTF-8 in a text is
-// replaced by U+FFFD. It is a frozen, read-only configuration.
-var jsonAPI = sonic.Config{ValidateString: true}.Froze()
+// replaced by U+FFFD, map keys are sorted (so a summary's counts come out
+// in the same order every time). It is a frozen, read-only configuration.
+var jsonAPI = sonic.Config{ValidateString: true, SortMapKeys: true}.Froze()
 
 // Marshal encodes r as one JSON object, with no line end.
 func Marshal(r Report) ([]byte, error) {
 	return jsonAPI.Marshal(r)
+}
+
+// MarshalValue encodes v, a value that holds Reports (a line of
+// "wordfilter diff -json") or goes with them (a summary), as one JSON
+// object with no line end, in the encoding Marshal uses.
+func MarshalValue(v any) ([]byte, error) {
+	return jsonAPI.Marshal(v)
 }
 
 // MarshalBatch encodes b as one JSON object, with no line end; each of
