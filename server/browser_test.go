@@ -101,6 +101,16 @@ func (b *browser) count(css string) int {
 	return value(b, "count of "+css, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(css)+`).length`))
 }
 
+// waitText waits (up to 10 s) until the text of css holds want, and
+// returns the text it last saw.
+func (b *browser) waitText(css, want string) string {
+	b.t.Helper()
+	js := `new Promise(res => { const end = Date.now() + 10000; const f = () => {
+		const e = document.querySelector(` + strconv.Quote(css) + `); const t = e ? e.textContent : "";
+		if (t.includes(` + strconv.Quote(want) + `) || Date.now() > end) res(t); else setTimeout(f, 50); }; f(); })`
+	return value(b, "text of "+css, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+}
+
 func (b *browser) screenshot() {
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
@@ -125,7 +135,8 @@ func (b *browser) failf(format string, args ...any) {
 // server on 127.0.0.1: the deep link shows the decision and a <mark> whose
 // title names category and action; a Chinese text typed and submitted with
 // Enter is judged the same way; hostile text stays text; the Traffic view
-// draws its charts from that traffic.
+// draws its charts from that traffic; the reload button shows the new
+// version.
 func TestBrowserConsole(t *testing.T) {
 	b := newBrowser(t)
 	ts := newTCPTestServer(t, server.Config{})
@@ -163,5 +174,18 @@ func TestBrowserConsole(t *testing.T) {
 	b.do("traffic view", chromedp.Navigate(base+"#traffic"), chromedp.WaitVisible(chromedp.CSS(`#chart-cats svg rect.bar`)))
 	if bars, lines := b.count(`#chart-cats rect.bar`), b.count(`#chart-rps polyline`); bars != 2 || lines != 5 {
 		b.failf("traffic: %d category bars, %d decision lines; want 2 (profanity, politics) and 5", bars, lines)
+	}
+
+	b.do("dictionary view", chromedp.Navigate(base+"#dict"), chromedp.WaitVisible(chromedp.CSS(`#dict-info dd`)))
+	if v := b.waitText(`#dict-info`, "v1"); !strings.Contains(v, "v1") {
+		b.failf("dictionary view: %q does not show version v1", v)
+	}
+	ts.src.cur.Store(newDict(t, "v2", testWords)) // the folder changed on disk
+	b.do("reload button", chromedp.Click(chromedp.CSS(`#dict-reload`)))
+	if msg := b.waitText(`#dict-reload-msg`, "v2"); msg != "Reloaded: version v2" {
+		b.failf("after the reload button: message %q, want %q", msg, "Reloaded: version v2")
+	}
+	if v := b.waitText(`#dict-info`, "v2"); !strings.Contains(v, "v2") {
+		b.failf("after the reload: the view shows %q, not version v2", v)
 	}
 }
