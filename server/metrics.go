@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/valyala/fasthttp"
@@ -30,9 +31,10 @@ var latencyBuckets = []float64{
 }
 
 // routeMetrics are the metrics of one command or REST route.
+// Both also feed the console's traffic ring (traffic.go).
 type routeMetrics struct {
-	latency  *metrics.PrometheusHistogram
-	requests [numDecisions]*metrics.Counter
+	latency  latencyRecorder
+	requests [numDecisions]decisionCounter
 }
 
 // serverMetrics is the per-Server metrics.Set and its metrics; nothing is
@@ -53,6 +55,8 @@ type serverMetrics struct {
 	logDropped *metrics.Counter
 
 	categories sync.Map // category -> *metrics.Counter
+	// traffic is the console's ring of the last 15 minutes.
+	traffic *traffic
 
 	infoMu      sync.Mutex
 	infoVersion string // version label of the exposed info gauge
@@ -62,19 +66,19 @@ type serverMetrics struct {
 const otherCommand = "other"
 
 func newServerMetrics(src Source) *serverMetrics {
-	m := &serverMetrics{set: metrics.NewSet(), routes: map[string]*routeMetrics{}}
+	m := &serverMetrics{set: metrics.NewSet(), routes: map[string]*routeMetrics{}, traffic: newTraffic(time.Now)}
 	names := []string{otherCommand, "filter"}
 	for cmd := range callbackHandlers() {
 		names = append(names, cmd)
 	}
 	for _, name := range names {
 		r := &routeMetrics{
-			latency: m.set.NewPrometheusHistogramExt(
-				`wordfilter_request_duration_seconds{command="`+name+`"}`, latencyBuckets),
+			latency: latencyRecorder{h: m.set.NewPrometheusHistogramExt(
+				`wordfilter_request_duration_seconds{command="`+name+`"}`, latencyBuckets), t: m.traffic},
 		}
 		for d := range r.requests {
-			r.requests[d] = m.set.NewCounter(
-				`wordfilter_requests_total{command="` + name + `",decision="` + decisionLabel(d) + `"}`)
+			r.requests[d] = decisionCounter{c: m.set.NewCounter(
+				`wordfilter_requests_total{command="` + name + `",decision="` + decisionLabel(d) + `"}`), t: m.traffic, d: d}
 		}
 		m.routes[name] = r
 	}
@@ -122,6 +126,7 @@ func (m *serverMetrics) route(name string) *routeMetrics {
 
 // match counts one match of category.
 func (m *serverMetrics) match(category string) {
+	m.traffic.match(category)
 	if c, ok := m.categories.Load(category); ok {
 		c.(*metrics.Counter).Inc()
 		return

@@ -216,6 +216,9 @@ type Server struct {
 	// reloadFailing is set while the last reload attempt was refused, so
 	// that the attempt which clears the error is logged too.
 	reloadFailing atomic.Bool
+	// console serves /ui/; recentReloads keeps the last reloads it shows.
+	console       *console
+	recentReloads reloadRing
 }
 
 // New returns a Server answering from the dictionaries of src and logging
@@ -234,6 +237,7 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, src: src, log: log, handlers: callbackHandlers(), modify: map[int32]bool{},
 		json: sonic.Config{CaseSensitive: true}.Froze()}
 	s.prefix = []byte(cfg.CallbackPrefix)
+	s.console = newConsole()
 	s.refusalLog = newLineLimiter(cfg.RefusalLogRate)
 	for _, t := range cfg.ModifyContentTypes {
 		s.modify[t] = true
@@ -323,7 +327,15 @@ func (s *Server) Handler(ctx *fasthttp.RequestCtx) {
 		s.dictInfo(ctx)
 	case "/v1/dict/reload":
 		s.dictReload(ctx)
+	case "/v1/console/reloads":
+		s.consoleReloads(ctx)
+	case "/v1/console/traffic":
+		s.consoleTraffic(ctx)
 	default:
+		if isConsolePath(path) {
+			s.serveConsole(ctx, path)
+			return
+		}
 		if bytes.HasPrefix(path, restPrefix) {
 			// The REST namespace: never a callback answer, which OpenIM
 			// or a REST client could read as allow.
@@ -491,6 +503,7 @@ func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 			zap.Int("allow", ev.Dict.Allow), zap.String("source", ev.Dict.Source))
 	}
 	wasFailing := s.reloadFailing.Swap(ev.Err != nil)
+	s.recentReloads.observe(ev, wasFailing)
 	if ev.Err != nil {
 		s.met.reloadErrors.Inc()
 		fields = append(fields, zap.Strings("errors", dict.ErrorLines(ev.Err)))
