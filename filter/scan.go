@@ -102,10 +102,6 @@ type scanner struct {
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
 	starts [ringSize]int
 	info   [ringSize]uint8
-	// syms holds the symbol of each word character the non-ASCII paths
-	// read (the clause thread starts from the one before a clause gap,
-	// always a CJK character).
-	syms [ringSize]uint32
 }
 
 // Values of Matcher.ascii besides the symbols of letters and digits.
@@ -218,7 +214,7 @@ func (sc *scanner) scan(text string) {
 		}
 		if gf >= 1<<gapShift {
 			if gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK {
-				if sc.m.clause3 && gf < (maxGap+1)<<gapShift && auto.begins(sc.syms[pos&(ringSize-1)], e&tabSymMask) {
+				if sc.m.clause3 && gf < (maxGap+1)<<gapShift && auto.begins(sc.symAt(sc.starts[pos&(ringSize-1)]), e&tabSymMask) {
 					// The clause thread may start here: the characters on
 					// either side of the clause gap begin a word.
 					i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
@@ -239,7 +235,6 @@ func (sc *scanner) scan(text string) {
 		pos++
 		k := pos & (ringSize - 1)
 		sc.starts[k] = start
-		sc.syms[k] = e & tabSymMask
 		info := uint8(gf & fLastLatin)
 		if gf >= 1<<gapShift {
 			info |= infoGap
@@ -504,7 +499,7 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 			// this one begin a word of three or more characters;
 			// otherwise no word of the run starts there, and a later
 			// gap starts the thread.
-			if prev := sc.syms[sc.pos&(ringSize-1)]; m.auto.begins(prev, sym) {
+			if prev := sc.symAt(sc.starts[sc.pos&(ringSize-1)]); m.auto.begins(prev, sym) {
 				sc.cstate, sc.crun = m.auto.child(m.auto.child(0, prev), sym), 2
 			}
 			break
@@ -520,7 +515,6 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 	sc.pos++
 	k := sc.pos & (ringSize - 1)
 	sc.starts[k] = start
-	sc.syms[k] = sym
 	var info uint8
 	if sc.lastLatin {
 		info |= infoLeftLatin
@@ -540,6 +534,27 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
 		sc.emit(sc.cstate, end)
 		sc.clauseOut = false
 	}
+}
+
+// symAt returns the symbol of the word character the code point at
+// text[start] folds to (the last one, when it folds to several): read
+// again from the text, only where a clause gap may start the clause
+// thread, rather than kept for every character.
+func (sc *scanner) symAt(start int) uint32 {
+	r, _ := utf8.DecodeRuneInString(sc.text[start:])
+	if r < 0x10000 {
+		if e := sc.m.tab[r]; e&tabSlow == 0 {
+			return e & tabSymMask
+		}
+	}
+	var buf [4]frune
+	fs := sc.m.norm.appendFold(buf[:0], r)
+	for j := len(fs) - 1; j >= 0; j-- {
+		if isWordClass(fs[j].cls) {
+			return sc.m.alpha[fs[j].r]
+		}
+	}
+	return 0
 }
 
 // step returns the automaton state after st on symbol sym (0: a rune in
