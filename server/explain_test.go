@@ -67,3 +67,42 @@ func TestFilterExplainNamesTheDictionaryLine(t *testing.T) {
 		t.Errorf("without explain = %s, want no source", r.body)
 	}
 }
+
+// TestDictShowsTheSettingsInForce: /v1/dict (and so the console) shows the
+// readings and actions of wordfilter.yaml, per category.
+func TestDictShowsTheSettingsInForce(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"ads.review.txt":  "buy now\n",
+		"politics.txt":    "法轮功\n",
+		"variants.txt":    "法 氵去\n",
+		"wordfilter.yaml": "readings: [repeat, leet]\ncategories:\n  ads: { readings: [] }\n  politics: { pinyin-action: same }\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := dict.Load(dir, filter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTCPTestServer(t, server.Config{})
+	ts.src.cur.Store(d)
+	r := ts.do("GET", "/v1/dict", nil)
+	var got struct {
+		Settings struct {
+			Readings, VariantAction, PinyinAction string
+			Variants                              int
+			Categories                            map[string]struct{ Readings, VariantAction, PinyinAction string }
+		} `json:"settings"`
+	}
+	if err := json.Unmarshal(r.body, &got); err != nil {
+		t.Fatalf("/v1/dict = %s: %v", r.body, err)
+	}
+	st := got.Settings
+	if st.Readings != "repeat,leet" || st.VariantAction != "same" || st.PinyinAction != "review" || st.Variants != 1 ||
+		st.Categories["ads"].Readings != "none" || st.Categories["politics"].PinyinAction != "same" ||
+		st.Categories["politics"].Readings != "repeat,leet" {
+		t.Errorf("settings = %+v (from %s)", st, r.body)
+	}
+}

@@ -29,6 +29,40 @@ type dictResponse struct {
 	LoadedAt   string         `json:"loadedAt"`
 	Source     string         `json:"source"`
 	LastError  string         `json:"lastError"`
+	// Settings are the reading settings in force (wordfilter.yaml), for
+	// the console; the variant readings are parsed and shown, not yet
+	// applied by the engine.
+	Settings settingsResponse `json:"settings"`
+}
+
+// settingsResponse is dict.Settings as /v1/dict shows it.
+type settingsResponse struct {
+	Readings      string                      `json:"readings"`
+	VariantAction string                      `json:"variantAction"`
+	PinyinAction  string                      `json:"pinyinAction"`
+	Variants      int                         `json:"variants"`
+	Categories    map[string]categorySettings `json:"categories"`
+}
+
+// categorySettings is one category's settings in force.
+type categorySettings struct {
+	Readings      string `json:"readings"`
+	VariantAction string `json:"variantAction"`
+	PinyinAction  string `json:"pinyinAction"`
+}
+
+// describeSettings returns the settings in force of d: the folder's, and
+// those of each category its wordfilter.yaml names.
+func describeSettings(d *dict.Dictionary) settingsResponse {
+	st := d.Settings
+	r, va, pa := st.For("")
+	out := settingsResponse{Readings: r.String(), VariantAction: va.String(), PinyinAction: pa.String(),
+		Variants: len(d.Variants), Categories: map[string]categorySettings{}}
+	for c := range st.Categories {
+		r, va, pa := st.For(c)
+		out.Categories[c] = categorySettings{Readings: r.String(), VariantAction: va.String(), PinyinAction: pa.String()}
+	}
+	return out
 }
 
 // reloadErrors is the 422 answer of POST /v1/dict/reload.
@@ -138,6 +172,7 @@ func (s *Server) describe(d *dict.Dictionary) dictResponse {
 	return dictResponse{
 		Version: d.Version, Words: d.Words, Allow: d.Allow, Categories: cats,
 		LoadedAt: d.LoadedAt.UTC().Format(time.RFC3339), Source: d.Source, LastError: s.src.LastError(),
+		Settings: describeSettings(d),
 	}
 }
 

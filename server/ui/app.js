@@ -185,6 +185,16 @@
         ["words", x.words], ["allow phrases", x.allow], ["last error", x.lastError || "none"]]) {
         info.append(el("dt", k), el("dd", v));
       }
+      const st = x.settings;
+      if (st) {
+        const over = Object.entries(st.categories || {}).sort((a, b) => (a[0] < b[0] ? -1 : 1))
+          .map(([c, v]) => c + ": " + v.readings + ", variant " + v.variantAction + ", pinyin " + v.pinyinAction);
+        for (const [k, v] of [["readings", st.readings], ["variant action", st.variantAction],
+          ["pinyin action", st.pinyinAction], ["variant forms", st.variants],
+          ["category settings", over.length ? over.join("; ") : "none"]]) {
+          info.append(el("dt", k), el("dd", v));
+        }
+      }
       const body = $("dict-cats").tBodies[0];
       clear(body);
       const cats = Object.entries(x.categories || {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
