@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/wordfilter/wordfilter/dict"
 )
 
 // k8sObject is the part every Kubernetes manifest has.
@@ -528,22 +529,20 @@ func TestOptionalManifestsAgree(t *testing.T) {
 	}
 }
 
-// dictFileName is the dictionary folder's file naming rule (docs/matching.md,
-// "The dictionary folder"): NAME.txt, NAME.{mask,block,review,allow}.txt or allow.txt.
-var dictFileName = regexp.MustCompile(`^([^./][^/]*?)(\.(mask|block|review|allow))?\.txt$`)
-
-// actionOf returns the action a dictionary file name gives.
+// actionOf returns the action a dictionary file name gives, by the
+// loader's own rule (dict.ParseFileName): "allow" and "variants" for those
+// files, "" for a name that is no dictionary file or is refused.
 func actionOf(name string) string {
-	m := dictFileName.FindStringSubmatch(name)
+	k, ok, err := dict.ParseFileName(name)
 	switch {
-	case m == nil:
+	case !ok || err != nil:
 		return ""
-	case m[1] == "allow" && m[3] == "":
+	case k.Allow:
 		return "allow"
-	case m[3] == "":
-		return "mask"
+	case k.Variants:
+		return "variants"
 	}
-	return m[3]
+	return k.Action.String()
 }
 
 func TestActionOf(t *testing.T) {
@@ -561,6 +560,9 @@ func TestActionOf(t *testing.T) {
 	f("en.allow.txt", "allow")
 	f(".hidden.txt", "")
 	f("words.csv", "")
+	f("zh.variants.txt", "variants")
+	f("politics.Block.txt", "block")
+	f("politics.blok.txt", "") // refused: a typo never turns a block list into a mask list
 }
 
 func TestExampleDictionary(t *testing.T) {
@@ -583,7 +585,7 @@ func TestExampleDictionary(t *testing.T) {
 		delete(listed, rel)
 		action := actionOf(name)
 		if action == "" {
-			t.Errorf("%s: not a dictionary file name (NAME[.mask|.block|.review|.allow].txt)", rel)
+			t.Errorf("%s: not a dictionary file name (NAME[.mask|.block|.review|.allow|.variants].txt)", rel)
 			continue
 		}
 		data := readFile(t, k8sDir, rel)

@@ -516,6 +516,11 @@ func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 	}
 	if ev.Changed {
 		s.met.reloads.Inc()
+		if ev.Dict != nil && len(ev.Dict.Warnings) > 0 {
+			// Words of one letter or character match inside many texts:
+			// say so once a load, the details are validate's.
+			fields = append(fields, zap.Int("overBlockingWords", len(ev.Dict.Warnings)))
+		}
 		s.log.Info("dictionary loaded", fields...)
 		return
 	}
