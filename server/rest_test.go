@@ -88,7 +88,8 @@ func TestRESTBadRequests(t *testing.T) {
 func TestDictInfoAndReload(t *testing.T) {
 	ts := newTestServer(t, server.Config{})
 	r := ts.do("GET", "/v1/dict", nil)
-	want := `{"version":"v1","words":3,"allow":0,"categories":{"gambling":1,"politics":1,"profanity":1},"loadedAt":"2026-01-02T03:04:05Z","source":"test","lastError":""}`
+	want := `{"version":"v1","words":3,"allow":0,"categories":{"gambling":1,"politics":1,"profanity":1},"loadedAt":"2026-01-02T03:04:05Z","source":"test","lastError":"",` +
+		`"settings":{"readings":"none","variantAction":"same","pinyinAction":"review","variants":0,"categories":{}}}`
 	if r.status != 200 || !sameJSON(t, r.body, want) {
 		t.Errorf("GET /v1/dict = %d %s\nwant %s", r.status, r.body, want)
 	}
