@@ -32,6 +32,10 @@ func TestSettleDifferential(t *testing.T) {
 		{"mixed", mixedPieces, 4, 120, 11},
 		{"latin", latinPieces, 6, 150, 12},
 		{"nested", nestedPieces, 8, 100, 13},
+		// Symbol words, alone and with letter words: their candidates
+		// come from the symbol automaton (fuzzing found a dictionary of
+		// symbol words only settling on a bound of the empty main one).
+		{"symbols", symbolPieces, 3, 80, 14},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(tc.seed, 7))

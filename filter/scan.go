@@ -656,12 +656,23 @@ func (sc *scanner) resolve(latin bool) {
 // pos-maxLen+1 (see scanner): the candidates and allow occurrences ending
 // at the current word character or later start no earlier than it.
 func (sc *scanner) settleEarly() {
-	if first := sc.pos - int(sc.m.maxLen) + 1; first >= 1 {
-		sc.settles++
-		sc.settle(sc.starts[first&(ringSize-1)])
-	} else {
-		sc.limit *= 2 // too early in the text: wait for more
+	bound := math.MaxInt // no word, no later candidate of the main automaton
+	if sc.m.maxLen > 0 {
+		first := sc.pos - int(sc.m.maxLen) + 1
+		if first < 1 {
+			sc.limit *= 2 // too early in the text: wait for more
+			return
+		}
+		bound = sc.starts[first&(ringSize-1)]
 	}
+	if sy := sc.m.sym; sy != nil && sc.symPos > 0 {
+		// A symbol candidate not found yet holds at most sy.maxLen runes
+		// and none before the ones read last (symbols.go); with no symbol
+		// rune read yet, it starts after everything read so far.
+		bound = min(bound, sc.symStarts[max(1, sc.symPos-sy.maxLen+1)&(ringSize-1)])
+	}
+	sc.settles++
+	sc.settle(bound)
 }
 
 // finish settles every candidate left at the end of the text.

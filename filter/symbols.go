@@ -61,8 +61,9 @@ type symbolWord struct {
 type symbols struct {
 	next  []map[rune]int32
 	fail  []int32
-	out   [][]int32 // indexes into Matcher.entries
-	runes map[rune]bool
+	out    [][]int32 // indexes into Matcher.entries
+	runes  map[rune]bool
+	maxLen int // runes of the longest symbol word
 }
 
 // addSymbol records a symbol word (or allow phrase) in the builder, or
@@ -93,6 +94,7 @@ func (m *Matcher) buildSymbols(words []symbolWord) {
 	for _, w := range words {
 		ei := int32(len(m.entries))
 		m.entries = append(m.entries, entry{id: w.id, n: int32(len(w.key))})
+		sy.maxLen = max(sy.maxLen, len(w.key))
 		s := int32(0)
 		for _, r := range w.key {
 			sy.runes[r] = true
