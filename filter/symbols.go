@@ -59,8 +59,8 @@ type symbolWord struct {
 // with failure links, the entries ending at each node (its own and those
 // of its suffixes), and the set of runes it reads. Built once by Compile.
 type symbols struct {
-	next  []map[rune]int32
-	fail  []int32
+	next   []map[rune]int32
+	fail   []int32
 	out    [][]int32 // indexes into Matcher.entries
 	runes  map[rune]bool
 	maxLen int // runes of the longest symbol word
