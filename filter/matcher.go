@@ -268,10 +268,10 @@ type builder struct {
 	keyBuf   []frune
 	sepBuf   []uint8
 	keyStr   []byte
-	isDup    bool             // add found a duplicate of an earlier entry
-	dup      int32            // the duplicate's entry id
-	symSeen  map[string]int32 // symbol word key → its id (see symbols.go)
-	symWords []symbolWord     // the symbol words, for buildSymbols
+	isDup    bool                    // add found a duplicate of an earlier entry
+	dup      int32                   // the duplicate's entry id
+	symSeen  map[symbolSeenKey]int32 // symbol word key → its id (see symbols.go)
+	symWords []symbolWord            // the symbol words, for buildSymbols
 }
 
 // pace calls yield (Options.Yield, maybe nil) when i is a multiple of

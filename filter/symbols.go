@@ -49,6 +49,13 @@ func symbolKey(n *normaliser, key []rune, text string) ([]rune, string) {
 	return key, ""
 }
 
+// symbolSeenKey tells symbol words and allow phrases apart in the
+// builder's map of those already added.
+type symbolSeenKey struct {
+	allow bool
+	key   string
+}
+
 // symbolWord is a symbol word or allow phrase waiting for its entry.
 type symbolWord struct {
 	key []rune
@@ -69,12 +76,9 @@ type symbols struct {
 // addSymbol records a symbol word (or allow phrase) in the builder, or
 // finds the one it duplicates.
 func (b *builder) addSymbol(key []rune, id int32, allow bool) {
-	k := string(key)
-	if allow {
-		k = "\x01" + k
-	}
+	k := symbolSeenKey{allow: allow, key: string(key)} // any rune may be in a key: no marker byte
 	if b.symSeen == nil {
-		b.symSeen = map[string]int32{}
+		b.symSeen = map[symbolSeenKey]int32{}
 	}
 	if dup, ok := b.symSeen[k]; ok {
 		b.isDup, b.dup = true, dup
