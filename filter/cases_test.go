@@ -97,6 +97,8 @@ var semGroups = map[string][]semCase{
 		{name: "symbol broken by a letter", words: []string{"@$$"}, text: "@a$$", want: nil},
 		{name: "symbol in a word's gap", words: []string{"fuck", "$"}, text: "fu$ck", want: []string{"fu$ck"}, masked: "*****"},
 		{name: "clause symbols", words: []string{"?!"}, text: "what?!", want: []string{"?!"}, masked: "what**"},
+		{name: "letter inside an expansion breaks", words: []string{"()"}, text: "⑴ ()", want: []string{"()"}, masked: "⑴ **"},
+		{name: "symbol inside an expansion", words: []string{"("}, text: "a⑴", want: []string{"⑴"}, masked: "a*"},
 	},
 	"separator in word": {
 		{name: "free money spaces", words: []string{"free money"}, text: "free  money", want: []string{"free  money"}, masked: "***********"},

@@ -34,8 +34,8 @@ type pieceSet struct{ word, other []string }
 // Symbol words (made only of symbols) mixed with ordinary words: the
 // word pieces are symbols, and the dictionary adds a few letter words.
 var (
-	symbolWordChars = []string{"@", "$", "$", "☭", "＠", "🖕", "!", "┻", "，", "\x01"}
-	symbolOther     = []string{"a", "s", " ", "\ufe0f", "\u200b", "法", "\xff", "$", "中", "⁉"}
+	symbolWordChars = []string{"@", "$", "$", "☭", "＠", "🖕", "!", "┻", "，", "\x01", "(", ")"}
+	symbolOther     = []string{"a", "s", " ", "\ufe0f", "\u200b", "法", "\xff", "$", "中", "⁉", "⑴", "(", ")"}
 )
 
 var (

@@ -452,6 +452,9 @@ func (sc *scanner) foldedRune(f frune, start, end int) {
 		}
 		return
 	}
+	// A letter inside a code point that folds to several runes (⑴ is
+	// "(1)") breaks a symbol word there, as any letter does.
+	sc.symState = 0
 	sc.word(f.cls, sc.m.alpha[f.r], start, end)
 }
 
