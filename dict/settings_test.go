@@ -81,7 +81,7 @@ func TestParseSettings(t *testing.T) {
 	f("null document", "~\n", def)
 	f("categories with nothing under it", "categories:\n", def)
 
-	f("the contract's example", `readings: [repeat, leet, lookalike, variants, pinyin]   # the default: all on
+	f("the documented example", `readings: [repeat, leet, lookalike, variants, pinyin]   # the default: all on
 variant-action: same      # same (the word's own action, the default) or review
 pinyin-action: review     # review (the default) or same
 categories:

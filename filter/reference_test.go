@@ -42,7 +42,7 @@ type refRune struct {
 //   - a visible code point that is neither a letter, a digit nor one of the
 //     invisible categories (controls, private use, unassigned) is a
 //     separator, like whitespace, punctuation and symbols;
-//   - the scripts the contract names as matching anywhere (Han, kana,
+//   - the scripts docs/matching.md names as matching anywhere (Han, kana,
 //     Hangul, Thai, Lao, Khmer, Myanmar, Tibetan) are the only ones: every
 //     other script, named or not, and the digits, take the boundary rule;
 //   - Go's tables give a script, not Unicode's script extensions, so the

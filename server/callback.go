@@ -299,7 +299,8 @@ func (s *Server) inPrefix(path []byte) bool {
 	return len(p) == 0 || len(path) > len(p) && path[len(p)] == '/' && subtle.ConstantTimeCompare(path[:len(p)], p) == 1
 }
 
-// notJSON answers the contract's 400 when the body is not JSON, and
+// notJSON answers HTTP 400 with the callback error (docs/openim.md) when
+// the body is not JSON, and
 // reports whether it did.
 func (s *Server) notJSON(ctx *fasthttp.RequestCtx, route *routeMetrics) bool {
 	if sonic.Valid(ctx.PostBody()) {
