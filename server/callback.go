@@ -126,16 +126,12 @@ const maxPooledScratch = 64 << 10
 // text that cannot be rewritten (a quoted message, a block-only field): a
 // match that needs masking refuses the call. start and end locate the
 // text's JSON string in a content element (-1 otherwise). It returns the
-// index of the text in c.texts, or -1 when it holds no match.
+// index of the text in c.texts, or -1 when it holds no match. text must be
+// valid UTF-8: the element reader's strings are; other texts go through
+// asReceived.
 func (c *call) judge(text string, strict bool, start, end int) int {
 	if text == "" {
 		return -1
-	}
-	if !utf8.ValidString(text) {
-		// Receivers never see these bytes: OpenIM's encoder, Go's decoder
-		// and this server's answers all turn each into U+FFFD (a
-		// separator between letters), so that is what is judged.
-		text = replaceInvalidUTF8(text)
 	}
 	m0 := len(c.matches)
 	c.matches = c.d.Matcher.AppendMatches(c.matches, text)
@@ -154,12 +150,23 @@ func (c *call) judge(text string, strict bool, start, end int) int {
 	return len(c.texts) - 1
 }
 
+// asReceived returns text as receivers see it. Bytes that are not UTF-8
+// never reach them: OpenIM's encoder, Go's decoder and this server's
+// answers all turn each into U+FFFD (a separator between letters), so that
+// is what is judged. Request fields decoded by sonic may hold such bytes.
+func asReceived(text string) string {
+	if utf8.ValidString(text) {
+		return text
+	}
+	return replaceInvalidUTF8(text)
+}
+
 // judgeField judges a text OpenIM can take rewritten (a profile field).
-func (c *call) judgeField(text string) int { return c.judge(text, false, -1, -1) }
+func (c *call) judgeField(text string) int { return c.judge(asReceived(text), false, -1, -1) }
 
 // strict judges a text that OpenIM cannot take rewritten: any match that
 // needs masking (or blocking) makes the call a refusal.
-func (c *call) strict(text string) { c.judge(text, true, -1, -1) }
+func (c *call) strict(text string) { c.judge(asReceived(text), true, -1, -1) }
 
 // changed reports whether masking changes the judged text i.
 func (c *call) changed(i int) bool { return i >= 0 && c.texts[i].mask }

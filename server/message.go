@@ -59,7 +59,7 @@ func (c *call) judgeElement(contentType int32, content string) (from, to int) {
 	c.restore(before)
 	c.s.log.Debug("message content is not a JSON object; filtered as plain text",
 		zap.String("command", c.cmd), zap.Int32("contentType", contentType))
-	c.judge(content, false, -1, -1)
+	c.judge(asReceived(content), false, -1, -1)
 	return from, len(c.texts)
 }
 

@@ -3,7 +3,6 @@ package server
 import (
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/valyala/fasthttp"
@@ -55,8 +54,10 @@ type serverMetrics struct {
 	logDropped *metrics.Counter
 
 	categories sync.Map // category -> *metrics.Counter
-	// traffic is the console's ring of the last 15 minutes.
+	// traffic is the console's ring of the last 15 minutes, on clock
+	// (Server.Handler observes each request's start).
 	traffic *traffic
+	clock   requestClock
 
 	infoMu      sync.Mutex
 	infoVersion string // version label of the exposed info gauge
@@ -66,7 +67,8 @@ type serverMetrics struct {
 const otherCommand = "other"
 
 func newServerMetrics(src Source) *serverMetrics {
-	m := &serverMetrics{set: metrics.NewSet(), routes: map[string]*routeMetrics{}, traffic: newTraffic(time.Now)}
+	m := &serverMetrics{set: metrics.NewSet(), routes: map[string]*routeMetrics{}}
+	m.traffic = newTraffic(m.clock.now)
 	names := []string{otherCommand, "filter"}
 	for cmd := range callbackHandlers() {
 		names = append(names, cmd)

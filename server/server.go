@@ -303,6 +303,7 @@ func (s *Server) Ready() bool { return !s.draining.Load() && s.src.Current() != 
 // a handler is logged and answered with a JSON error.
 func (s *Server) Handler(ctx *fasthttp.RequestCtx) {
 	start := time.Now()
+	s.met.clock.observe(start)
 	defer s.recoverPanic(ctx)
 	if ctx.Request.Header.ContentLength() <= 0 {
 		// A chunked body was read (an empty one sets Content-Length 0).
