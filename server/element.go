@@ -187,6 +187,7 @@ func (e *elemReader) object(r *jsonReader, sc *schema, strict bool, depth int) b
 	r.i++
 	mark := len(e.keys)
 	defer func() { e.keys = e.keys[:mark] }()
+	var set map[string]struct{} // this object's keys, once there are many
 	if r.peek() == '}' {
 		r.i++
 		return true
@@ -197,7 +198,7 @@ func (e *elemReader) object(r *jsonReader, sc *schema, strict bool, depth int) b
 			return false
 		}
 		r.i++
-		if e.seen(key, mark) {
+		if e.seen(key, mark, &set) {
 			e.flag(hostileDuplicateKey)
 			return true
 		}
@@ -224,9 +225,22 @@ func (e *elemReader) object(r *jsonReader, sc *schema, strict bool, depth int) b
 	}
 }
 
-// seen records key among the keys of the object whose keys start at mark,
-// and reports whether it was there already.
-func (e *elemReader) seen(key string, mark int) bool {
+// linearKeys is how many keys of one object seen compares one by one;
+// beyond it they are indexed, so that an object of a hundred thousand keys
+// costs linear time, not quadratic.
+const linearKeys = 16
+
+// seen records key among the keys of the object whose keys start at mark
+// (indexed in *set once they are more than linearKeys), and reports
+// whether it was there already.
+func (e *elemReader) seen(key string, mark int, set *map[string]struct{}) bool {
+	if *set != nil {
+		if _, ok := (*set)[key]; ok {
+			return true
+		}
+		(*set)[key] = struct{}{}
+		return false
+	}
 	for _, k := range e.keys[mark:] {
 		if k == key {
 			return true
@@ -235,6 +249,12 @@ func (e *elemReader) seen(key string, mark int) bool {
 	// Keys that share the reader's memory stay valid while it is read;
 	// those decoded into its buffer were copied by str.
 	e.keys = append(e.keys, key)
+	if len(e.keys)-mark > linearKeys {
+		*set = make(map[string]struct{}, 2*linearKeys)
+		for _, k := range e.keys[mark:] {
+			(*set)[k] = struct{}{}
+		}
+	}
 	return false
 }
 

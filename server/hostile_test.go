@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,6 +35,7 @@ var hostileCases = []struct {
 	{"object for text", 114, `{"text":{"t":"fuck"}}`, "wrong_type"},
 	{"nested duplicate", 114, `{"text":"hi","quoteMessage":{"contentType":101,"textElem":{"content":"hi","content":"fuck"}}}`, "duplicate_key"},
 	{"nested content duplicate", 114, `{"text":"hi","quoteMessage":{"contentType":101,"content":"{\"content\":\"hi\",\"content\":\"fuck\"}"}}`, "duplicate_key"},
+	{"duplicate among many keys", 101, `{"content":"hi",` + manyKeys(40) + `,"k7":1}`, "duplicate_key"},
 	{"too deep", 114, `{"text":"a","quoteMessage":` + strings.Repeat(`{"quoteElem":{"text":"a","quoteMessage":`, 9) + `null` + strings.Repeat(`}}`, 9) + `}`, "too_deep"},
 }
 
@@ -83,6 +85,7 @@ func TestHostileLookingElementsThatAreFine(t *testing.T) {
 		{101, `{"content":"\u0066uck"}`, `{"content":"****"}`},
 		{101, ` {"content":"fuck"} `, ` {"content":"****"} `},
 		{101, `{"content":null}`, ""},
+		{101, `{"content":"fuck",` + manyKeys(40) + `}`, `{"content":"****",` + manyKeys(40) + `}`},
 		// Not JSON: plain text, masked in place.
 		{101, `{"content":"hi","content":"fuck"`, `{"content":"hi","content":"****"`},
 	} {
@@ -138,4 +141,14 @@ func metricValue(t testing.TB, text, name string) float64 {
 		}
 	}
 	return -1
+}
+
+// manyKeys returns n distinct members "k0":0,... (past the linear scan of
+// duplicate keys).
+func manyKeys(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = `"k` + strconv.Itoa(i) + `":0`
+	}
+	return strings.Join(parts, ",")
 }
