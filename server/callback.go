@@ -349,7 +349,7 @@ func (s *Server) judgeCall(ctx *fasthttp.RequestCtx, route *routeMetrics, d *dic
 		if c.hostile != "" {
 			s.met.hostile[c.hostile].Inc()
 		}
-		s.refusal(ctx, c, start)
+		s.refusal(ctx, c)
 		return
 	}
 	route.requests[c.decision].Inc()
@@ -374,7 +374,7 @@ func decodeError(err error) string {
 
 // refusal answers c with OpenIM's refusal and logs it (within the log
 // rate limit).
-func (s *Server) refusal(ctx *fasthttp.RequestCtx, c *call, now time.Time) {
+func (s *Server) refusal(ctx *fasthttp.RequestCtx, c *call) {
 	var o jsonObject
 	o.b = c.out.b[:0]
 	o.open()
@@ -390,8 +390,8 @@ func (s *Server) refusal(ctx *fasthttp.RequestCtx, c *call, now time.Time) {
 	o.close()
 	c.out.b = o.b
 	ctx.SetBody(o.b)
-	if !s.refusalLog.allow(now) {
-		s.met.logDropped.Inc()
+	ce := s.refusalLog.Check(zap.InfoLevel, "refused")
+	if ce == nil { // over the rate (counted by the sampler's hook) or below the log level
 		return
 	}
 	// The strings of c point into fasthttp's request buffers, which are
@@ -409,5 +409,5 @@ func (s *Server) refusal(ctx *fasthttp.RequestCtx, c *call, now time.Time) {
 	if s.cfg.LogText && c.offender != "" {
 		fields = append(fields, zap.String("text", strings.Clone(c.offender)))
 	}
-	s.log.Info("refused", fields...)
+	ce.Write(fields...)
 }

@@ -207,7 +207,7 @@ type Server struct {
 	modify     map[int32]bool // content types the modify callback sees
 	json       sonic.API      // request decoder
 	prefix     []byte         // cfg.CallbackPrefix
-	refusalLog *lineLimiter   // rate limit of the refusal log lines
+	refusalLog *zap.Logger    // log with the refusal lines' rate limit
 	// chunkedREST holds the headers (&ctx.Request.Header) of chunked
 	// requests to a REST path whose body is being read: fasthttp resets a
 	// request whose body it could not read, path included, so that the
@@ -238,11 +238,11 @@ func New(cfg Config, src Source, log *zap.Logger) (*Server, error) {
 		json: sonic.Config{CaseSensitive: true}.Froze()}
 	s.prefix = []byte(cfg.CallbackPrefix)
 	s.console = newConsole()
-	s.refusalLog = newLineLimiter(cfg.RefusalLogRate)
 	for _, t := range cfg.ModifyContentTypes {
 		s.modify[t] = true
 	}
 	s.met = newServerMetrics(src)
+	s.refusalLog = refusalLogger(log, cfg.RefusalLogRate, s.met.logDropped.Inc)
 	s.calls.New = func() any { return &call{s: s} }
 	s.srv = &fasthttp.Server{
 		Handler:                      s.Handler,
