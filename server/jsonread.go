@@ -331,12 +331,7 @@ func (r *jsonReader) number() bool {
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if i = digits(s, i+1); i < 0 {
 			return false
 		}
 	}
@@ -345,14 +340,23 @@ func (r *jsonReader) number() bool {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if i = digits(s, i); i < 0 {
 			return false
 		}
 	}
 	r.i = i
 	return true
+}
+
+// digits returns the index after the run of decimal digits at s[i:], or
+// -1 when there is none.
+func digits(s string, i int) int {
+	d := i
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	if i == d {
+		return -1
+	}
+	return i
 }
