@@ -69,6 +69,9 @@ type Match struct {
 	// runs from the first to the last character of the match, skipped
 	// separators included.
 	Start, End int
+	// Via is the set of variant readings the match needed, or 0 for a
+	// match that folding alone finds.
+	Via Readings
 }
 
 // Result is the outcome of filtering one text.

@@ -39,6 +39,18 @@ type Options struct {
 	// called Compile, e.g. to let other goroutines run or to pace a
 	// background reload. nil means never. It does not change the result.
 	Yield func()
+	// Policy is how words are read (their variant readings, and what a
+	// match found through them does), for every category not in
+	// Categories. Its Readings also read the allow phrases. The zero value
+	// is no variant reading.
+	Policy Policy
+	// Categories overrides Policy for the words of the categories it
+	// names.
+	Categories map[string]Policy
+	// Variants are the written forms that ReadVariants reads as their
+	// canonical forms; every form must be acceptable as a word
+	// (CheckWord).
+	Variants []Variant
 
 	// engine forces an automaton layout (tests only, see export_test.go).
 	engine engineKind
@@ -189,6 +201,10 @@ type Matcher struct {
 	// characters, all CJK: only then does the scanner's clause thread
 	// run (法.轮.功).
 	clause3 bool
+	// review has, by word id, the policy bits of the word's category
+	// (variantReviewBit, pinyinReviewBit); nil when no category sends
+	// variant matches to review.
+	review []uint8
 }
 
 // Compile builds a Matcher from words and opts. Words that fold to the
@@ -495,7 +511,7 @@ func (m *Matcher) maskText(text string, ms []Match) string {
 func (m *Matcher) AppendMasked(dst []byte, text string, ms []Match) []byte {
 	last := 0
 	for _, mt := range ms {
-		if m.words[mt.Word].Action == Review || mt.Start < last || mt.End < mt.Start || mt.End > len(text) {
+		if m.ActionOf(mt) == Review || mt.Start < last || mt.End < mt.Start || mt.End > len(text) {
 			continue
 		}
 		dst = append(dst, text[last:mt.Start]...)
@@ -512,7 +528,7 @@ func (m *Matcher) AppendMasked(dst []byte, text string, ms []Match) []byte {
 func (m *Matcher) Decision(ms []Match) Action {
 	d := Pass
 	for _, mt := range ms {
-		d = max(d, m.words[mt.Word].Action)
+		d = max(d, m.ActionOf(mt))
 	}
 	return d
 }
