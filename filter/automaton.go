@@ -28,6 +28,10 @@ type automaton struct {
 	// extends has a bit per state with a child in the trie (some key
 	// goes on past it), for begins.
 	extends []uint64
+	// depth is the number of symbols on the trie path to each state: the
+	// variant readings start walks from the states of a suffix chain, each
+	// at its depth before the current character.
+	depth []uint8
 }
 
 // state is one automaton state; the fields the scan reads together are
@@ -62,7 +66,7 @@ func (a *automaton) outputs(t int32) []int32 {
 }
 
 func (a *automaton) memoryUsage() int {
-	return 4*len(a.root) + 16*len(a.states) + 8*len(a.slots) + 4*len(a.dense) + 4*len(a.outs) + 8*len(a.extends)
+	return 4*len(a.root) + 16*len(a.states) + 8*len(a.slots) + 4*len(a.dense) + 4*len(a.outs) + 8*len(a.extends) + len(a.depth)
 }
 
 // child returns the trie child of state s by symbol sym (no failure link
@@ -283,6 +287,7 @@ func countStates(keys keyList, order []int32, yield func()) int {
 func (a *automaton) buildTrie(keys keyList, order []int32, nstates int, yield func()) (first []int32, inSym []uint32) {
 	first = make([]int32, nstates+1)
 	inSym = make([]uint32, nstates)
+	a.depth = make([]uint8, nstates)
 	a.states = make([]state, nstates+1) // +1: sentinel for outputs()
 	a.outs = make([]int32, 0, len(order))
 	st := a.states
@@ -306,6 +311,7 @@ func (a *automaton) buildTrie(keys keyList, order []int32, nstates int, yield fu
 				j++
 			}
 			inSym[n] = sym
+			a.depth[n] = uint8(depth + 1)
 			st[n] = state{base: i, fail: j, term: depth + 1}
 			n++
 			i = j
@@ -533,14 +539,16 @@ func (a *automaton) renumber(nstates int, yield func()) {
 		if done[s] {
 			continue
 		}
-		cur, j := st[s], perm[s]
+		cur, dep, j := st[s], a.depth[s], perm[s]
 		for j != s {
 			pace(yield, int(j))
 			cur, st[j] = st[j], cur
+			dep, a.depth[j] = a.depth[j], dep
 			done[j] = true
 			j = perm[j]
 		}
 		st[s] = cur
+		a.depth[s] = dep
 		done[s] = true
 	}
 	for i := range a.slots {

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -155,6 +156,7 @@ func foldKey(n *normaliser, key []frune, seps []uint8, text string) ([]frune, []
 const (
 	needLeft  = 1 << iota // starts with a Latin letter or digit
 	needRight             // ends with a Latin letter or digit
+	latinOnly             // every letter is a Latin letter or a digit (leet reads it)
 )
 
 // entry is one distinct folded dictionary word or allow phrase.
@@ -164,6 +166,7 @@ type entry struct {
 	sepOff int32 // seps[sepOff:sepOff+sepN]: positions needing a separator before them
 	sepN   uint8
 	flags  uint8
+	read   uint8 // the variant readings the entry takes (Readings)
 }
 
 // Layout of a Matcher.tab entry.
@@ -205,6 +208,12 @@ type Matcher struct {
 	// (variantReviewBit, pinyinReviewBit); nil when no category sends
 	// variant matches to review.
 	review []uint8
+	// rd is the data of the variant readings, nil when no entry takes one
+	// (variants.go).
+	rd *readingData
+	// repeat tells that some entry takes ReadRepeat: the scan then looks
+	// for repeated word characters.
+	repeat bool
 }
 
 // Compile builds a Matcher from words and opts. Words that fold to the
@@ -256,6 +265,7 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	}
 	b.build(opts.engine)
 	m.buildSymbols(b.symWords)
+	m.buildReadings(opts)
 	m.stats = Stats{Words: len(m.words), Allow: len(m.allow), Memory: m.memoryUsage(), BuildTime: time.Since(start)}
 	return m, nil
 }
@@ -391,6 +401,9 @@ func (b *builder) add(text string, id int32, allow bool) string {
 	}
 	if key[len(key)-1].cls == clsLatin {
 		e.flags |= needRight
+	}
+	if !slices.ContainsFunc(key, func(f frune) bool { return !unicode.Is(unicode.Latin, f.r) && !unicode.IsDigit(f.r) }) {
+		e.flags |= latinOnly
 	}
 	b.m.seps = append(b.m.seps, seps...)
 	b.m.entries = append(b.m.entries, e)

@@ -2,6 +2,7 @@ package filter_test
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -97,14 +98,21 @@ func dictWords(b testing.TB, dict string) []string {
 	return ws
 }
 
+// compileDict compiles dict with every variant reading on, as a folder
+// without settings is read.
 func compileDict(b testing.TB, dict string) *filter.Matcher {
-	return bench.get("wordfilter/"+dict, func() any {
+	return compileDictWith(b, dict, filter.AllReadings)
+}
+
+// compileDictWith compiles dict with the given readings.
+func compileDictWith(b testing.TB, dict string, readings filter.Readings) *filter.Matcher {
+	return bench.get(fmt.Sprintf("wordfilter/%s/%d", dict, readings), func() any {
 		ws := dictWords(b, dict)
 		words := make([]filter.Word, len(ws))
 		for i, w := range ws {
 			words[i] = filter.Word{Text: w, Category: dict, Action: filter.Mask}
 		}
-		return filter.MustCompile(words, filter.Options{})
+		return filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: readings}})
 	}).(*filter.Matcher)
 }
 
@@ -126,6 +134,11 @@ var engines = []struct {
 }{
 	{"wordfilter", func(b testing.TB, dict string) func(string, []byte) int {
 		m := compileDict(b, dict)
+		dst := make([]filter.Match, 0, 64)
+		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
+	}},
+	{"wordfilter-plain", func(b testing.TB, dict string) func(string, []byte) int {
+		m := compileDictWith(b, dict, 0)
 		dst := make([]filter.Match, 0, 64)
 		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
 	}},

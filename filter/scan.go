@@ -12,7 +12,8 @@ import (
 // leftmost-longest choice are applied.
 type cand struct {
 	entry      int32
-	right      bool // waiting for the right word-boundary check
+	right      bool     // waiting for the right word-boundary check
+	via        Readings // the variant readings the candidate needed
 	start, end int
 }
 
@@ -89,13 +90,16 @@ type scanner struct {
 	symStart, symEnd int
 	symPos           int
 	symStarts        [ringSize]int
-	pos              int  // word characters seen so far
-	gap              int  // separator code points since the last word character
-	sepCp            int  // byte offset of the code point of the last separator
-	gapClause        bool // the gap holds clause punctuation
-	prevCJK          bool // the last word character is CJK
-	lastLatin        bool // the last visible character is a Latin letter or digit
-	pending          bool // candidates from pendFrom on wait for the right boundary check
+	pos              int     // word characters seen so far
+	lastSym          uint32  // symbol of the last word character (repeats)
+	inRun            bool    // the last word character was a touching repeat
+	w                *walker // the variant readings' walker, kept between triggers
+	gap              int     // separator code points since the last word character
+	sepCp            int     // byte offset of the code point of the last separator
+	gapClause        bool    // the gap holds clause punctuation
+	prevCJK          bool    // the last word character is CJK
+	lastLatin        bool    // the last visible character is a Latin letter or digit
+	pending          bool    // candidates from pendFrom on wait for the right boundary check
 	pendFrom         int
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
@@ -143,6 +147,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc.state, sc.pos, sc.gap, sc.sepCp, sc.pendFrom = 0, 0, 0, 0, 0
 	sc.cstate, sc.crun, sc.clauseOut = 0, 0, false
 	sc.symState, sc.symStart, sc.symEnd, sc.symPos = 0, -1, -1, 0
+	sc.lastSym, sc.inRun = 0, false
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
 	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
 	return sc
@@ -197,7 +202,8 @@ func (sc *scanner) scan(text string) {
 		if cls == clsInvisible {
 			continue
 		}
-		if e&tabSlow != 0 || sc.pending {
+		if e >= tabTrig || sc.pending {
+			// tabSlow or tabTrig
 			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
 		}
@@ -225,7 +231,14 @@ func (sc *scanner) scan(text string) {
 				st = 0
 			}
 		}
-		if sym := e & tabSymMask; sym == 0 {
+		sym := e & tabSymMask
+		if sym == sc.lastSym && sym != 0 && sc.m.repeat {
+			// A repeat: the methods see whether it triggers the readings.
+			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
+			continue
+		}
+		sc.lastSym = sym
+		if sym == 0 {
 			st = 0
 		} else if dense != nil {
 			st = dense[st+int32(sym)]
@@ -275,6 +288,7 @@ func (sc *scanner) scan(text string) {
 func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
+	prev := int32(sc.lastSym)
 	for i < len(text) {
 		sym := lat[text[i]]
 		if sym < 0 {
@@ -286,6 +300,10 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 			i++
 			continue
 		}
+		if sym == prev && sc.m.repeat {
+			break // a repeat: the general path sees to it
+		}
+		prev = sym
 		// The first letter of a run: the gap before it decides.
 		if gf >= (maxGap+1)<<gapShift {
 			s = 0
@@ -308,9 +326,10 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		// The rest of the run: no gap, a Latin neighbour on the left.
 		for i < len(text) {
 			sym := lat[text[i]]
-			if sym < 0 {
+			if sym < 0 || sym == prev && sc.m.repeat {
 				break
 			}
+			prev = sym
 			s = int(dense[s+int(sym)])
 			pos++
 			run++
@@ -319,9 +338,11 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 			i++
 		}
 		if s >= out && int(dense[s+bc]) >= run {
+			sc.lastSym = uint32(prev)
 			return i, s, pos, gf, true
 		}
 	}
+	sc.lastSym = uint32(prev)
 	return i, s, pos, gf, false
 }
 
@@ -420,12 +441,19 @@ func (sc *scanner) generic(text string, i int) int {
 
 // table handles a code point by its Matcher.tab entry e.
 func (sc *scanner) table(e uint32, start, end int) {
-	switch cls := uint8(e >> tabClsShift); {
+	trig := e&tabTrig != 0
+	switch cls := uint8(e &^ tabTrig >> tabClsShift); {
 	case cls == clsInvisible:
+		if trig {
+			sc.trigger(trigMark, start)
+		}
 	case cls <= clsClause:
+		if trig {
+			sc.trigger(trigUnit, start)
+		}
 		sc.sep(cls, start)
 	default:
-		sc.word(cls, e&tabSymMask, start, end)
+		sc.word(cls, e&tabSymMask, start, end, trig)
 	}
 }
 
@@ -445,7 +473,11 @@ func (sc *scanner) slow(r rune, start, end int) {
 }
 
 func (sc *scanner) foldedRune(f frune, start, end int) {
+	trig := sc.m.rd != nil && sc.m.isTrigRune(f.r)
 	if f.cls <= clsClause {
+		if trig {
+			sc.trigger(trigUnit, start)
+		}
 		sc.sep(f.cls, start)
 		if sc.m.sym != nil {
 			sc.symbol(f.r, start, end)
@@ -455,7 +487,7 @@ func (sc *scanner) foldedRune(f frune, start, end int) {
 	// A letter inside a code point that folds to several runes (⑴ is
 	// "(1)") breaks a symbol word there, as any letter does.
 	sc.symState = 0
-	sc.word(f.cls, sc.m.alpha[f.r], start, end)
+	sc.word(f.cls, sc.m.alpha[f.r], start, end, trig)
 }
 
 // breaker handles an invalid byte: visible, not Latin, never in a word.
@@ -465,6 +497,7 @@ func (sc *scanner) breaker() {
 	}
 	sc.state, sc.crun = 0, 0
 	sc.gap, sc.gapClause, sc.prevCJK, sc.lastLatin = 0, false, false, false
+	sc.lastSym, sc.inRun = 0, false
 }
 
 // sep handles a separator rune of the code point starting at start.
@@ -483,12 +516,27 @@ func (sc *scanner) sep(cls uint8, start int) {
 }
 
 // word handles a word rune (symbol sym, 0 if in no word) of the code point
-// text[start:end].
-func (sc *scanner) word(cls uint8, sym uint32, start, end int) {
+// text[start:end]; trig tells that a variant reading may read it otherwise.
+func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 	if sc.pending {
 		sc.resolve(cls == clsLatin)
 	}
 	m := sc.m
+	kind := trigUnit
+	if sym != 0 && sym == sc.lastSym {
+		// A repeat triggers at the second unit of a touching run, and at
+		// every repeat after separators.
+		if !trig && (sc.gap > 0 || !sc.inRun) && m.rd != nil && m.rd.any&ReadRepeat != 0 {
+			trig, kind = true, trigRepeat
+		}
+		sc.inRun = sc.gap == 0
+	} else {
+		sc.inRun = false
+	}
+	sc.lastSym = sym
+	if trig {
+		sc.trigger(kind, start)
+	}
 	st := sc.state
 	clauseGap := sc.gap > 0 && sc.gapClause && sc.prevCJK && cls == clsCJK
 	if sc.gap > maxGap || clauseGap {
@@ -727,11 +775,20 @@ func (sc *scanner) settle(bound int) {
 		if c := cmp.Compare(y.end, x.end); c != 0 {
 			return c
 		}
+		if (x.via == 0) != (y.via == 0) {
+			if x.via == 0 {
+				return -1
+			}
+			return 1
+		}
 		wx, wy := m.entries[x.entry].id, m.entries[y.entry].id
-		if c := cmp.Compare(m.words[wy].Action, m.words[wx].Action); c != 0 {
+		if c := cmp.Compare(m.actionOf(wy, y.via), m.actionOf(wx, x.via)); c != 0 {
 			return c
 		}
-		return cmp.Compare(wx, wy)
+		if c := cmp.Compare(wx, wy); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.via, y.via)
 	})
 	// cover is the largest end of the allow occurrences that start at or
 	// before the candidate: one of them covers it when it ends no earlier.
@@ -746,7 +803,7 @@ func (sc *scanner) settle(bound int) {
 		if sc.contains {
 			sc.found = true
 		} else {
-			sc.out = append(sc.out, Match{Word: int(m.entries[c.entry].id), Start: c.start, End: c.end})
+			sc.out = append(sc.out, Match{Word: int(m.entries[c.entry].id), Start: c.start, End: c.end, Via: c.via})
 		}
 		sc.last = c.end
 	}

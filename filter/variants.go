@@ -1,0 +1,981 @@
+package filter
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// This file holds the variant readings (readings.go, docs/matching.md
+// "Variant readings") but pinyin: repeat, leet, lookalike and variants.
+//
+// The main scan reads the text only as folding reads it. Where it meets a
+// trigger, a unit that some reading could read otherwise (a leet digit or
+// symbol, a look-alike or decorated letter, the first character of a
+// variant form, a repeat of the word character before, a combining mark
+// that composes with the letter before), it starts walks of the trie from
+// there: a variant match reads the units before its first non-plain one
+// plainly, so it is on the suffix chain of the main thread's state (or
+// starts at the trigger), and one walk per state of that chain, each
+// required to read the trigger otherwise, finds every variant match whose
+// first variant unit is the trigger. A walk is a depth-first search over
+// the ways to read the units after it (goto only: its start is fixed), and
+// it keeps, per start, only the best word candidate and the longest allow
+// occurrence, which enter the scanner's candidate list like any other. Text
+// without a trigger takes the main scan's paths unchanged.
+
+// leetLetters gives the letters a leet character stands for (after
+// folding): a digit or symbol read as a letter.
+func leetLetters(r rune) string {
+	switch r {
+	case '0':
+		return "o"
+	case '1', '|':
+		return "il"
+	case '3':
+		return "e"
+	case '4', '@':
+		return "a"
+	case '5', '$':
+		return "s"
+	case '7', '+':
+		return "t"
+	case '8':
+		return "b"
+	case '9':
+		return "g"
+	case '!':
+		return "i"
+	}
+	return ""
+}
+
+// sharedLookalikes is the look-alike table, built once (about 40 ms) when
+// a Matcher first needs it.
+var sharedLookalikes = sync.OnceValue(buildLookalikes)
+
+// vform is one written form of a variant, compiled.
+type vform struct {
+	runes          []rune   // the folded word characters of the written form
+	canon          []uint32 // the symbols of the canonical form's letters (all in some key)
+	latinL, latinR bool     // the form starts (ends) with a letter or digit of a spaced script
+}
+
+// readingData is what a Matcher with variant readings holds for them.
+type readingData struct {
+	any     Readings          // every reading some entry takes
+	look    *lookalikes       // nil without ReadLookalike
+	forms   []vform           // the written forms of Options.Variants
+	formAt  map[rune][]int32  // first rune of a written form → its indexes in forms
+	compose bool              // some key holds a Latin letter with a diacritic: read combining marks
+	letter  [128]uint32       // symbol of each ASCII letter (0 in no key)
+	leet    [128][2]uint32    // symbols of the letters each ASCII leet character stands for
+	extra   map[rune]struct{} // runes besides the table ones that trigger (expansions)
+}
+
+// Trigger kinds, for scanner.trigger.
+const (
+	trigUnit   = iota // the unit at start may be read otherwise
+	trigRepeat        // the unit at start repeats the word character before, and is no trigUnit
+	trigMark          // a combining mark after the word character before
+)
+
+// tabTrig marks a Matcher.tab entry whose code point is a trigger; set
+// only when the Matcher has variant readings.
+const tabTrig = 1 << 30
+
+// buildReadings sets up the variant readings after the automaton is
+// built: entry readings, review bits, forms and the trigger marks in tab.
+func (m *Matcher) buildReadings(opts Options) {
+	pol := func(id int32) Policy {
+		if p, ok := opts.Categories[m.words[id].Category]; ok {
+			return p
+		}
+		return opts.Policy
+	}
+	rd := &readingData{}
+	review := false
+	for i := range m.entries {
+		e := &m.entries[i]
+		var p Policy
+		if e.id < 0 {
+			p = Policy{Readings: opts.Policy.Readings}
+		} else {
+			p = pol(e.id)
+			review = review || p.VariantReview || p.PinyinReview
+		}
+		e.read = uint8(p.Readings & (AllReadings &^ ReadPinyin))
+		rd.any |= Readings(e.read)
+	}
+	if review {
+		m.review = make([]uint8, len(m.words))
+		for id := range m.words {
+			p := pol(int32(id))
+			if p.VariantReview {
+				m.review[id] |= variantReviewBit
+			}
+			if p.PinyinReview {
+				m.review[id] |= pinyinReviewBit
+			}
+		}
+	}
+	if rd.any == 0 {
+		return
+	}
+	m.rd = rd
+	m.repeat = rd.any&ReadRepeat != 0
+	for c := 'a'; c <= 'z'; c++ {
+		rd.letter[c] = m.symOf(c)
+	}
+	for c := range rune(utf8.RuneSelf) {
+		for k, l := range []byte(leetLetters(c)) {
+			rd.leet[c][k] = rd.letter[l]
+		}
+	}
+	if rd.any&ReadLookalike != 0 {
+		rd.look = sharedLookalikes()
+		for r := range m.alpha {
+			if r >= 0x80 && unicode.Is(unicode.Latin, r) && norm.NFD.PropertiesString(string(r)).Decomposition() != nil {
+				rd.compose = true
+				break
+			}
+		}
+	}
+	if rd.any&ReadVariants != 0 {
+		m.compileForms(opts.Variants)
+	}
+	// Mark the triggers in tab.
+	n := m.norm
+	for r := range m.tab {
+		e := n.bmp[r]
+		if e&expFlag != 0 {
+			continue // an expansion: the slow path checks its runes
+		}
+		f := rune(e & runeMask)
+		if m.isTrigRune(f) || (rd.compose && uint8(e>>runeBits) == clsInvisible && unicode.Is(unicode.Mn, rune(r))) {
+			m.tab[r] |= tabTrig
+		}
+	}
+	m.buildASCII()
+}
+
+// symOf returns the symbol of folded rune f, 0 when no key holds it.
+func (m *Matcher) symOf(f rune) uint32 { return m.alpha[f] }
+
+// isTrigRune reports whether the folded rune f may be read otherwise than
+// as itself by a reading some entry takes.
+func (m *Matcher) isTrigRune(f rune) bool {
+	rd := m.rd
+	if rd.any&ReadLeet != 0 && leetLetters(f) != "" {
+		return true
+	}
+	if rd.look != nil {
+		if _, ok := rd.look.foreign[f]; ok {
+			return true
+		}
+		if _, ok := rd.look.decorated[f]; ok && m.symOf(f) == 0 {
+			return true
+		}
+	}
+	if rd.formAt != nil {
+		if _, ok := rd.formAt[f]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// compileForms folds the written forms of vs; a form whose canonical form
+// has a letter in no key can find nothing and is left out.
+func (m *Matcher) compileForms(vs []Variant) {
+	rd := m.rd
+	var buf []frune
+	fold := func(s string) []frune {
+		buf = buf[:0]
+		for _, r := range s {
+			for _, f := range m.norm.appendFold(nil, r) {
+				if isWordClass(f.cls) {
+					buf = append(buf, f)
+				}
+			}
+		}
+		return buf
+	}
+	for _, v := range vs {
+		var canon []uint32
+		ok := true
+		for _, f := range fold(v.Canonical) {
+			s := m.symOf(f.r)
+			if s == 0 {
+				ok = false
+				break
+			}
+			canon = append(canon, s)
+		}
+		if !ok || len(canon) == 0 {
+			continue
+		}
+		for _, w := range v.Forms {
+			fs := fold(w)
+			if len(fs) == 0 {
+				continue
+			}
+			vf := vform{canon: canon, latinL: fs[0].cls == clsLatin, latinR: fs[len(fs)-1].cls == clsLatin}
+			for _, f := range fs {
+				vf.runes = append(vf.runes, f.r)
+			}
+			if rd.formAt == nil {
+				rd.formAt = make(map[rune][]int32)
+			}
+			rd.formAt[vf.runes[0]] = append(rd.formAt[vf.runes[0]], int32(len(rd.forms)))
+			rd.forms = append(rd.forms, vf)
+		}
+	}
+}
+
+// vunit is one unit of the text as a walk reads it: a folded rune of a
+// code point, or a run of touching copies of one code point.
+type vunit struct {
+	r          rune   // the folded rune
+	alt        rune   // the letter a combining mark composes it into (lookalike), or 0
+	sym        uint32 // the symbol of r (0: in no key)
+	start, end int    // byte span (of every copy)
+	size       int32  // bytes of one copy
+	n          int32  // copies
+	cls        uint8
+	trig       bool // r may be read otherwise than as itself (leet, look-alike, form)
+}
+
+// copyEnd returns the end of copy k of u.
+func (u *vunit) copyEnd(k int) int {
+	if u.n == 1 {
+		return u.end
+	}
+	return u.start + (k+1)*int(u.size)
+}
+
+// Limits of one trigger's walks: units decoded and search steps. A text
+// that needs more (a word hidden under thousands of ambiguous characters)
+// is read as far as they reach.
+const (
+	maxWalkUnits = 1 << 14
+	maxWalkSteps = 1 << 16
+)
+
+// walker is the working state of the walks from one trigger.
+type walker struct {
+	sc    *scanner
+	units []vunit // decoded from the trigger on
+	next  int     // byte offset of the next code point to decode
+	steps int
+	trigJ int // the unit every walk must read otherwise
+	// beforeLatin tells that the visible unit before the first one is a
+	// letter or digit of a spaced script.
+	beforeLatin bool
+	noMerge     bool // keep touching copies apart (walks from several starts)
+	gb          [MaxWordRunes + 1]bool
+	frame       walkFrame
+	best        cand // best word candidate of the frame (entry -1: none)
+	bestA       cand // longest allow occurrence of the frame (entry -1: none)
+	bestAc      Action
+}
+
+// walkFrame is what one walk knows of the units before the trigger.
+type walkFrame struct {
+	start  int  // byte offset where the match starts
+	leftOK bool // the unit before start is no letter or digit of a spaced script
+	// pre letters were read plainly before the trigger, at ring
+	// positions ring+1 ... ring+pre (for their gaps and plainness).
+	pre, ring int
+	plainPre  int8 // -1 unknown, 0 no, 1 some pre letter is a Latin letter
+}
+
+// vpath is one point of a walk.
+type vpath struct {
+	t        int32 // trie state
+	d        int   // letters read
+	j, k     int   // the next unit and copy
+	gap      int   // separators since the last carrier
+	clause   bool  // the gap holds clause punctuation
+	touch    bool  // nothing visible since the last carrier or absorbed repeat
+	last     rune  // the last unit of the last carrier (for repeats)
+	lastCJK  bool
+	carriers int
+	via      Readings
+	plain    bool // a plain carrier after the trigger is a Latin letter
+	foreign  bool // a foreign look-alike was read
+	end      int  // end of the last carrier or absorbed repeat
+}
+
+// unit returns unit j, decoding as needed; nil past the text (or the
+// limit).
+// A unit is final (its copies all counted) once the one after it is
+// decoded, or the text has ended.
+func (w *walker) unit(j int) *vunit {
+	for j+1 >= len(w.units) && w.next < len(w.sc.text) && len(w.units) < maxWalkUnits {
+		w.decode()
+	}
+	if j >= len(w.units) {
+		return nil
+	}
+	return &w.units[j]
+}
+
+// decode appends the units of the code point at w.next.
+func (w *walker) decode() {
+	sc := w.sc
+	m := sc.m
+	text := sc.text
+	i := w.next
+	var r rune
+	size := 1
+	if c := text[i]; c < utf8.RuneSelf {
+		r = rune(c)
+	} else {
+		r, size = utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 {
+			w.next = i + 1
+			w.units = append(w.units, vunit{r: -1, start: i, end: i + 1, size: 1, n: 1, cls: clsBreak})
+			return
+		}
+	}
+	w.next = i + size
+	var f frune
+	var sym uint32
+	var trig bool
+	if e := m.norm.lookup(r); e&expFlag == 0 {
+		f = frune{rune(e & runeMask), uint8(e >> runeBits)}
+		if f.cls == clsInvisible {
+			return
+		}
+		if r < 0x10000 {
+			t := m.tab[r]
+			sym, trig = t&tabSymMask, t&tabTrig != 0
+		} else {
+			sym, trig = m.symOf(f.r), m.isTrigRune(f.r)
+		}
+	} else {
+		// A code point that folds to several runes: one unit each.
+		for _, f := range m.norm.exp[e&^expFlag] {
+			w.units = append(w.units, vunit{r: f.r, sym: m.symOf(f.r), trig: m.isTrigRune(f.r),
+				start: i, end: i + size, size: int32(size), n: 1, cls: f.cls})
+		}
+		return
+	}
+	if n := len(w.units); n > 0 && !w.noMerge {
+		// A touching copy of the code point before?
+		if u := &w.units[n-1]; u.end == i && int(u.size) == size && u.r == f.r && u.alt == 0 &&
+			u.end-int(u.n)*int(u.size) == u.start && text[i-size:i] == text[i:i+size] && !w.markAt(w.next) {
+			u.n++
+			u.end += size
+			return
+		}
+	}
+	w.units = append(w.units, vunit{r: f.r, sym: sym, trig: trig, start: i, end: i + size, size: int32(size), n: 1, cls: f.cls})
+	if m.rd.compose {
+		w.maybeCompose(&w.units[len(w.units)-1])
+	}
+}
+
+// markAt reports whether a combining mark that may compose starts at
+// byte i.
+func (w *walker) markAt(i int) bool {
+	if !w.sc.m.rd.compose || i >= len(w.sc.text) || w.sc.text[i] < 0xCC {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w.sc.text[i:])
+	return unicode.Is(unicode.Mn, r)
+}
+
+// maybeCompose reads the combining marks after the word unit u: when they
+// compose with its letter into one letter some key holds, that letter
+// becomes u's alternative reading (lookalike), and u ends after them.
+func (w *walker) maybeCompose(u *vunit) {
+	sc := w.sc
+	rd := sc.m.rd
+	if !rd.compose || !isWordClass(u.cls) || u.n != 1 {
+		return
+	}
+	text := sc.text
+	j := w.next
+	if j >= len(text) || text[j] < 0xCC {
+		return // no combining mark follows (they start at U+0300)
+	}
+	for j < len(text) {
+		r, n := utf8.DecodeRuneInString(text[j:])
+		if !unicode.Is(unicode.Mn, r) {
+			break
+		}
+		j += n
+	}
+	if j == w.next {
+		return
+	}
+	c := norm.NFC.String(text[u.start:j])
+	r, n := utf8.DecodeRuneInString(c)
+	if n != len(c) {
+		return
+	}
+	var buf [4]frune
+	fs := sc.m.norm.appendFold(buf[:0], r)
+	if len(fs) == 1 && fs[0].r != u.r && sc.m.symOf(fs[0].r) != 0 {
+		u.alt = fs[0].r
+		u.end = j
+		w.next = j
+	}
+}
+
+// trigger runs the walks from the unit at byte start (kind trigUnit), or
+// from the word character before a combining mark (trigMark), and adds
+// their candidates.
+func (sc *scanner) trigger(kind int, start int) {
+	m := sc.m
+	if m.rd == nil || m.maxLen == 0 {
+		return
+	}
+	w := sc.walker()
+	defer func() { sc.w = w }()
+	if kind == trigMark {
+		// The letter the mark follows is ring position pos; matches
+		// holding it start at most maxLen-1 letters earlier. Each such
+		// start is walked from the root, plainly up to the letter.
+		if sc.pos == 0 {
+			return
+		}
+		first := max(1, sc.pos-int(m.maxLen)+1)
+		w.reset(sc.starts[first&(ringSize-1)])
+		w.noMerge = true
+		w.beforeLatin = sc.info[first&(ringSize-1)]&infoLeftLatin != 0
+		letter := sc.starts[sc.pos&(ringSize-1)]
+		w.trigJ = -1
+		for j := 0; ; j++ {
+			u := w.unit(j)
+			if u == nil {
+				return
+			}
+			if u.start == letter {
+				w.trigJ = j
+				break
+			}
+		}
+		for p := first; p <= sc.pos; p++ {
+			st := sc.starts[p&(ringSize-1)]
+			for j := 0; j <= w.trigJ; j++ {
+				if w.units[j].start == st && isWordClass(w.units[j].cls) {
+					w.frame = walkFrame{start: st, leftOK: sc.info[p&(ringSize-1)]&infoLeftLatin == 0, plainPre: 0}
+					w.walkFrom(vpath{j: j, touch: true, end: st})
+					break
+				}
+			}
+		}
+		return
+	}
+	w.reset(start)
+	w.trigJ = 0
+	w.beforeLatin = sc.lastLatin
+	if kind == trigUnit && w.mayStart(0, !sc.lastLatin) {
+		// The root: a match starting at the trigger. (A repeat alone
+		// starts none: it is absorbed after a carrier.)
+		w.frame = walkFrame{start: start, leftOK: !sc.lastLatin, plainPre: 0}
+		w.walkFrom(vpath{touch: true, end: start})
+	}
+	// The suffix chain of the main thread's state: matches that read
+	// some letters plainly before the trigger.
+	gapOK := sc.gap <= maxGap
+	if !gapOK {
+		return
+	}
+	last, lastCJK, lastEnd := rune(0), sc.prevCJK, 0
+	for t := sc.state; t > 0; t = m.auto.states[t].fail {
+		d := int(m.auto.depth[t])
+		if d == 0 || d > sc.pos {
+			continue
+		}
+		if last == 0 {
+			last, lastEnd = sc.lastRune()
+		}
+		if kind == trigRepeat && !w.mayAbsorb(t, d) || kind == trigUnit && !w.mayStart(t, true) && !w.mayAbsorb(t, d) {
+			continue
+		}
+		p := sc.pos - d + 1
+		w.frame = walkFrame{start: sc.starts[p&(ringSize-1)], leftOK: sc.info[p&(ringSize-1)]&infoLeftLatin == 0,
+			pre: d, ring: p - 1, plainPre: -1}
+		w.walkFrom(vpath{t: t, d: d, gap: sc.gap, clause: sc.gapClause, touch: sc.gap == 0, last: last,
+			lastCJK: lastCJK, carriers: d, end: lastEnd})
+	}
+}
+
+// mayStart tells whether the trigger unit, read otherwise than plainly,
+// may follow state t: a leet letter or look-alike it stands for goes on
+// from t, or it may begin a variant form. leftOK is false when a match
+// starting here is glued on its left: every letter a leet character or a
+// look-alike stands for is Latin, and takes the boundary rule.
+func (w *walker) mayStart(t int32, leftOK bool) bool {
+	u := w.unit(0)
+	if u == nil {
+		return false
+	}
+	rd := w.sc.m.rd
+	if rd.formAt != nil {
+		if _, ok := rd.formAt[u.r]; ok {
+			return true
+		}
+	}
+	if !leftOK {
+		return false
+	}
+	a := &w.sc.m.auto
+	if u.r < utf8.RuneSelf {
+		l := &rd.leet[u.r]
+		return rd.any&ReadLeet != 0 && (l[0] != 0 && a.child(t, l[0]) != 0 || l[1] != 0 && a.child(t, l[1]) != 0)
+	}
+	return rd.look != nil // (rare: not worth a closer look)
+}
+
+// mayAbsorb tells whether a walk from state t (depth d) that absorbs the
+// repeat at the trigger can find anything: a key ends at t (the match then
+// ends after the run), or one goes on from t with the unit after the run
+// (the run's next copy, or the next word unit after at most 3 separators).
+// A trigger unit, a separator that is one, or a repeat after separators
+// may start other readings: those are walked.
+func (w *walker) mayAbsorb(t int32, d int) bool {
+	sc := w.sc
+	a := &sc.m.auto
+	if d == 1 && sc.gap > 0 {
+		return false // the first carrier's repeats must touch
+	}
+	if a.states[t].term == t {
+		return true
+	}
+	u := w.unit(0)
+	if u == nil {
+		return false
+	}
+	if u.n > 1 && a.child(t, u.sym) != 0 {
+		return true
+	}
+	for j, seps := 1, 0; ; j++ {
+		v := w.unit(j)
+		switch {
+		case v == nil:
+			return false
+		case v.trig || v.r == u.r:
+			return true
+		case isWordClass(v.cls):
+			return v.sym != 0 && a.child(t, v.sym) != 0
+		case v.cls == clsBreak:
+			return false
+		}
+		if seps += int(v.n); seps > maxGap {
+			return false
+		}
+	}
+}
+
+// lastRune returns the folded rune of the last word character read (the
+// last one of its code point) and the end of its code point.
+func (sc *scanner) lastRune() (rune, int) {
+	st := sc.starts[sc.pos&(ringSize-1)]
+	r, n := utf8.DecodeRuneInString(sc.text[st:])
+	var buf [4]frune
+	fs := sc.m.norm.appendFold(buf[:0], r)
+	for j := len(fs) - 1; j >= 0; j-- {
+		if isWordClass(fs[j].cls) {
+			return fs[j].r, st + n
+		}
+	}
+	return -1, st + n
+}
+
+// walker returns the scanner's walker.
+func (sc *scanner) walker() *walker {
+	w := sc.w
+	if w == nil {
+		w = new(walker)
+	}
+	sc.w = nil
+	w.sc = sc
+	return w
+}
+
+// reset starts the walker's units at byte offset at.
+func (w *walker) reset(at int) {
+	w.units = w.units[:0]
+	w.next = at
+	w.steps = 0
+	w.noMerge = false
+}
+
+// walkFrom runs one walk from p and adds its best candidates.
+func (w *walker) walkFrom(p vpath) {
+	w.best, w.bestA = cand{entry: -1}, cand{entry: -1}
+	w.search(p)
+	if w.best.entry >= 0 {
+		w.sc.addCand(w.best)
+	}
+	if w.bestA.entry >= 0 {
+		w.sc.addCand(w.bestA)
+	}
+}
+
+// search explores every way to read on from p.
+func (w *walker) search(p vpath) {
+	if w.steps++; w.steps > maxWalkSteps {
+		return
+	}
+	u := w.unit(p.j)
+	if u == nil {
+		return
+	}
+	m := w.sc.m
+	rd := m.rd
+	atTrig := p.j == w.trigJ && p.k == 0
+	beforeTrig := w.trigJ >= 0 && p.j < w.trigJ
+	nextPos := func(q *vpath) {
+		if q.k+1 < int(u.n) {
+			q.k++
+		} else {
+			q.j, q.k = q.j+1, 0
+		}
+	}
+	cend := u.copyEnd(p.k)
+	if u.cls == clsBreak {
+		return
+	}
+	// A repeat of the last carrier's last unit, absorbed.
+	if p.d > 0 && rd.any&ReadRepeat != 0 && u.r == p.last && !beforeTrig && (p.touch || p.carriers > 1) {
+		q := p
+		q.via |= ReadRepeat
+		q.touch = true
+		if atTrig && u.n > 1 {
+			nextPos(&q) // one copy: the walk may read the next as a letter
+			q.end = cend
+		} else {
+			q.j, q.k = p.j+1, 0 // the rest of the run (consume first, then absorb)
+			q.end = u.end
+		}
+		if p.touch {
+			// Touching repeats after the last carrier end a match too.
+			w.outputs(&q)
+		}
+		w.search(q)
+	}
+	word := isWordClass(u.cls)
+	// Plain.
+	if word && !atTrig && u.sym != 0 {
+		w.carry(p, u, u.sym, cend, 0, false)
+	}
+	if beforeTrig {
+		if !word && p.d > 0 {
+			w.separator(p, u)
+		}
+		return
+	}
+	if !u.trig {
+		if !word && p.d > 0 && !atTrig {
+			w.separator(p, u)
+		}
+		return
+	}
+	// Leet.
+	if rd.any&ReadLeet != 0 && u.r < utf8.RuneSelf {
+		for _, s := range rd.leet[u.r] {
+			if s != 0 {
+				w.carry(p, u, s, cend, ReadLeet, false)
+			}
+		}
+	}
+	// Look-alikes.
+	if rd.look != nil && word && u.r >= utf8.RuneSelf {
+		if c, ok := rd.look.foreign[u.r]; ok {
+			if s := rd.letter[c]; s != 0 {
+				w.carry(p, u, s, cend, ReadLookalike, true)
+			}
+		}
+		if c, ok := rd.look.decorated[u.r]; ok && u.sym == 0 {
+			if s := rd.letter[c]; s != 0 {
+				w.carry(p, u, s, cend, ReadLookalike, false)
+			}
+		}
+		if u.alt != 0 && p.k == 0 {
+			w.carry(p, u, m.symOf(u.alt), u.end, ReadLookalike, false)
+		}
+	}
+	// Variant forms.
+	if rd.formAt != nil {
+		for _, fi := range rd.formAt[u.r] {
+			w.form(p, fi)
+		}
+	}
+	// A separator.
+	if !word && p.d > 0 && !atTrig {
+		w.separator(p, u)
+	}
+}
+
+// separator goes on from p over one copy of the separator unit u.
+func (w *walker) separator(p vpath, u *vunit) {
+	q := p
+	q.gap++
+	if q.gap > maxGap {
+		return
+	}
+	q.clause = q.clause || u.cls == clsClause
+	q.touch = false
+	if q.k+1 < int(u.n) {
+		q.k++
+	} else {
+		q.j, q.k = q.j+1, 0
+	}
+	w.search(q)
+}
+
+// gapOK reports whether a carrier whose first unit has class cls may
+// follow p's gap.
+func gapOK(p *vpath, cls uint8) bool {
+	return p.d == 0 || (p.gap <= maxGap && !(p.clause && p.lastCJK && cls == clsCJK))
+}
+
+// carry goes on from p reading copy p.k of u as the letter of symbol s
+// (ending at byte end), by reading via.
+func (w *walker) carry(p vpath, u *vunit, s uint32, end int, via Readings, foreign bool) {
+	if !gapOK(&p, u.cls) || p.d >= MaxWordRunes {
+		return
+	}
+	t := w.sc.m.auto.child(p.t, s)
+	if t == 0 {
+		return
+	}
+	q := p
+	w.gb[q.d] = q.gap > 0
+	q.t, q.d = t, q.d+1
+	q.via |= via
+	q.foreign = q.foreign || foreign
+	if via == 0 && u.cls == clsLatin && unicode.Is(unicode.Latin, u.r) {
+		q.plain = true
+	}
+	q.gap, q.clause, q.touch = 0, false, true
+	q.last, q.lastCJK = u.r, u.cls == clsCJK
+	q.carriers++
+	q.end = end
+	if end == u.end || q.k+1 >= int(u.n) {
+		q.j, q.k = q.j+1, 0
+	} else {
+		q.k++
+	}
+	w.outputs(&q)
+	w.search(q)
+}
+
+// form goes on from p reading written form fi from copy p.k of unit p.j.
+func (w *walker) form(p vpath, fi int32) {
+	sc := w.sc
+	f := &sc.m.rd.forms[fi]
+	u := w.unit(p.j)
+	if !gapOK(&p, u.cls) || p.d+len(f.canon) > MaxWordRunes {
+		return
+	}
+	if f.latinL && w.latinBefore(p.j, p.k) {
+		return
+	}
+	j, k := p.j, p.k
+	adv := func() {
+		if v := w.unit(j); v != nil && k+1 < int(v.n) {
+			k++
+		} else {
+			j, k = j+1, 0
+		}
+	}
+	end, prevCJK := u.copyEnd(k), u.cls == clsCJK
+	adv()
+	// The form's other characters, with up to 3 separators between them.
+	gap, clause := 0, false
+	for i := 1; i < len(f.runes); {
+		v := w.unit(j)
+		if v == nil || v.cls == clsBreak {
+			return
+		}
+		if !isWordClass(v.cls) {
+			gap++
+			clause = clause || v.cls == clsClause
+			if gap > maxGap {
+				return
+			}
+			adv()
+			continue
+		}
+		if v.r != f.runes[i] || (clause && prevCJK && v.cls == clsCJK) {
+			return
+		}
+		end, prevCJK = v.copyEnd(k), v.cls == clsCJK
+		gap, clause = 0, false
+		i++
+		adv()
+	}
+	if f.latinR && w.latinAfter(j, k) {
+		return
+	}
+	a := &sc.m.auto
+	t := p.t
+	for _, s := range f.canon {
+		if t = a.child(t, s); t == 0 {
+			return
+		}
+	}
+	q := p
+	w.gb[q.d] = q.gap > 0
+	for i := 1; i < len(f.canon); i++ {
+		w.gb[q.d+i] = false
+	}
+	q.t, q.d = t, q.d+len(f.canon)
+	q.via |= ReadVariants
+	q.gap, q.clause, q.touch = 0, false, true
+	q.last, q.lastCJK = f.runes[len(f.runes)-1], prevCJK
+	q.carriers++
+	q.end = end
+	q.j, q.k = j, k
+	w.outputs(&q)
+	w.search(q)
+}
+
+// latinBefore reports whether the nearest visible unit before copy k of
+// unit j is a letter or digit of a spaced script.
+func (w *walker) latinBefore(j, k int) bool {
+	switch {
+	case k > 0:
+		return w.units[j].cls == clsLatin
+	case j == 0:
+		return w.beforeLatin
+	}
+	return w.units[j-1].cls == clsLatin
+}
+
+// latinAfter reports whether the unit at copy k of unit j (the next
+// visible one after a match) is a letter or digit of a spaced script.
+func (w *walker) latinAfter(j, k int) bool {
+	u := w.unit(j)
+	return u != nil && u.cls == clsLatin
+}
+
+// outputs checks the keys ending in q.t after a carrier and keeps the
+// frame's best candidates.
+func (w *walker) outputs(q *vpath) {
+	m := w.sc.m
+	a := &m.auto
+	if a.states[q.t].term != q.t {
+		return // no key ends exactly here
+	}
+	// The match may take in the touching repeats after its last carrier.
+	tailEnd, tj, tk := q.end, q.j, q.k
+	for {
+		u := w.unit(tj)
+		if u == nil || u.r != q.last || (tk == 0 && u.start != tailEnd && !w.invisibleOnly(tailEnd, u.start)) {
+			break
+		}
+		tailEnd, tj, tk = u.end, tj+1, 0
+	}
+	for _, ei := range a.outputs(q.t) {
+		e := &m.entries[ei]
+		if int(e.n) != q.d {
+			continue
+		}
+		end, via, j, k := q.end, q.via, q.j, q.k
+		if tailEnd != q.end && e.read&uint8(ReadRepeat) != 0 {
+			end, via, j, k = tailEnd, via|ReadRepeat, tj, tk
+		}
+		if via == 0 || uint8(via)&^e.read != 0 {
+			continue
+		}
+		if (via&ReadLeet != 0 || q.foreign) && !w.plainLatin(q) {
+			continue
+		}
+		if via&ReadLeet != 0 && e.flags&latinOnly == 0 {
+			continue
+		}
+		if e.flags&needLeft != 0 && !w.frame.leftOK {
+			continue
+		}
+		if e.flags&needRight != 0 && w.latinAfter(j, k) {
+			continue
+		}
+		if !w.sepsOK(e) {
+			continue
+		}
+		c := cand{entry: ei, start: w.frame.start, end: end, via: via}
+		if e.id < 0 {
+			if w.bestA.entry < 0 || c.end > w.bestA.end {
+				w.bestA = c
+			}
+			continue
+		}
+		if w.better(c) {
+			w.best = c
+			w.bestAc = m.actionOf(e.id, via)
+		}
+	}
+}
+
+// better reports whether word candidate c beats the frame's best.
+func (w *walker) better(c cand) bool {
+	b := w.best
+	if b.entry < 0 || c.end != b.end {
+		return b.entry < 0 || c.end > b.end
+	}
+	m := w.sc.m
+	ca, ci, bi := m.actionOf(m.entries[c.entry].id, c.via), m.entries[c.entry].id, m.entries[b.entry].id
+	if ca != w.bestAc {
+		return ca > w.bestAc
+	}
+	if ci != bi {
+		return ci < bi
+	}
+	return c.via < b.via
+}
+
+// invisibleOnly reports whether text[from:to] holds only invisible code
+// points.
+func (w *walker) invisibleOnly(from, to int) bool {
+	return from <= to && w.sc.invisibleBetween(from, to)
+}
+
+// sepsOK checks the separators entry e writes against the gaps read.
+func (w *walker) sepsOK(e *entry) bool {
+	m := w.sc.m
+	for _, p := range m.seps[e.sepOff : e.sepOff+int32(e.sepN)] {
+		i := int(p)
+		if i < w.frame.pre {
+			if w.sc.info[(w.frame.ring+1+i)&(ringSize-1)]&infoGap == 0 {
+				return false
+			}
+		} else if !w.gb[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// plainLatin reports whether the path read a plain Latin letter,
+// counting the letters read plainly before the trigger.
+func (w *walker) plainLatin(q *vpath) bool {
+	if q.plain {
+		return true
+	}
+	f := &w.frame
+	if f.plainPre < 0 {
+		f.plainPre = 0
+		sc := w.sc
+		var buf [4]frune
+		for i := 1; i <= f.pre; i++ {
+			st := sc.starts[(f.ring+i)&(ringSize-1)]
+			r, _ := utf8.DecodeRuneInString(sc.text[st:])
+			for _, fr := range sc.m.norm.appendFold(buf[:0], r) {
+				if fr.cls == clsLatin && unicode.Is(unicode.Latin, fr.r) {
+					f.plainPre = 1
+				}
+			}
+		}
+	}
+	return f.plainPre == 1
+}
