@@ -31,13 +31,13 @@ type Dictionary struct {
 	Files int
 	// Settings are the reading settings of the folder's wordfilter.yaml
 	// (DefaultSettings when it has none): which variant readings are on
-	// and what their matches do, per category with Settings.For. They are
-	// parsed and validated here and applied by the engine as its readings
-	// land; the dictionary's Matcher does not read them yet.
+	// and what their matches do, per category with Settings.For. The
+	// Matcher was compiled with them (filter.Options.Policy and
+	// Categories, from Settings.Policy).
 	Settings Settings
 	// Variants are the lines of the folder's variants files, in folder
-	// order (files by path, then lines), for the variants reading. Like
-	// Settings they are not yet applied by the Matcher.
+	// order (files by path, then lines), for the variants reading; the
+	// Matcher was compiled with them (filter.Options.Variants).
 	Variants []Variant
 	// Warnings are the words that will probably over-block (one letter or
 	// digit after folding), in folder order; validate prints them. They do

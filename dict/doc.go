@@ -83,8 +83,13 @@
 // apply. The settings are exposed as Dictionary.Settings (see
 // ParseSettings).
 //
-// The readings are parsed and validated here; the engine applies them as
-// they land. Today the Matcher reads neither Settings nor Variants.
+// The readings are parsed and validated here and compiled into the
+// Matcher: the folder's settings as filter.Options.Policy (which also
+// reads the allow phrases), each category that wordfilter.yaml names as
+// an entry of Options.Categories (Settings.Policy), and the variants
+// files as Options.Variants. See docs/matching.md ("Variant readings")
+// for what each reading finds; pinyin is read and checked here but not
+// yet applied by the engine.
 //
 // # Errors
 //

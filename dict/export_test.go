@@ -13,3 +13,7 @@ var (
 	MayFoldAway  = mayFoldAway
 	SurelyLetter = surelyLetter
 )
+
+// CompileOptions is compileOptions: the filter.Options a folder's words
+// are compiled with.
+var CompileOptions = compileOptions

@@ -223,6 +223,7 @@ func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dict
 	if err != nil {
 		return nil, err
 	}
+	opts = compileOptions(opts, p.settings, p.variants)
 	opts.Allow = p.allow
 	if f.yield != nil {
 		opts.Yield = f.yield
@@ -419,7 +420,11 @@ func (f folder) buildSettings(files []rawFile, cats map[string]int, errs *LoadEr
 // package documentation for the format). A folder with any error is
 // refused whole: the error is a *LoadError listing every problem as
 // "path:line: message". opts.Allow is extended with the folder's
-// allow-lists.
+// allow-lists and opts.Variants with its variants files; opts.Policy and
+// opts.Categories are replaced by the folder's wordfilter.yaml (its
+// defaults, every reading on, when it has none: see Settings.Policy).
+// Every other option (Mask, ...) is kept. LoadFS, Default and a Store
+// compile the same way.
 func Load(dir string, opts filter.Options) (*Dictionary, error) {
 	f := osFolder(dir)
 	snap, err := f.read()

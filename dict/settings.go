@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wordfilter/wordfilter/filter"
 )
 
 // SettingsFile is the name of the settings file of a dictionary folder. It
@@ -46,27 +48,30 @@ const (
 	numReadings
 )
 
-// readingNames are the names of the readings in wordfilter.yaml and in
-// "via", indexed by Reading.
-var readingNames = [numReadings]string{"repeat", "leet", "lookalike", "variants", "pinyin"}
+// A Reading is bit r of filter.Readings: the two packages number the
+// readings alike, so that a ReadingSet converts to the engine's set as it
+// is (ReadingSet.Filter), and the names are the engine's
+// (filter.Readings.Names), the names of wordfilter.yaml and of "via".
+// This fails to compile when the engine's set of readings differs.
+var _ = [1]struct{}{}[filter.AllReadings^filter.Readings(AllReadings)]
 
 // readingList names the readings for error messages.
-const readingList = "repeat, leet, lookalike, variants, pinyin"
+var readingList = strings.Join(filter.AllReadings.Names(), ", ")
 
 // String returns the reading's name as written in wordfilter.yaml
 // ("repeat", "leet", "lookalike", "variants", "pinyin").
 func (r Reading) String() string {
 	if r < numReadings {
-		return readingNames[r]
+		return filter.Readings(1 << r).String()
 	}
 	return "Reading(" + strconv.Itoa(int(r)) + ")"
 }
 
 // ParseReading returns the reading named s (exactly as String writes it).
 func ParseReading(s string) (Reading, error) {
-	for r, name := range readingNames {
-		if s == name {
-			return Reading(r), nil
+	for r := Reading(0); r < numReadings; r++ {
+		if s == r.String() {
+			return r, nil
 		}
 	}
 	return 0, fmt.Errorf("unknown reading %q (the readings are %s)", s, readingList)
@@ -112,19 +117,10 @@ func (s ReadingSet) Readings() []Reading {
 
 // String returns the names of the readings in their fixed order, separated
 // by commas ("repeat,leet"), or "none" for the empty set.
-func (s ReadingSet) String() string {
-	if s&AllReadings == 0 {
-		return "none"
-	}
-	var b strings.Builder
-	for _, r := range s.Readings() {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(r.String())
-	}
-	return b.String()
-}
+func (s ReadingSet) String() string { return s.Filter().String() }
+
+// Filter returns the set as the engine's filter.Readings (the same bits).
+func (s ReadingSet) Filter() filter.Readings { return filter.Readings(s & AllReadings) }
 
 // ReadingAction is what a match found only through variant readings does:
 // variant-action and pinyin-action in wordfilter.yaml.
@@ -238,6 +234,41 @@ func (s Settings) For(category string) (readings ReadingSet, variantAction, piny
 		pinyinAction = ActionReview
 	}
 	return readings, variantAction, pinyinAction
+}
+
+// Policy returns Settings.For(category) as the engine takes it: the
+// category's readings, and whether its variant and pinyin matches go to
+// review (variant-action and pinyin-action "review").
+func (s Settings) Policy(category string) filter.Policy {
+	r, va, pa := s.For(category)
+	return filter.Policy{Readings: r.Filter(), VariantReview: va == ActionReview, PinyinReview: pa == ActionReview}
+}
+
+// compileOptions returns opts as a folder with settings s and variants vs
+// compiles its words: the folder's Policy (Settings.Policy of no
+// category, which also reads the allow phrases), a Policy for every
+// category that wordfilter.yaml names (nil when it names none), and the
+// variants after those of opts. A caller's Policy and Categories are
+// replaced (the folder's wordfilter.yaml is the authority, its defaults
+// when it has none); every other option is kept.
+func compileOptions(opts filter.Options, s Settings, vs []Variant) filter.Options {
+	opts.Policy = s.Policy("")
+	opts.Categories = nil
+	if len(s.Categories) > 0 {
+		opts.Categories = make(map[string]filter.Policy, len(s.Categories))
+		for c := range s.Categories {
+			opts.Categories[c] = s.Policy(c)
+		}
+	}
+	if len(vs) > 0 {
+		fv := make([]filter.Variant, 0, len(opts.Variants)+len(vs))
+		fv = append(fv, opts.Variants...)
+		for _, v := range vs {
+			fv = append(fv, filter.Variant{Canonical: v.Canonical, Forms: v.Forms})
+		}
+		opts.Variants = fv
+	}
+	return opts
 }
 
 // ErrBadSettings is a problem with a settings file: invalid YAML, an

@@ -47,8 +47,9 @@ type Config struct {
 	// Debounce is how long Watch waits after a burst of file-system events
 	// before it reloads (default 100ms).
 	Debounce time.Duration
-	// Options are passed to filter.Compile (mask character, ...); the
-	// allow list comes from the folder.
+	// Options are passed to filter.Compile (mask character, ...), as
+	// Load passes them: the folder extends the allow phrases and the
+	// variants, and its wordfilter.yaml sets Policy and Categories.
 	Options filter.Options
 	// ReloadCPU is the most of one CPU that a reload made while a
 	// dictionary is already in use (watch, poll, signal, API) may take,

@@ -140,11 +140,13 @@ func (c *call) judge(text string, strict bool, start, end int) int {
 	}
 	t := judgedText{text: text, start: start, end: end, m0: m0, m1: len(c.matches), strict: strict}
 	for _, m := range c.matches[m0:] {
-		w := c.d.Matcher.Word(m.Word)
-		if w.Action >= filter.Mask {
+		// The match's own action: a variant match may go to review
+		// (variant-action, pinyin-action) whatever its word's action.
+		a := c.d.Matcher.ActionOf(m)
+		if a >= filter.Mask {
 			t.mask = true
 		}
-		c.note(w, text, w.Action == filter.Block || (strict && w.Action >= filter.Mask))
+		c.note(c.d.Matcher.Word(m.Word).Category, a, text, a == filter.Block || (strict && a >= filter.Mask))
 	}
 	c.texts = append(c.texts, t)
 	return len(c.texts) - 1
@@ -205,16 +207,17 @@ func (c *call) restore(v verdict) {
 	c.texts, c.matches = c.texts[:v.texts], c.matches[:v.matches]
 }
 
-// note records a match of w in text; refuse tells whether it refuses the
+// note records a match in text of a word of category whose action (the
+// match's, Matcher.ActionOf) is a; refuse tells whether it refuses the
 // call.
-func (c *call) note(w filter.Word, text string, refuse bool) {
+func (c *call) note(category string, a filter.Action, text string, refuse bool) {
 	if refuse && !c.refuse {
-		c.refuse, c.category, c.offender = true, w.Category, text
+		c.refuse, c.category, c.offender = true, category, text
 	}
-	if w.Action > c.decision {
-		c.decision = w.Action
+	if a > c.decision {
+		c.decision = a
 		if !c.refuse {
-			c.category, c.offender = w.Category, text
+			c.category, c.offender = category, text
 		}
 	}
 }
@@ -342,7 +345,7 @@ func (s *Server) judgeCall(ctx *fasthttp.RequestCtx, route *routeMetrics, d *dic
 		return
 	}
 	for _, m := range c.matches {
-		s.met.match(d.Matcher.Word(m.Word).Category)
+		s.met.match(d.Matcher.Word(m.Word).Category, m.Via)
 	}
 	if c.refuse {
 		route.requests[filter.Block].Inc()

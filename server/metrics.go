@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/valyala/fasthttp"
@@ -53,7 +54,7 @@ type serverMetrics struct {
 	// logDropped counts refusal log lines left out by the rate limit.
 	logDropped *metrics.Counter
 
-	categories sync.Map // category -> *metrics.Counter
+	categories sync.Map // category -> *categoryMatches
 	// traffic is the console's ring of the last 15 minutes, on clock
 	// (Server.Handler observes each request's start).
 	traffic *traffic
@@ -126,16 +127,34 @@ func (m *serverMetrics) route(name string) *routeMetrics {
 	return m.routes[otherCommand]
 }
 
-// match counts one match of category.
-func (m *serverMetrics) match(category string) {
+// categoryMatches are the match counters of one category, one for each
+// set of readings a match may need, made as they are first counted.
+type categoryMatches struct {
+	label string // the category as a label value
+	via   [filter.AllReadings + 1]atomic.Pointer[metrics.Counter]
+}
+
+// match counts one match of category that needed the readings via:
+// wordfilter_matches_total{category,via}. The via label is "none" for a
+// match that folding alone finds, else the readings' names in their fixed
+// order joined by commas ("leet", "repeat,leet"), as filter.Readings.String
+// writes them: at most 32 values a category, and in practice a handful.
+// Every match is counted once, so summing over via gives the matches of a
+// category. It allocates only the first time a (category, via) pair is
+// seen.
+func (m *serverMetrics) match(category string, via filter.Readings) {
 	m.traffic.match(category)
-	if c, ok := m.categories.Load(category); ok {
-		c.(*metrics.Counter).Inc()
-		return
+	via &= filter.AllReadings
+	v, ok := m.categories.Load(category)
+	if !ok {
+		v, _ = m.categories.LoadOrStore(category, &categoryMatches{label: escapeLabel(category)})
 	}
-	name := `wordfilter_matches_total{category="` + escapeLabel(category) + `"}`
-	c := m.set.GetOrCreateCounter(name)
-	m.categories.Store(category, c)
+	cm := v.(*categoryMatches)
+	c := cm.via[via].Load()
+	if c == nil {
+		c = m.set.GetOrCreateCounter(`wordfilter_matches_total{category="` + cm.label + `",via="` + via.String() + `"}`)
+		cm.via[via].Store(c)
+	}
 	c.Inc()
 }
 

@@ -30,8 +30,7 @@ type dictResponse struct {
 	Source     string         `json:"source"`
 	LastError  string         `json:"lastError"`
 	// Settings are the reading settings in force (wordfilter.yaml), for
-	// the console; the variant readings are parsed and shown, not yet
-	// applied by the engine.
+	// the console.
 	Settings settingsResponse `json:"settings"`
 }
 
@@ -145,7 +144,7 @@ func (s *Server) report(d *dict.Dictionary, text string, explain bool, route *ro
 	r := build(d, text)
 	route.requests[r.Action].Inc()
 	for _, m := range r.Matches {
-		s.met.match(m.Category)
+		s.met.match(m.Category, m.Readings)
 	}
 	return r
 }

@@ -69,12 +69,15 @@ func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 Filters each line of the FILEs (or of stdin when there is none, or for "-")
 as one message and prints one result a line: the decision, a tab and the
-filtered text, or with -json one /v1/filter result object a line. Lines may
+filtered text, or with -json one /v1/filter result object a line. When a
+match of the message needed variant readings (leet, repeat, ...), the
+decision is followed by them: "mask (via repeat,leet)<TAB>****". Lines may
 be of any length. Progress goes to stderr when it is a terminal.
 
 With -summary, after the results: the messages by decision, by reading
-(the variant readings their matches needed; "none" when none did) and the
-20 words matched in most messages, with counts. It goes to stderr, or
+(for each variant reading, the messages with a match that needed it;
+"readings: none" when no match needed one) and the 20 words matched in
+most messages, with counts. It goes to stderr, or
 with -json to stdout as one final line {"summary":{"messages":N,
 "decisions":{...},"via":{...},"words":[{"word":...,"messages":N},...]}}.
 Exit 0, or 1 when the dictionary is refused or a FILE cannot be read (the
@@ -176,7 +179,18 @@ func (c *checker) checkFile(name string, stdin io.Reader) error {
 
 // checkLine filters one message (size bytes as read) and writes its result.
 func (c *checker) checkLine(msg string, size int) error {
-	rep := report.New(c.dict, msg)
+	if err := c.write(report.New(c.dict, msg)); err != nil {
+		return err
+	}
+	c.progress.add(size)
+	return nil
+}
+
+// write writes the result of one message and counts it in the summary:
+// with -json the report, else its decision, followed by the readings its
+// matches needed when they needed any (" (via repeat,leet)"), a tab and
+// the filtered text.
+func (c *checker) write(rep report.Report) error {
 	if c.json {
 		b, err := report.Marshal(rep)
 		if err != nil {
@@ -186,6 +200,11 @@ func (c *checker) checkLine(msg string, size int) error {
 		c.out.WriteByte('\n')
 	} else {
 		c.out.WriteString(rep.Decision)
+		if via := messageVia(rep); via != 0 {
+			c.out.WriteString(" (via ")
+			c.out.WriteString(via.String())
+			c.out.WriteByte(')')
+		}
 		c.out.WriteByte('\t')
 		c.out.WriteString(rep.Text)
 		c.out.WriteByte('\n')
@@ -193,7 +212,6 @@ func (c *checker) checkLine(msg string, size int) error {
 	if c.summary != nil {
 		c.summary.add(rep)
 	}
-	c.progress.add(size)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -191,7 +192,7 @@ func TestCheckJSON(t *testing.T) {
 	}
 	want := report.Report{Decision: "mask", Text: "what the **** <b>", Version: d.Version,
 		Matches: []report.Match{{Word: "fuck", Category: "profanity", Action: "mask", Start: 9, End: 13}}}
-	if r.Decision != want.Decision || r.Text != want.Text || r.Version != want.Version || len(r.Matches) != 1 || r.Matches[0] != want.Matches[0] {
+	if r.Decision != want.Decision || r.Text != want.Text || r.Version != want.Version || len(r.Matches) != 1 || !reflect.DeepEqual(r.Matches[0], want.Matches[0]) {
 		t.Fatalf("line 1 = %+v, want %+v", r, want)
 	}
 	if !strings.Contains(lines[0], "<b>") {

@@ -35,6 +35,7 @@ func TestCheckJSONWritesTheBytesOfV1Filter(t *testing.T) {
 		"bad \xff\xfe utf-8 fuck", // invalid UTF-8
 		"<b>fuck</b> & <i>x</i>",  // HTML characters
 		"line\u2028sep",           // a JavaScript line terminator
+		"oh sh1t, shiiit",         // variant readings: via
 	} {
 		var ctx fasthttp.RequestCtx
 		var req fasthttp.Request

@@ -88,9 +88,10 @@ var decisions = [...]string{
 type checkSummary struct {
 	Messages  int            `json:"messages"`
 	Decisions map[string]int `json:"decisions"`
-	// Via counts the messages with a match found through each variant
-	// reading. report.Match carries no reading yet, so it stays empty
-	// until the engine reports them.
+	// Via counts, for each variant reading, the messages with a match
+	// that needed it (report.Match.Via): a message counts once for each
+	// reading any of its matches needed. Readings that flagged no message
+	// are left out.
 	Via   map[string]int `json:"via"`
 	Words []wordCount    `json:"words"`
 
@@ -111,6 +112,9 @@ func newCheckSummary() *checkSummary {
 func (s *checkSummary) add(rep report.Report) {
 	s.Messages++
 	s.Decisions[rep.Decision]++
+	for _, name := range messageVia(rep).Names() {
+		s.Via[name]++
+	}
 	for i, m := range rep.Matches {
 		k := keyOf(m)
 		if !slices.ContainsFunc(rep.Matches[:i], func(o report.Match) bool { return keyOf(o) == k }) {
@@ -124,27 +128,35 @@ func (s *checkSummary) finish() {
 	s.Words = topWords(s.words, topN)
 }
 
+// messageVia is the set of readings the matches of rep needed.
+func messageVia(rep report.Report) filter.Readings {
+	var via filter.Readings
+	for _, m := range rep.Matches {
+		via |= m.Readings
+	}
+	return via
+}
+
 // writeText writes the summary for people: "summary: N messages: pass N,
-// review N, mask N, block N", the readings ("readings: none" when no match
-// needed one) and the words matched in most messages.
+// review N, mask N, block N", the messages each reading flagged in the
+// readings' fixed order ("readings: leet 3, variants 1"; "readings: none"
+// when no match needed one) and the words matched in most messages.
 func (s *checkSummary) writeText(w io.Writer) {
 	parts := make([]string, len(decisions))
 	for i, d := range decisions {
 		parts[i] = fmt.Sprintf("%s %d", d, s.Decisions[d])
 	}
 	fmt.Fprintf(w, "summary: %d messages: %s\n", s.Messages, strings.Join(parts, ", "))
-	if len(s.Via) == 0 {
+	var readings []string
+	for _, name := range filter.AllReadings.Names() {
+		if n := s.Via[name]; n > 0 {
+			readings = append(readings, fmt.Sprintf("%s %d", name, n))
+		}
+	}
+	if len(readings) == 0 {
 		fmt.Fprintln(w, "readings: none")
 	} else {
-		names := make([]string, 0, len(s.Via))
-		for name := range s.Via {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for i, name := range names {
-			names[i] = fmt.Sprintf("%s %d", name, s.Via[name])
-		}
-		fmt.Fprintf(w, "readings: %s\n", strings.Join(names, ", "))
+		fmt.Fprintf(w, "readings: %s\n", strings.Join(readings, ", "))
 	}
 	writeWords(w, s.Words)
 }

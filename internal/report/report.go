@@ -22,14 +22,26 @@ type Report struct {
 	Version  string        `json:"version"`
 }
 
-// Match is one match of a Report: the dictionary word, its category and
-// action, and the byte offsets of the match in the original text.
+// Match is one match of a Report: the dictionary word, its category, the
+// match's action, the byte offsets of the match in the original text and
+// the variant readings it needed.
 type Match struct {
 	Word     string `json:"word"`
 	Category string `json:"category"`
-	Action   string `json:"action"`
-	Start    int    `json:"start"`
-	End      int    `json:"end"`
+	// Action is what the match does (filter.Matcher.ActionOf): its word's
+	// action, or "review" when it needed variant readings and its
+	// category's variant-action or pinyin-action is review.
+	Action string `json:"action"`
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+	// Via names the variant readings the match needed, in their fixed
+	// order ("repeat", "leet", "lookalike", "variants", "pinyin"); nil,
+	// and left out of the JSON, for a match that folding alone finds.
+	// The slice is shared (filter.Readings.Names): do not modify it.
+	Via []string `json:"via,omitempty"`
+	// Readings is Via as the engine's set, for callers that count by
+	// reading.
+	Readings filter.Readings `json:"-"`
 	// Source is where the word was read, "path:line" relative to the
 	// dictionary folder ("default/..." for the embedded one); only in an
 	// explained report (Explain).
@@ -62,8 +74,8 @@ func build(d *dict.Dictionary, text string, explain bool) Report {
 	for _, m := range res.Matches {
 		w := d.Matcher.Word(m.Word)
 		rm := Match{
-			Word: w.Text, Category: w.Category, Action: w.Action.String(),
-			Start: m.Start, End: m.End,
+			Word: w.Text, Category: w.Category, Action: d.Matcher.ActionOf(m).String(),
+			Start: m.Start, End: m.End, Via: m.Via.Names(), Readings: m.Via,
 		}
 		if explain {
 			rm.Source = d.WordSource(m.Word)

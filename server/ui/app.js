@@ -124,7 +124,8 @@
     const matches = (res.matches || []).slice().sort((a, b) => a.start - b.start || b.end - a.end);
     let pos = 0, last = null;
     for (const m of matches) {
-      const title = m.category + " · " + m.action;
+      const via = Array.isArray(m.via) && m.via.length ? " · via " + m.via.join(", ") : "";
+      const title = m.category + " · " + m.action + via;
       if (m.end <= pos && last) { // inside the previous mark
         if (!last.title.split("; ").includes(title)) last.title += "; " + title;
         continue;
