@@ -69,10 +69,9 @@ func checkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 Filters each line of the FILEs (or of stdin when there is none, or for "-")
 as one message and prints one result a line: the decision, a tab and the
-filtered text, or with -json one /v1/filter result object a line. When a
-match of the message needed variant readings (leet, repeat, ...), the
-decision is followed by them: "mask (via repeat,leet)<TAB>****". Lines may
-be of any length. Progress goes to stderr when it is a terminal.
+filtered text, or with -json one /v1/filter result object a line (its
+matches say which variant readings each needed, "via"). Lines may be of
+any length. Progress goes to stderr when it is a terminal.
 
 With -summary, after the results: the messages by decision, by reading
 (for each variant reading, the messages with a match that needed it;
@@ -187,9 +186,7 @@ func (c *checker) checkLine(msg string, size int) error {
 }
 
 // write writes the result of one message and counts it in the summary:
-// with -json the report, else its decision, followed by the readings its
-// matches needed when they needed any (" (via repeat,leet)"), a tab and
-// the filtered text.
+// with -json the report, else its decision, a tab and the filtered text.
 func (c *checker) write(rep report.Report) error {
 	if c.json {
 		b, err := report.Marshal(rep)
@@ -200,11 +197,6 @@ func (c *checker) write(rep report.Report) error {
 		c.out.WriteByte('\n')
 	} else {
 		c.out.WriteString(rep.Decision)
-		if via := messageVia(rep); via != 0 {
-			c.out.WriteString(" (via ")
-			c.out.WriteString(via.String())
-			c.out.WriteByte(')')
-		}
 		c.out.WriteByte('\t')
 		c.out.WriteString(rep.Text)
 		c.out.WriteByte('\n')
