@@ -70,9 +70,10 @@ fuzz:
 	    echo "== $$pkg $$t"; $(GO) test -run=NONE -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) $$pkg; \
 	  done; done
 
-# Regenerates filter/t2s_table.go from OpenCC's TSCharacters data.
+# Regenerates filter/t2s_table.go from OpenCC's TSCharacters data and
+# internal/pinyin's tables from go-pinyin's.
 generate:
-	$(GO) generate ./filter/
+	$(GO) generate ./filter/ ./internal/pinyin/
 
 check-all: fmt-check vet lint test
 
