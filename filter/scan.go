@@ -113,6 +113,7 @@ const (
 	asciiStop   = -1 // a byte the ASCII loop leaves to the general one
 	asciiSep    = -2 // a separator
 	asciiClause = -3 // clause punctuation
+	asciiLeet   = -4 // a leet character: the variant readings may read it (Matcher.asciiPlain has its value)
 )
 
 // buildASCII fills m.ascii: by byte, the symbol of an ASCII Latin letter
@@ -121,14 +122,30 @@ const (
 func (m *Matcher) buildASCII() {
 	for b := range m.ascii {
 		v := int32(asciiStop)
-		if e := m.tab[b]; b < utf8.RuneSelf && e&tabSlow == 0 {
-			switch uint8(e >> tabClsShift) {
+		e := uint32(tabSlow)
+		if b < utf8.RuneSelf {
+			e = m.tab[b]
+		}
+		if e&tabSlow == 0 {
+			switch uint8(e &^ tabTrig >> tabClsShift) {
 			case clsLatin:
 				v = int32(e & tabSymMask)
 			case clsSep:
 				v = asciiSep
 			case clsClause:
 				v = asciiClause
+			}
+		}
+		if e&tabTrig != 0 {
+			// A trigger: a leet character that begins no variant form
+			// is judged in the loop (scanner.leetMatters), the rest
+			// left to the general path.
+			_, form := m.rd.formAt[rune(b)]
+			if v != asciiStop && leetLetters(rune(b)) != "" && !form {
+				m.asciiPlain[b] = v
+				v = asciiLeet
+			} else {
+				v = asciiStop
 			}
 		}
 		m.ascii[b] = v
@@ -289,18 +306,27 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
 	prev := int32(sc.lastSym)
+	run := 0
 	for i < len(text) {
 		sym := lat[text[i]]
 		if sym < 0 {
+			if sym == asciiLeet {
+				if sc.leetMatters(text, i, s, gf, run) {
+					break
+				}
+				sym = sc.m.asciiPlain[text[i]]
+			}
 			if sym == asciiStop {
 				break
 			}
+		}
+		if sym < 0 {
 			// One rune per code point here, so every separator counts.
 			gf = (gf+1<<gapShift)&^fLastLatin | int(asciiSep-sym)<<1 // asciiClause sets fGapClause
 			i++
 			continue
 		}
-		if sym == prev && sc.m.repeat {
+		if sym == prev && sc.m.repeat && sc.repeatMatters(text, i, s, sym, 1+min(gf>>gapShift, 1)) {
 			break // a repeat: the general path sees to it
 		}
 		prev = sym
@@ -311,7 +337,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		// run counts the letters of the run, which starts here unless the
 		// letter before was Latin too (after a non-ASCII Latin letter: its
 		// start is unknown, so no emit is skipped).
-		run := 1
+		run = 1
 		if gf == fLastLatin {
 			run = -ringSize
 		}
@@ -326,7 +352,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		// The rest of the run: no gap, a Latin neighbour on the left.
 		for i < len(text) {
 			sym := lat[text[i]]
-			if sym < 0 || sym == prev && sc.m.repeat {
+			if sym < 0 || sym == prev && sc.m.repeat && sc.repeatMatters(text, i, s, sym, run) {
 				break
 			}
 			prev = sym
@@ -344,6 +370,70 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 	}
 	sc.lastSym = uint32(prev)
 	return i, s, pos, gf, false
+}
+
+// leetMatters tells the ASCII loop whether the leet character text[i]
+// may start a variant match, where the dense automaton is at row s, after
+// a run of run letters (run < 1: unknown) and the gap and flags gf. With
+// nothing Latin just before it, a match may start at it: it is walked.
+// Otherwise the matches it may begin are glued on their left, and one
+// reading it must come from a state of s's suffix chain that starts no
+// later than the run and goes on with a letter it stands for.
+func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
+	if gf&fLastLatin == 0 {
+		return true
+	}
+	a := &sc.m.auto
+	run = max(run, 1)
+	for _, l := range sc.m.rd.leet[text[i]] {
+		if l != 0 && int(a.depth[a.dense[s+int(l)]/int32(a.stride)]) > run {
+			return true
+		}
+	}
+	return false
+}
+
+// repeatMatters tells the ASCII loop whether the repeat text[i] (of
+// symbol sym, the letter before it) may start a variant match, where the
+// dense automaton is at row s, after run letters of the current run of
+// letters (run < 1: unknown). A walk absorbing the repeat finds something
+// only from a state of s's suffix chain that starts no later than the
+// run (a key starting inside the run is glued to the letter before it,
+// and every key here starts with a Latin letter): where a key ends (the
+// match then takes in the run), which the emit bound tells; or where the
+// chain goes on with the run's next copy or the letter after the run
+// (after at most 3 separators), which the depth of the transition from s
+// tells. After separators, run is 2: the first carrier's repeats must
+// touch it. Anything the ASCII table leaves to the general path
+// (non-ASCII, leet characters) is walked to be safe.
+func (sc *scanner) repeatMatters(text string, i, s int, sym int32, run int) bool {
+	a := &sc.m.auto
+	stride := a.stride
+	run = max(run, 1)
+	if int32(s/stride) >= a.firstOut && int(a.dense[s+stride-1]) >= run {
+		return true
+	}
+	deep := func(v int32) bool { return int(a.depth[a.dense[s+int(v)]/int32(stride)]) > run }
+	lat := &sc.m.ascii
+	j := i + 1
+	for j < len(text) && lat[text[j]] == sym {
+		j++
+	}
+	if j > i+1 && deep(sym) {
+		return true
+	}
+	for seps := 0; j < len(text); j++ {
+		switch v := lat[text[j]]; {
+		case v == asciiStop:
+			return true
+		case v >= 0:
+			return v == sym || deep(v)
+		}
+		if seps++; seps > maxGap {
+			return false
+		}
+	}
+	return false
 }
 
 // viaMethods handles the code point at text[start] through the scanner's
