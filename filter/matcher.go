@@ -181,13 +181,13 @@ const (
 // any number of goroutines.
 type Matcher struct {
 	norm  *normaliser
-	tab   []uint32        // per BMP code point: symbol | class<<24, or tabSlow
-	ascii [256]int32      // by byte, for the ASCII loop of a dense automaton (see buildASCII)
+	tab   []uint32   // per BMP code point: symbol | class<<24, or tabSlow
+	ascii [256]int32 // by byte, for the ASCII loop of a dense automaton (see buildASCII)
 	// asciiPlain holds the ascii value of each leet character that ascii
 	// marks asciiLeet.
 	asciiPlain [128]int32
-	alpha map[rune]uint32 // folded rune → symbol (slow path)
-	nsym  int             // symbols are 1..nsym; 0 is "not in any word"
+	alpha      map[rune]uint32 // folded rune → symbol (slow path)
+	nsym       int             // symbols are 1..nsym; 0 is "not in any word"
 
 	auto    automaton
 	entries []entry
