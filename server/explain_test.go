@@ -61,6 +61,26 @@ func TestFilterExplainNamesTheDictionaryLine(t *testing.T) {
 		batch.Results[0].Matches[0].Source == nil || *batch.Results[0].Matches[0].Source != "profanity.txt:2" {
 		t.Errorf("batch explain = %s", r.body)
 	}
+	// A variant match also says the folded form that matched; a plain
+	// one does not.
+	r = ts.do("POST", "/v1/filter", []byte(`{"text":"ｆｕｕｃｋ fuck ｆｕｃｋ","explain":true}`))
+	var folded struct {
+		Matches []struct {
+			Folded *string  `json:"folded"`
+			Via    []string `json:"via"`
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal(r.body, &folded); err != nil || len(folded.Matches) != 3 {
+		t.Fatalf("explain of variants = %s", r.body)
+	}
+	if m := folded.Matches[0]; m.Folded == nil || *m.Folded != "fuuck" || len(m.Via) != 1 || m.Via[0] != "repeat" {
+		t.Errorf("variant match = %+v, want folded fuuck via repeat (%s)", m, r.body)
+	}
+	for _, m := range folded.Matches[1:] {
+		if m.Folded != nil || m.Via != nil {
+			t.Errorf("plain match has folded %v via %v (%s)", m.Folded, m.Via, r.body)
+		}
+	}
 	r = ts.do("POST", "/v1/filter", []byte(`{"text":"fuck"}`))
 	var plain result
 	if err := json.Unmarshal(r.body, &plain); err != nil || len(plain.Matches) != 1 || plain.Matches[0].Source != nil {

@@ -46,6 +46,10 @@ type Match struct {
 	// dictionary folder ("default/..." for the embedded one); only in an
 	// explained report (Explain).
 	Source string `json:"source,omitempty"`
+	// Folded is, for a variant match of an explained report, the text of
+	// the match as folding reads it (filter.Fold), the form the readings
+	// then took for the word ("sh1t" for shit written ｓｈ１ｔ).
+	Folded string `json:"folded,omitempty"`
 }
 
 // Batch is the answer to a batch POST /v1/filter: one Report a text.
@@ -58,8 +62,9 @@ type Batch struct {
 // so that it encodes as [] rather than null.
 func New(d *dict.Dictionary, text string) Report { return build(d, text, false) }
 
-// Explain is New with each match's Source: where its word was read (the
-// "explain":true of POST /v1/filter).
+// Explain is New with each match's Source, where its word was read, and
+// for a variant match its Folded form (the "explain":true of POST
+// /v1/filter).
 func Explain(d *dict.Dictionary, text string) Report { return build(d, text, true) }
 
 func build(d *dict.Dictionary, text string, explain bool) Report {
@@ -79,6 +84,9 @@ func build(d *dict.Dictionary, text string, explain bool) Report {
 		}
 		if explain {
 			rm.Source = d.WordSource(m.Word)
+			if m.Via != 0 {
+				rm.Folded = filter.Fold(text[m.Start:m.End])
+			}
 		}
 		r.Matches = append(r.Matches, rm)
 	}
