@@ -136,8 +136,9 @@ func (m *Matcher) buildReadings(opts Options) {
 	}
 	if rd.any&ReadLookalike != 0 {
 		rd.look = sharedLookalikes()
+		var buf [utf8.UTFMax]byte
 		for r := range m.alpha {
-			if r >= 0x80 && unicode.Is(unicode.Latin, r) && norm.NFD.PropertiesString(string(r)).Decomposition() != nil {
+			if r >= 0x80 && unicode.Is(unicode.Latin, r) && norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition() != nil {
 				rd.compose = true
 				break
 			}
