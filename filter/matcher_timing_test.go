@@ -299,3 +299,24 @@ func heapAlloc() int64 {
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc)
 }
+
+// BenchmarkAdversarial filters texts made to cost the variant readings the
+// most: long runs of ambiguous leet characters (each a letter or a
+// separator, | standing for i or l), repeats and combining marks, 2,000
+// bytes each, with every reading on. The walks of one text are bounded
+// (walkBase plus walkPerByte steps a byte, variants.go): this shows what
+// the bound costs.
+func BenchmarkAdversarial(b *testing.B) {
+	for _, dict := range []string{"en", "zh-large"} {
+		m := compileDict(b, dict)
+		for _, p := range []string{"|", "!|", "| ", "1|", "a-", "$", "u\u0308", "fuuu", "f-u-"} {
+			text := strings.Repeat(p, 2000/len(p))
+			b.Run(fmt.Sprintf("%s/%+q", dict, p), func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					m.Filter(nil, text)
+				}
+			})
+		}
+	}
+}

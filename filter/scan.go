@@ -92,8 +92,8 @@ type scanner struct {
 	symStarts        [ringSize]int
 	pos              int     // word characters seen so far
 	lastSym          uint32  // symbol of the last word character (repeats)
-	inRun            bool    // the last word character was a touching repeat
 	w                *walker // the variant readings' walker, kept between triggers
+	walkBudget       int     // steps the walks of this text may still take (variants.go)
 	gap              int     // separator code points since the last word character
 	sepCp            int     // byte offset of the code point of the last separator
 	gapClause        bool    // the gap holds clause punctuation
@@ -164,7 +164,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc.state, sc.pos, sc.gap, sc.sepCp, sc.pendFrom = 0, 0, 0, 0, 0
 	sc.cstate, sc.crun, sc.clauseOut = 0, 0, false
 	sc.symState, sc.symStart, sc.symEnd, sc.symPos = 0, -1, -1, 0
-	sc.lastSym, sc.inRun = 0, false
+	sc.lastSym = 0
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
 	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
 	return sc
@@ -176,6 +176,10 @@ func acquireScanner(m *Matcher) *scanner {
 // everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
 	sc.text = text
+	sc.walkBudget = walkBase + walkPerByte*len(text)
+	if sc.w != nil {
+		sc.w.runFrom, sc.w.runTo = 0, 0
+	}
 	tab := sc.m.tab
 	auto := &sc.m.auto
 	dense, firstOut := auto.dense, auto.firstOut
@@ -424,7 +428,7 @@ func (sc *scanner) repeatMatters(text string, i, s int, sym int32, run int) bool
 	}
 	for seps := 0; j < len(text); j++ {
 		switch v := lat[text[j]]; {
-		case v == asciiStop:
+		case v == asciiStop || v == asciiLeet:
 			return true
 		case v >= 0:
 			return v == sym || deep(v)
@@ -587,7 +591,7 @@ func (sc *scanner) breaker() {
 	}
 	sc.state, sc.crun = 0, 0
 	sc.gap, sc.gapClause, sc.prevCJK, sc.lastLatin = 0, false, false, false
-	sc.lastSym, sc.inRun = 0, false
+	sc.lastSym = 0
 }
 
 // sep handles a separator rune of the code point starting at start.
@@ -613,15 +617,10 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 	}
 	m := sc.m
 	kind := trigUnit
-	if sym != 0 && sym == sc.lastSym {
+	if sym != 0 && sym == sc.lastSym && !trig && m.repeat && (sc.gap > 0 || !sc.inRun()) {
 		// A repeat triggers at the second unit of a touching run, and at
 		// every repeat after separators.
-		if !trig && (sc.gap > 0 || !sc.inRun) && m.rd != nil && m.rd.any&ReadRepeat != 0 {
-			trig, kind = true, trigRepeat
-		}
-		sc.inRun = sc.gap == 0
-	} else {
-		sc.inRun = false
+		trig, kind = true, trigRepeat
 	}
 	sc.lastSym = sym
 	if trig {
@@ -675,6 +674,14 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.emit(sc.cstate, end)
 		sc.clauseOut = false
 	}
+}
+
+// inRun reports whether the last word character read touches the one
+// before it and is the same: a touching repeat of it then continues a run
+// whose second unit has triggered the readings already.
+func (sc *scanner) inRun() bool {
+	k := sc.pos & (ringSize - 1)
+	return sc.pos >= 2 && sc.info[k]&infoGap == 0 && sc.symAt(sc.starts[(sc.pos-1)&(ringSize-1)]) == sc.lastSym
 }
 
 // symAt returns the symbol of the word character the code point at

@@ -65,14 +65,17 @@ type vform struct {
 
 // readingData is what a Matcher with variant readings holds for them.
 type readingData struct {
-	any     Readings          // every reading some entry takes
-	look    *lookalikes       // nil without ReadLookalike
-	forms   []vform           // the written forms of Options.Variants
-	formAt  map[rune][]int32  // first rune of a written form → its indexes in forms
-	compose bool              // some key holds a Latin letter with a diacritic: read combining marks
-	letter  [128]uint32       // symbol of each ASCII letter (0 in no key)
-	leet    [128][2]uint32    // symbols of the letters each ASCII leet character stands for
-	extra   map[rune]struct{} // runes besides the table ones that trigger (expansions)
+	any     Readings         // every reading some entry takes
+	look    *lookalikes      // nil without ReadLookalike
+	forms   []vform          // the written forms of Options.Variants
+	formAt  map[rune][]int32 // first rune of a written form → its indexes in forms
+	compose bool             // some key holds a Latin letter with a diacritic: read combining marks
+	letter  [128]uint32      // symbol of each ASCII letter (0 in no key)
+	sepAt   [2]uint64        // bit i: some entry taking a reading writes a separator before its letter i
+	// leetRepeat tells that every entry taking leet takes repeat too.
+	leetRepeat bool
+	leet       [128][2]uint32    // symbols of the letters each ASCII leet character stands for
+	extra      map[rune]struct{} // runes besides the table ones that trigger (expansions)
 }
 
 // Trigger kinds, for scanner.trigger.
@@ -95,7 +98,7 @@ func (m *Matcher) buildReadings(opts Options) {
 		}
 		return opts.Policy
 	}
-	rd := &readingData{}
+	rd := &readingData{leetRepeat: true}
 	review := false
 	for i := range m.entries {
 		e := &m.entries[i]
@@ -108,6 +111,14 @@ func (m *Matcher) buildReadings(opts Options) {
 		}
 		e.read = uint8(p.Readings & (AllReadings &^ ReadPinyin))
 		rd.any |= Readings(e.read)
+		if Readings(e.read)&(ReadLeet|ReadRepeat) == ReadLeet {
+			rd.leetRepeat = false
+		}
+		if e.read != 0 {
+			for _, at := range m.seps[e.sepOff : e.sepOff+int32(e.sepN)] {
+				rd.sepAt[at/64] |= 1 << (at % 64)
+			}
+		}
 	}
 	if review {
 		m.review = make([]uint8, len(m.words))
@@ -257,12 +268,20 @@ func (u *vunit) copyEnd(k int) int {
 	return u.start + (k+1)*int(u.size)
 }
 
-// Limits of one trigger's walks: units decoded and search steps. A text
-// that needs more (a word hidden under thousands of ambiguous characters)
-// is read as far as they reach.
+// Limits of the walks, so that no text costs more than a bounded amount
+// of work a byte however its ambiguous characters are arranged: the
+// units one trigger decodes, the steps of one walk (one start: a word of
+// 20 letters with a few ambiguous characters takes well under 200), the
+// steps of one trigger's walks, and the steps of one text (walkBase plus
+// walkPerByte a byte). A text that needs more (thousands of ambiguous
+// characters in a row under a dictionary whose words follow them) is read
+// as far as they reach: docs/matching.md states the limits.
 const (
-	maxWalkUnits = 1 << 14
-	maxWalkSteps = 1 << 16
+	maxWalkUnits   = 1 << 14
+	maxWalkSteps   = 1 << 11
+	maxTriggerWork = 1 << 14
+	walkBase       = 1 << 18
+	walkPerByte    = 32
 )
 
 // walker is the working state of the walks from one trigger.
@@ -276,11 +295,16 @@ type walker struct {
 	// letter or digit of a spaced script.
 	beforeLatin bool
 	noMerge     bool // keep touching copies apart (walks from several starts)
-	gb          [MaxWordRunes + 1]bool
-	frame       walkFrame
-	best        cand // best word candidate of the frame (entry -1: none)
-	bestA       cand // longest allow occurrence of the frame (entry -1: none)
-	bestAc      Action
+	walkSteps   int  // steps of the current walk
+	// runFrom, runTo is the last run of touching copies of one code point
+	// decoded whole in this text (so a trigger inside it need not decode
+	// it again).
+	runFrom, runTo int
+	seen           map[memoKey]struct{} // the points a long walk has been at
+	frame          walkFrame
+	best           cand // best word candidate of the frame (entry -1: none)
+	bestA          cand // longest allow occurrence of the frame (entry -1: none)
+	bestAc         Action
 }
 
 // walkFrame is what one walk knows of the units before the trigger.
@@ -305,9 +329,62 @@ type vpath struct {
 	lastCJK  bool
 	carriers int
 	via      Readings
-	plain    bool // a plain carrier after the trigger is a Latin letter
-	foreign  bool // a foreign look-alike was read
-	end      int  // end of the last carrier or absorbed repeat
+	tailOK   bool      // every repeat absorbed since the last carrier touches it
+	plain    bool      // a plain carrier after the trigger is a Latin letter
+	foreign  bool      // a foreign look-alike was read
+	end      int       // end of the last carrier or absorbed repeat
+	gb       [2]uint64 // bit i: a separator came before the carrier of letter i
+}
+
+// setGap records whether a separator came before letter i.
+func (p *vpath) setGap(i int, gap bool) {
+	if gap {
+		p.gb[i/64] |= 1 << (i % 64)
+	} else {
+		p.gb[i/64] &^= 1 << (i % 64)
+	}
+}
+
+// memoKey is a point of a walk: two ways of reading that reach the same one
+// find the same matches from there on.
+type memoKey struct {
+	j, k, end int
+	t         int32
+	last      rune
+	gap       int
+	via       Readings
+	flags     uint8
+	gb        [2]uint64
+}
+
+// memoAfter is the number of steps after which a walk remembers where it
+// has been: most walks end long before, and those that go on (runs of
+// ambiguous characters) then take each point once.
+const memoAfter = 64
+
+// visited reports whether the walk has been at p before, once it is long.
+func (w *walker) visited(p *vpath) bool {
+	w.sc.walkBudget--
+	if w.walkSteps++; w.walkSteps < memoAfter {
+		return false
+	}
+	var f uint8
+	for i, b := range [...]bool{p.touch, p.tailOK, p.clause, p.lastCJK, p.plain, p.foreign, p.carriers > 1} {
+		if b {
+			f |= 1 << i
+		}
+	}
+	k := memoKey{j: p.j, k: p.k, end: p.end, t: p.t, last: p.last, gap: p.gap, via: p.via, flags: f}
+	// Only where some word writes a separator does the gap matter.
+	k.gb = [2]uint64{p.gb[0] & w.sc.m.rd.sepAt[0], p.gb[1] & w.sc.m.rd.sepAt[1]}
+	if w.seen == nil {
+		w.seen = make(map[memoKey]struct{})
+	}
+	if _, ok := w.seen[k]; ok {
+		return true
+	}
+	w.seen[k] = struct{}{}
+	return false
 }
 
 // unit returns unit j, decoding as needed; nil past the text (or the
@@ -371,10 +448,25 @@ func (w *walker) decode() {
 			u.end-int(u.n)*int(u.size) == u.start && text[i-size:i] == text[i:i+size] && !w.markAt(w.next) {
 			u.n++
 			u.end += size
+			if w.next == len(text) {
+				w.runFrom, w.runTo = u.start, u.end // a whole run, at the end of the text
+			}
 			return
 		}
 	}
+	if n := len(w.units); n > 0 && w.units[n-1].n > 1 && !w.noMerge {
+		// The unit before is a whole run: remember it for the next
+		// triggers inside it.
+		w.runFrom, w.runTo = w.units[n-1].start, w.units[n-1].end
+	}
 	w.units = append(w.units, vunit{r: f.r, sym: sym, trig: trig, start: i, end: i + size, size: int32(size), n: 1, cls: f.cls})
+	if w.runFrom <= i && i < w.runTo && (i-w.runFrom)%size == 0 && !w.noMerge && text[w.runFrom:w.runFrom+size] == text[i:i+size] {
+		// Inside a run decoded before: take the rest of it at once.
+		u := &w.units[len(w.units)-1]
+		u.n, u.end = int32((w.runTo-i)/size), w.runTo
+		w.next = w.runTo
+		return
+	}
 	if m.rd.compose {
 		w.maybeCompose(&w.units[len(w.units)-1])
 	}
@@ -423,6 +515,7 @@ func (w *walker) maybeCompose(u *vunit) {
 	fs := sc.m.norm.appendFold(buf[:0], r)
 	if len(fs) == 1 && fs[0].r != u.r && sc.m.symOf(fs[0].r) != 0 {
 		u.alt = fs[0].r
+		u.trig = true
 		u.end = j
 		w.next = j
 	}
@@ -442,7 +535,7 @@ func (sc *scanner) trigger(kind int, start int) {
 		// The letter the mark follows is ring position pos; matches
 		// holding it start at most maxLen-1 letters earlier. Each such
 		// start is walked from the root, plainly up to the letter.
-		if sc.pos == 0 {
+		if sc.pos == 0 || !sc.composes(start) {
 			return
 		}
 		first := max(1, sc.pos-int(m.maxLen)+1)
@@ -476,7 +569,7 @@ func (sc *scanner) trigger(kind int, start int) {
 	w.reset(start)
 	w.trigJ = 0
 	w.beforeLatin = sc.lastLatin
-	if kind == trigUnit && w.mayStart(0, !sc.lastLatin) {
+	if kind == trigUnit && !sc.thirdCopy(start) && w.mayStart(0, !sc.lastLatin) {
 		// The root: a match starting at the trigger. (A repeat alone
 		// starts none: it is absorbed after a carrier.)
 		w.frame = walkFrame{start: start, leftOK: !sc.lastLatin, plainPre: 0}
@@ -504,7 +597,7 @@ func (sc *scanner) trigger(kind int, start int) {
 		w.frame = walkFrame{start: sc.starts[p&(ringSize-1)], leftOK: sc.info[p&(ringSize-1)]&infoLeftLatin == 0,
 			pre: d, ring: p - 1, plainPre: -1}
 		w.walkFrom(vpath{t: t, d: d, gap: sc.gap, clause: sc.gapClause, touch: sc.gap == 0, last: last,
-			lastCJK: lastCJK, carriers: d, end: lastEnd})
+			lastCJK: lastCJK, carriers: d, end: lastEnd, tailOK: true})
 	}
 }
 
@@ -575,6 +668,34 @@ func (w *walker) mayAbsorb(t int32, d int) bool {
 	}
 }
 
+// thirdCopy reports whether the code point at start is the third (or a
+// later) touching copy of one leet symbol: a match starting there is
+// also one starting at the second copy, which reads the copies between as
+// repeats of its first letter with the same neighbour on its left (the
+// first copy, a separator), so that walk finds it, ending as far. This
+// holds when every word that takes leet takes repeat too.
+func (sc *scanner) thirdCopy(start int) bool {
+	t := sc.text
+	return sc.m.rd.leetRepeat && start >= 2 && t[start] < utf8.RuneSelf && t[start-1] == t[start] && t[start-2] == t[start] &&
+		(t[start] < '0' || t[start] > '9') // a symbol, not a digit (digits are letters, and glued)
+}
+
+// composes reports whether the combining mark at byte start composes
+// with the letter before it (and the marks between) into one letter that
+// some key holds: only then can the walks read anything new.
+func (sc *scanner) composes(start int) bool {
+	letter := sc.starts[sc.pos&(ringSize-1)]
+	_, n := utf8.DecodeRuneInString(sc.text[start:])
+	c := norm.NFC.String(sc.text[letter : start+n])
+	r, size := utf8.DecodeRuneInString(c)
+	if size != len(c) {
+		return false
+	}
+	var buf [4]frune
+	fs := sc.m.norm.appendFold(buf[:0], r)
+	return len(fs) == 1 && sc.m.symOf(fs[0].r) != 0
+}
+
 // lastRune returns the folded rune of the last word character read (the
 // last one of its code point) and the end of its code point.
 func (sc *scanner) lastRune() (rune, int) {
@@ -612,6 +733,10 @@ func (w *walker) reset(at int) {
 // walkFrom runs one walk from p and adds its best candidates.
 func (w *walker) walkFrom(p vpath) {
 	w.best, w.bestA = cand{entry: -1}, cand{entry: -1}
+	if w.walkSteps >= memoAfter {
+		clear(w.seen)
+	}
+	w.walkSteps = 0
 	w.search(p)
 	if w.best.entry >= 0 {
 		w.sc.addCand(w.best)
@@ -623,7 +748,7 @@ func (w *walker) walkFrom(p vpath) {
 
 // search explores every way to read on from p.
 func (w *walker) search(p vpath) {
-	if w.steps++; w.steps > maxWalkSteps {
+	if w.steps++; w.steps > maxTriggerWork || w.walkSteps >= maxWalkSteps || w.sc.walkBudget <= 0 || w.visited(&p) {
 		return
 	}
 	u := w.unit(p.j)
@@ -646,9 +771,12 @@ func (w *walker) search(p vpath) {
 		return
 	}
 	// A repeat of the last carrier's last unit, absorbed.
-	if p.d > 0 && rd.any&ReadRepeat != 0 && u.r == p.last && !beforeTrig && (p.touch || p.carriers > 1) {
+	if p.d > 0 && rd.any&ReadRepeat != 0 && u.r == p.last && !beforeTrig && (p.touch || p.carriers > 1) &&
+		!(p.clause && p.lastCJK && u.cls == clsCJK) {
 		q := p
+		q.clause = false // clause punctuation counts between units of the match
 		q.via |= ReadRepeat
+		q.tailOK = p.tailOK && p.touch
 		q.touch = true
 		if atTrig && u.n > 1 {
 			nextPos(&q) // one copy: the walk may read the next as a letter
@@ -657,7 +785,7 @@ func (w *walker) search(p vpath) {
 			q.j, q.k = p.j+1, 0 // the rest of the run (consume first, then absorb)
 			q.end = u.end
 		}
-		if p.touch {
+		if q.tailOK {
 			// Touching repeats after the last carrier end a match too.
 			w.outputs(&q)
 		}
@@ -700,9 +828,9 @@ func (w *walker) search(p vpath) {
 				w.carry(p, u, s, cend, ReadLookalike, false)
 			}
 		}
-		if u.alt != 0 && p.k == 0 {
-			w.carry(p, u, m.symOf(u.alt), u.end, ReadLookalike, false)
-		}
+	}
+	if u.alt != 0 && p.k == 0 {
+		w.carry(p, u, m.symOf(u.alt), u.end, ReadLookalike, false)
 	}
 	// Variant forms.
 	if rd.formAt != nil {
@@ -750,14 +878,14 @@ func (w *walker) carry(p vpath, u *vunit, s uint32, end int, via Readings, forei
 		return
 	}
 	q := p
-	w.gb[q.d] = q.gap > 0
+	q.setGap(q.d, q.gap > 0)
 	q.t, q.d = t, q.d+1
 	q.via |= via
 	q.foreign = q.foreign || foreign
 	if via == 0 && u.cls == clsLatin && unicode.Is(unicode.Latin, u.r) {
 		q.plain = true
 	}
-	q.gap, q.clause, q.touch = 0, false, true
+	q.gap, q.clause, q.touch, q.tailOK = 0, false, true, true
 	q.last, q.lastCJK = u.r, u.cls == clsCJK
 	q.carriers++
 	q.end = end
@@ -826,13 +954,10 @@ func (w *walker) form(p vpath, fi int32) {
 		}
 	}
 	q := p
-	w.gb[q.d] = q.gap > 0
-	for i := 1; i < len(f.canon); i++ {
-		w.gb[q.d+i] = false
-	}
+	q.setGap(q.d, q.gap > 0) // (the canonical form's other letters follow with no gap)
 	q.t, q.d = t, q.d+len(f.canon)
 	q.via |= ReadVariants
-	q.gap, q.clause, q.touch = 0, false, true
+	q.gap, q.clause, q.touch, q.tailOK = 0, false, true, true
 	q.last, q.lastCJK = f.runes[len(f.runes)-1], prevCJK
 	q.carriers++
 	q.end = end
@@ -868,52 +993,74 @@ func (w *walker) outputs(q *vpath) {
 	if a.states[q.t].term != q.t {
 		return // no key ends exactly here
 	}
-	// The match may take in the touching repeats after its last carrier.
+	// The match may take in the touching repeats after its last carrier:
+	// all of them, all but the last (when the unit after them is glued,
+	// the last one is not, being a repeat of a rune of no spaced script),
+	// or none.
+	type ending struct {
+		end, j, k int
+		via       Readings
+	}
+	ends := [3]ending{{end: q.end, j: q.j, k: q.k}}
+	n := 1
 	tailEnd, tj, tk := q.end, q.j, q.k
+	lastJ := -1
 	for {
 		u := w.unit(tj)
 		if u == nil || u.r != q.last || (tk == 0 && u.start != tailEnd && !w.invisibleOnly(tailEnd, u.start)) {
 			break
 		}
-		tailEnd, tj, tk = u.end, tj+1, 0
+		tailEnd, lastJ, tj, tk = u.end, tj, tj+1, 0
+	}
+	if lastJ >= 0 {
+		ends[0], n = ending{tailEnd, tj, tk, ReadRepeat}, 2
+		if u := &w.units[lastJ]; u.cls != clsLatin {
+			// All but the last copy: the next unit is that copy.
+			pe, pj, pk := u.start+int(u.n-1)*int(u.size), lastJ, int(u.n-1)
+			if u.n == 1 {
+				pe = u.start
+			}
+			if pe > q.end {
+				ends[1], n = ending{pe, pj, pk, ReadRepeat}, 3
+			}
+		}
+		ends[n-1] = ending{end: q.end, j: q.j, k: q.k}
 	}
 	for _, ei := range a.outputs(q.t) {
 		e := &m.entries[ei]
 		if int(e.n) != q.d {
 			continue
 		}
-		end, via, j, k := q.end, q.via, q.j, q.k
-		if tailEnd != q.end && e.read&uint8(ReadRepeat) != 0 {
-			end, via, j, k = tailEnd, via|ReadRepeat, tj, tk
-		}
-		if via == 0 || uint8(via)&^e.read != 0 {
+		if (q.via&ReadLeet != 0 || q.foreign) && !w.plainLatin(q) {
 			continue
 		}
-		if (via&ReadLeet != 0 || q.foreign) && !w.plainLatin(q) {
-			continue
-		}
-		if via&ReadLeet != 0 && e.flags&latinOnly == 0 {
+		if q.via&ReadLeet != 0 && e.flags&latinOnly == 0 {
 			continue
 		}
 		if e.flags&needLeft != 0 && !w.frame.leftOK {
 			continue
 		}
-		if e.flags&needRight != 0 && w.latinAfter(j, k) {
+		if !w.sepsOK(e, q) {
 			continue
 		}
-		if !w.sepsOK(e) {
-			continue
-		}
-		c := cand{entry: ei, start: w.frame.start, end: end, via: via}
-		if e.id < 0 {
-			if w.bestA.entry < 0 || c.end > w.bestA.end {
-				w.bestA = c
+		for _, en := range ends[:n] {
+			via := q.via | en.via
+			if via == 0 || uint8(via)&^e.read != 0 {
+				continue
 			}
-			continue
-		}
-		if w.better(c) {
-			w.best = c
-			w.bestAc = m.actionOf(e.id, via)
+			if e.flags&needRight != 0 && w.latinAfter(en.j, en.k) {
+				continue
+			}
+			c := cand{entry: ei, start: w.frame.start, end: en.end, via: via}
+			if e.id < 0 {
+				if w.bestA.entry < 0 || c.end > w.bestA.end {
+					w.bestA = c
+				}
+			} else if w.better(c) {
+				w.best = c
+				w.bestAc = m.actionOf(e.id, via)
+			}
+			break
 		}
 	}
 }
@@ -941,8 +1088,8 @@ func (w *walker) invisibleOnly(from, to int) bool {
 	return from <= to && w.sc.invisibleBetween(from, to)
 }
 
-// sepsOK checks the separators entry e writes against the gaps read.
-func (w *walker) sepsOK(e *entry) bool {
+// sepsOK checks the separators entry e writes against the gaps q read.
+func (w *walker) sepsOK(e *entry, q *vpath) bool {
 	m := w.sc.m
 	for _, p := range m.seps[e.sepOff : e.sepOff+int32(e.sepN)] {
 		i := int(p)
@@ -950,7 +1097,7 @@ func (w *walker) sepsOK(e *entry) bool {
 			if w.sc.info[(w.frame.ring+1+i)&(ringSize-1)]&infoGap == 0 {
 				return false
 			}
-		} else if !w.gb[i] {
+		} else if q.gb[i/64]&(1<<(i%64)) == 0 {
 			return false
 		}
 	}
