@@ -382,7 +382,7 @@ func (p *parsed) compileError(err error, source string) error {
 	} else if !we.Allow && we.Index >= 0 && we.Index < len(p.wordPos) {
 		pos, ok = p.wordPos[we.Index], true
 	}
-	le := &LineError{Path: source, Text: snippet(we.Text), Err: ErrBadWord, Msg: we.Reason}
+	le := &LineError{Path: source, Text: snippet(we.Text), Err: ErrBadWord, Msg: we.Code.String()}
 	if ok {
 		le.Path, le.Line = p.paths[pos.file], int(pos.line)
 	}

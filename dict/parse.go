@@ -234,7 +234,7 @@ func eachLine(data []byte, errs *LoadError, fn func(line []byte, n int)) {
 func parseLine(line []byte, n int) (Entry, *LineError) {
 	text := string(line)
 	if reason := filter.CheckWord(text); reason != "" {
-		return Entry{}, &LineError{Line: n, Text: snippet(text), Err: ErrBadWord, Msg: reason}
+		return Entry{}, &LineError{Line: n, Text: snippet(text), Err: ErrBadWord, Msg: reason.String()}
 	}
 	return Entry{Text: text, Line: n}, nil
 }
