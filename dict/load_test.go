@@ -394,6 +394,66 @@ func TestCompileErrorNamesItsPlace(t *testing.T) {
 	}
 }
 
+// TestLoadErrorsInFolderOrder checks that the words filter.Compile
+// refuses (listed by index: words, then allow phrases, Options.Allow
+// first) come back in folder order, interleaved with the problems the
+// parser finds, and that the first MaxErrors are kept and the rest
+// counted, whether or not the parser found any.
+func TestLoadErrorsInFolderOrder(t *testing.T) {
+	// Compiled: only refused words, in a word file and two allow files.
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.allow.txt": "ok\n\u200b\n",
+		"b.txt":       "fine\n\u200c\n\u200d\n",
+		"c.allow.txt": "\u2060\n",
+	})
+	_, err := dict.Load(dir, filter.Options{Allow: []string{"\ufeff", "given"}})
+	const nm = `: nothing matchable left after normalisation`
+	want := []string{
+		filepath.Join(dir, "a.allow.txt") + `:2: word "\u200b"` + nm,
+		filepath.Join(dir, "b.txt") + `:2: word "\u200c"` + nm,
+		filepath.Join(dir, "b.txt") + `:3: word "\u200d"` + nm,
+		filepath.Join(dir, "c.allow.txt") + `:1: word "\u2060"` + nm,
+		`Options.Allow:1: word "\ufeff"` + nm,
+	}
+	if got := dict.ErrorLines(err); !reflect.DeepEqual(got, want) {
+		t.Fatalf("errors\n%q\nwant\n%q", got, want)
+	}
+
+	// Parsed with errors too: a line that is not UTF-8 between refused
+	// words, more problems than MaxErrors in all.
+	var b strings.Builder
+	for i := range dict.MaxErrors {
+		if i%2 == 0 {
+			b.WriteString("\u200b\n")
+		} else {
+			b.WriteString("\xff\n")
+		}
+	}
+	writeFiles(t, dir, map[string]string{"b.txt": b.String()})
+	_, err = dict.Load(dir, filter.Options{Allow: []string{"\ufeff"}})
+	var le *dict.LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("Load error %v is not a *LoadError", err)
+	}
+	// a.allow.txt:2, then b.txt's lines 1 to 99; omitted: b.txt:100,
+	// c.allow.txt:1 and Options.Allow:1.
+	if len(le.Errs) != dict.MaxErrors || le.Omitted != 3 {
+		t.Fatalf("kept %d errors and omitted %d, want %d and 3", len(le.Errs), le.Omitted, dict.MaxErrors)
+	}
+	if e := le.Errs[0]; e.Path != filepath.Join(dir, "a.allow.txt") || e.Line != 2 {
+		t.Errorf("first error %q, want a.allow.txt:2", e)
+	}
+	for i, e := range le.Errs[1:] {
+		if e.Path != filepath.Join(dir, "b.txt") || e.Line != i+1 {
+			t.Fatalf("error %d is %q, want b.txt:%d", i+1, e, i+1)
+		}
+		if wantErr := [2]error{dict.ErrBadWord, dict.ErrInvalidUTF8}[i%2]; !errors.Is(e, wantErr) {
+			t.Errorf("error %q is not %v", e, wantErr)
+		}
+	}
+}
+
 func TestLoadRealDictionaries(t *testing.T) {
 	for _, name := range []string{"zh-small", "zh-medium", "zh-large", "zh-xlarge", "en", "allow-zh", "allow-en"} {
 		t.Run(name, func(t *testing.T) {
