@@ -246,8 +246,6 @@ func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dict
 	return &Dictionary{
 		Matcher:    m,
 		Version:    snap.version,
-		Words:      m.Len(),
-		Allow:      m.Stats().Allow,
 		Categories: p.cats,
 		LoadedAt:   time.Now(),
 		Source:     source,

@@ -63,8 +63,8 @@ func TestLoadFolder(t *testing.T) {
 		"empty.block.txt":       "# nothing yet\n",
 	})
 	d := mustLoad(t, dir)
-	if d.Words != 5 || d.Allow != 2 || d.Files != 7 || d.Source != dir {
-		t.Fatalf("Load = words %d allow %d files %d source %q, want 5, 2, 7, %q", d.Words, d.Allow, d.Files, d.Source, dir)
+	if d.Matcher.Len() != 5 || d.Matcher.AllowLen() != 2 || d.Files != 7 || d.Source != dir {
+		t.Fatalf("Load = words %d allow %d files %d source %q, want 5, 2, 7, %q", d.Matcher.Len(), d.Matcher.AllowLen(), d.Files, d.Source, dir)
 	}
 	wantCats := map[string]int{"politics": 1, "porn": 2, "ads": 1, "profanity": 1, "empty": 0}
 	if !reflect.DeepEqual(d.Categories, wantCats) {
@@ -102,8 +102,8 @@ func TestLoadStrongestActionWins(t *testing.T) {
 		"d.txt":        "dup3\ndup3\n",
 	})
 	d := mustLoad(t, dir)
-	if d.Words != 3 {
-		t.Fatalf("Words = %d, want 3", d.Words)
+	if d.Matcher.Len() != 3 {
+		t.Fatalf("Words = %d, want 3", d.Matcher.Len())
 	}
 	for word, want := range map[string]filter.Action{"dup1": filter.Block, "dup2": filter.Mask, "dup3": filter.Mask} {
 		if _, act, _ := wordAction(d, word); act != want {
@@ -199,8 +199,8 @@ func TestLoadSuffixCaseVariantsAndYAML(t *testing.T) {
 		"notes.yaml":         "not: [read, at all\n",
 	})
 	d := mustLoad(t, dir)
-	if d.Words != 2 || d.Allow != 1 || d.Files != 5 {
-		t.Fatalf("Load = words %d allow %d files %d, want 2, 1, 5", d.Words, d.Allow, d.Files)
+	if d.Matcher.Len() != 2 || d.Matcher.AllowLen() != 1 || d.Files != 5 {
+		t.Fatalf("Load = words %d allow %d files %d, want 2, 1, 5", d.Matcher.Len(), d.Matcher.AllowLen(), d.Files)
 	}
 	wantCats := map[string]int{"politics": 1, "ads": 1}
 	if !reflect.DeepEqual(d.Categories, wantCats) {
@@ -315,8 +315,8 @@ func TestLoadFollowsSymlinks(t *testing.T) {
 			t.Errorf("word %q missing", w)
 		}
 	}
-	if d.Words != 3 {
-		t.Fatalf("Words = %d, want 3", d.Words)
+	if d.Matcher.Len() != 3 {
+		t.Fatalf("Words = %d, want 3", d.Matcher.Len())
 	}
 }
 
@@ -362,8 +362,8 @@ func TestDefault(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Default: %v", err)
 	}
-	if d.Source != "embedded" || d.Words < 200 || d.Allow < 50 {
-		t.Fatalf("Default = source %q, %d words, %d allow; want embedded, ≥200, ≥50", d.Source, d.Words, d.Allow)
+	if d.Source != "embedded" || d.Matcher.Len() < 200 || d.Matcher.AllowLen() < 50 {
+		t.Fatalf("Default = source %q, %d words, %d allow; want embedded, ≥200, ≥50", d.Source, d.Matcher.Len(), d.Matcher.AllowLen())
 	}
 	for _, c := range []string{"politics", "porn", "ads", "profanity-en", "violence", "cult", "slurs-en"} {
 		if d.Categories[c] == 0 {
@@ -469,8 +469,8 @@ func TestLoadRealDictionaries(t *testing.T) {
 			}
 			d, err := dict.Load(dir, filter.Options{})
 			if err == nil {
-				if d.Words == 0 || d.Words > len(lines) {
-					t.Fatalf("%d words from %d lines", d.Words, len(lines))
+				if d.Matcher.Len() == 0 || d.Matcher.Len() > len(lines) {
+					t.Fatalf("%d words from %d lines", d.Matcher.Len(), len(lines))
 				}
 				return
 			}

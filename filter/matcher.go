@@ -5,7 +5,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -262,7 +261,7 @@ type Matcher struct {
 	origin []int32 // origin[id]: the index in Compile's words of the word id reports
 	allow  []string
 	mask   rune
-	stats  Stats
+	memory int      // MemoryUsage, computed once by Compile
 	sym    *symbols // the symbol words' automaton, nil when there is none (symbols.go)
 	// clause3 tells that some word or allow phrase has three or more
 	// characters, all CJK: only then does the scanner's clause thread
@@ -291,7 +290,6 @@ type Matcher struct {
 // *CompileError listing every refused one, with its index and a code.
 // An invalid Options.Mask gives an error of another type.
 func Compile(words []Word, opts Options) (*Matcher, error) {
-	start := time.Now()
 	n := defaultNormaliser()
 	m := &Matcher{norm: n, mask: opts.Mask, settleAt: defaultSettleAt}
 	if opts.settleAt > 0 {
@@ -354,7 +352,7 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	b.build(opts.engine)
 	m.buildSymbols(b.symWords)
 	m.buildReadings(opts)
-	m.stats = Stats{Words: len(m.words), Allow: len(m.allow), Memory: m.memoryUsage(), BuildTime: time.Since(start)}
+	m.memory = m.memoryUsage()
 	return m, nil
 }
 
@@ -533,11 +531,12 @@ func (m *Matcher) memoryUsage() int {
 	return n
 }
 
-// Len returns the number of distinct words (after folding).
+// Len returns the number of distinct words (after folding): the word
+// ids are 0 to Len()-1.
 func (m *Matcher) Len() int { return len(m.words) }
 
-// Stats returns size and build figures.
-func (m *Matcher) Stats() Stats { return m.stats }
+// AllowLen returns the number of distinct allow phrases (after folding).
+func (m *Matcher) AllowLen() int { return len(m.allow) }
 
 // Word returns the word with index id (Match.Word), 0 <= id < Len().
 func (m *Matcher) Word(id int) Word { return m.words[id] }
@@ -550,7 +549,7 @@ func (m *Matcher) Origin(id int) int { return int(m.origin[id]) }
 
 // MemoryUsage returns the approximate number of bytes the Matcher holds
 // (the shared normalisation tables, about 300 KB, are not counted).
-func (m *Matcher) MemoryUsage() int { return m.stats.Memory }
+func (m *Matcher) MemoryUsage() int { return m.memory }
 
 // Contains reports whether text holds any match (of any action) that no
 // allow phrase covers. It does not allocate.
