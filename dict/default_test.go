@@ -48,8 +48,8 @@ func TestDefaultCategories(t *testing.T) {
 			t.Errorf("category %s: %d words, action %s; want some words, action %s", c, d.Categories[c], actions[c], a)
 		}
 	}
-	if d.Words < 3000 || d.Allow < 90 {
-		t.Errorf("Default holds %d words and %d allow phrases; want a few thousand words and the mined allow phrases", d.Words, d.Allow)
+	if d.Matcher.Len() < 3000 || d.Matcher.AllowLen() < 90 {
+		t.Errorf("Default holds %d words and %d allow phrases; want a few thousand words and the mined allow phrases", d.Matcher.Len(), d.Matcher.AllowLen())
 	}
 }
 

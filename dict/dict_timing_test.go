@@ -70,7 +70,7 @@ func BenchmarkLoad(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(d.Words), "words")
+			b.ReportMetric(float64(d.Matcher.Len()), "words")
 		})
 	}
 }
@@ -95,7 +95,7 @@ func BenchmarkReload(b *testing.B) {
 				}
 				b.StartTimer()
 				d, err := s.Reload()
-				if err != nil || !strings.HasPrefix(d.Matcher.Word(d.Words-1).Text, "extra") && d.Categories["extra"] != 1 {
+				if err != nil || !strings.HasPrefix(d.Matcher.Word(d.Matcher.Len()-1).Text, "extra") && d.Categories["extra"] != 1 {
 					b.Fatalf("reload %d: %v", i, err)
 				}
 			}

@@ -11,15 +11,12 @@ import (
 // It is safe for concurrent use; a reload makes a new Dictionary and never
 // changes an old one.
 type Dictionary struct {
-	// Matcher is the compiled automaton.
+	// Matcher is the compiled automaton. Matcher.Len and
+	// Matcher.AllowLen count the distinct words and allow phrases.
 	Matcher *filter.Matcher
 	// Version is the content hash of the folder (hex); the same content
 	// gives the same version on every machine.
 	Version string
-	// Words is the number of dictionary words (allow phrases excluded).
-	Words int
-	// Allow is the number of allow phrases.
-	Allow int
 	// Categories counts the words of each category.
 	Categories map[string]int
 	// LoadedAt is when this snapshot was compiled.

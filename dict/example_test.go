@@ -56,7 +56,7 @@ func ExampleLoadFS() {
 		panic(err)
 	}
 	r := d.Matcher.Filter(nil, "what the fuck")
-	fmt.Println(d.Words, d.Categories, r.Decision, r.Text)
+	fmt.Println(d.Matcher.Len(), d.Categories, r.Decision, r.Text)
 	// Output:
 	// [conf/bad/ads.review.txt:2: word "\u200d": nothing matchable left after normalisation]
 	// 2 map[politics:1 profanity:1] mask what the ****

@@ -217,11 +217,17 @@ type position struct {
 
 // build parses and compiles a snapshot, consuming it (its files are
 // dropped). Every bad file name and every bad line of every file is
-// reported (up to MaxErrors); any error refuses the whole snapshot.
+// reported (up to MaxErrors, in folder order); any error refuses the
+// whole snapshot. Each word is folded and checked once, by
+// filter.Compile, whose errors name the words by index: p maps them back
+// to their lines.
 func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dictionary, error) {
-	p, err := f.parse(snap, opts.Allow)
-	if err != nil {
-		return nil, err
+	p, errs := f.parse(snap, opts.Allow)
+	if errs.err() != nil {
+		// Refused whatever the words: find the refused ones too, without
+		// compiling.
+		errs.merge(p.lineErrors(p.checkWords(), source), p.folderOrder())
+		return nil, errs
 	}
 	opts = compileOptions(opts, p.settings, p.variants)
 	opts.Allow = p.allow
@@ -240,8 +246,6 @@ func (f folder) build(snap *snapshot, opts filter.Options, source string) (*Dict
 	return &Dictionary{
 		Matcher:    m,
 		Version:    snap.version,
-		Words:      m.Len(),
-		Allow:      m.Stats().Allow,
 		Categories: p.cats,
 		LoadedAt:   time.Now(),
 		Source:     source,
@@ -273,10 +277,12 @@ type parsed struct {
 }
 
 // parse parses every file of snap, after the allow phrases given in
-// extraAllow, and drops the files. Any bad file name, line or setting
-// refuses the snapshot: the error lists them all.
-func (f folder) parse(snap *snapshot, extraAllow []string) (*parsed, error) {
-	var errs LoadError
+// extraAllow, and drops the files. It returns the words and the problems
+// found (a bad file name, a line that is not UTF-8, a bad variants line
+// or setting), in folder order; any problem refuses the snapshot. The
+// words are not checked: filter.Compile does that.
+func (f folder) parse(snap *snapshot, extraAllow []string) (*parsed, *LoadError) {
+	errs := &LoadError{}
 	lines := 0
 	for _, rf := range snap.files {
 		lines += bytes.Count(rf.data, []byte{'\n'}) + 1
@@ -320,12 +326,9 @@ func (f folder) parse(snap *snapshot, extraAllow []string) (*parsed, error) {
 		errs.Omitted += fileErrs.Omitted
 	}
 	p.paths = append(p.paths, "Options.Allow")
-	p.settings = f.buildSettings(snap.settings, p.cats, &errs)
+	p.settings = f.buildSettings(snap.settings, p.cats, errs)
 	snap.files, snap.settings = nil, nil // the words hold copies: let the raw files go before compiling
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p, errs
 }
 
 // parseWords adds the entries of one word or allow file (file index fi)
@@ -370,25 +373,84 @@ func (p *parsed) parseVariants(data []byte, disp string, errs *LoadError) {
 }
 
 // compileError turns an error of filter.Compile into a *LoadError that
-// names the file and line of the word or allow phrase it refused.
+// names the file and line of every word or allow phrase it refused.
 func (p *parsed) compileError(err error, source string) error {
-	var we *filter.WordError
-	if !errors.As(err, &we) {
+	var ce *filter.CompileError
+	if !errors.As(err, &ce) {
 		return fmt.Errorf("dict: cannot compile %s: %w", source, err)
 	}
-	pos, ok := position{}, false
-	if we.Allow && we.Index >= 0 && we.Index < len(p.allowPos) {
-		pos, ok = p.allowPos[we.Index], true
-	} else if !we.Allow && we.Index >= 0 && we.Index < len(p.wordPos) {
-		pos, ok = p.wordPos[we.Index], true
+	return p.lineErrors(ce.Words, source)
+}
+
+// checkWords checks every word and allow phrase of p as filter.Compile
+// would, for a folder refused before it is compiled.
+func (p *parsed) checkWords() []*filter.WordError {
+	var bad []*filter.WordError
+	for i, w := range p.words {
+		if code := filter.CheckWord(w.Text); code != "" {
+			bad = append(bad, &filter.WordError{Code: code, Index: i, Text: w.Text})
+		}
 	}
-	le := &LineError{Path: source, Text: snippet(we.Text), Err: ErrBadWord, Msg: we.Reason}
-	if ok {
-		le.Path, le.Line = p.paths[pos.file], int(pos.line)
+	for i, a := range p.allow {
+		if code := filter.CheckWord(a); code != "" {
+			bad = append(bad, &filter.WordError{Code: code, Index: i, Allow: true, Text: a})
+		}
 	}
-	var errs LoadError
-	errs.add(le)
-	return errs.err()
+	return bad
+}
+
+// lineErrors turns the refused words bad (by index into p's words or
+// allow phrases) into problems naming their file and line, in folder
+// order, up to MaxErrors. A word whose index p does not know is named by
+// source alone.
+func (p *parsed) lineErrors(bad []*filter.WordError, source string) *LoadError {
+	pos := func(we *filter.WordError) (position, bool) {
+		switch {
+		case we.Allow && we.Index >= 0 && we.Index < len(p.allowPos):
+			return p.allowPos[we.Index], true
+		case !we.Allow && we.Index >= 0 && we.Index < len(p.wordPos):
+			return p.wordPos[we.Index], true
+		}
+		return position{file: int32(len(p.paths))}, false
+	}
+	// Compile lists the words, then the allow phrases, the ones of
+	// Options.Allow first: sort them into folder order.
+	sort.SliceStable(bad, func(i, j int) bool {
+		a, _ := pos(bad[i])
+		b, _ := pos(bad[j])
+		return a.file < b.file || a.file == b.file && a.line < b.line
+	})
+	errs := &LoadError{}
+	for i, we := range bad {
+		if i == MaxErrors {
+			errs.Omitted = len(bad) - i
+			break
+		}
+		le := badWord(we.Text, 0, we.Code)
+		le.Path = source
+		if at, ok := pos(we); ok {
+			le.Path, le.Line = p.paths[at.file], int(at.line)
+		}
+		errs.add(le)
+	}
+	return errs
+}
+
+// folderOrder returns where a problem of p lies, for LoadError.merge: its
+// file (by index; files not among p's, such as the settings file, after
+// them) and its line.
+func (p *parsed) folderOrder() func(*LineError) position {
+	index := make(map[string]int32, len(p.paths))
+	for i, path := range p.paths {
+		index[path] = int32(i)
+	}
+	return func(le *LineError) position {
+		fi, ok := index[le.Path]
+		if !ok {
+			fi = int32(len(p.paths))
+		}
+		return position{file: fi, line: int32(le.Line)}
+	}
 }
 
 // buildSettings parses the settings file at the top of the folder (the

@@ -63,8 +63,8 @@ func TestLoadFolder(t *testing.T) {
 		"empty.block.txt":       "# nothing yet\n",
 	})
 	d := mustLoad(t, dir)
-	if d.Words != 5 || d.Allow != 2 || d.Files != 7 || d.Source != dir {
-		t.Fatalf("Load = words %d allow %d files %d source %q, want 5, 2, 7, %q", d.Words, d.Allow, d.Files, d.Source, dir)
+	if d.Matcher.Len() != 5 || d.Matcher.AllowLen() != 2 || d.Files != 7 || d.Source != dir {
+		t.Fatalf("Load = words %d allow %d files %d source %q, want 5, 2, 7, %q", d.Matcher.Len(), d.Matcher.AllowLen(), d.Files, d.Source, dir)
 	}
 	wantCats := map[string]int{"politics": 1, "porn": 2, "ads": 1, "profanity": 1, "empty": 0}
 	if !reflect.DeepEqual(d.Categories, wantCats) {
@@ -102,8 +102,8 @@ func TestLoadStrongestActionWins(t *testing.T) {
 		"d.txt":        "dup3\ndup3\n",
 	})
 	d := mustLoad(t, dir)
-	if d.Words != 3 {
-		t.Fatalf("Words = %d, want 3", d.Words)
+	if d.Matcher.Len() != 3 {
+		t.Fatalf("Words = %d, want 3", d.Matcher.Len())
 	}
 	for word, want := range map[string]filter.Action{"dup1": filter.Block, "dup2": filter.Mask, "dup3": filter.Mask} {
 		if _, act, _ := wordAction(d, word); act != want {
@@ -199,8 +199,8 @@ func TestLoadSuffixCaseVariantsAndYAML(t *testing.T) {
 		"notes.yaml":         "not: [read, at all\n",
 	})
 	d := mustLoad(t, dir)
-	if d.Words != 2 || d.Allow != 1 || d.Files != 5 {
-		t.Fatalf("Load = words %d allow %d files %d, want 2, 1, 5", d.Words, d.Allow, d.Files)
+	if d.Matcher.Len() != 2 || d.Matcher.AllowLen() != 1 || d.Files != 5 {
+		t.Fatalf("Load = words %d allow %d files %d, want 2, 1, 5", d.Matcher.Len(), d.Matcher.AllowLen(), d.Files)
 	}
 	wantCats := map[string]int{"politics": 1, "ads": 1}
 	if !reflect.DeepEqual(d.Categories, wantCats) {
@@ -315,8 +315,8 @@ func TestLoadFollowsSymlinks(t *testing.T) {
 			t.Errorf("word %q missing", w)
 		}
 	}
-	if d.Words != 3 {
-		t.Fatalf("Words = %d, want 3", d.Words)
+	if d.Matcher.Len() != 3 {
+		t.Fatalf("Words = %d, want 3", d.Matcher.Len())
 	}
 }
 
@@ -362,8 +362,8 @@ func TestDefault(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Default: %v", err)
 	}
-	if d.Source != "embedded" || d.Words < 200 || d.Allow < 50 {
-		t.Fatalf("Default = source %q, %d words, %d allow; want embedded, ≥200, ≥50", d.Source, d.Words, d.Allow)
+	if d.Source != "embedded" || d.Matcher.Len() < 200 || d.Matcher.AllowLen() < 50 {
+		t.Fatalf("Default = source %q, %d words, %d allow; want embedded, ≥200, ≥50", d.Source, d.Matcher.Len(), d.Matcher.AllowLen())
 	}
 	for _, c := range []string{"politics", "porn", "ads", "profanity-en", "violence", "cult", "slurs-en"} {
 		if d.Categories[c] == 0 {
@@ -394,41 +394,97 @@ func TestCompileErrorNamesItsPlace(t *testing.T) {
 	}
 }
 
-func TestLoadRealDictionaries(t *testing.T) {
-	for _, name := range []string{"zh-small", "zh-medium", "zh-large", "zh-xlarge", "en", "allow-zh", "allow-en"} {
-		t.Run(name, func(t *testing.T) {
-			src := shareddata.Path(t, "dicts/"+name+".txt")
+// TestLoadErrorsInFolderOrder checks that the words filter.Compile
+// refuses (listed by index: words, then allow phrases, Options.Allow
+// first) come back in folder order, interleaved with the problems the
+// parser finds, and that the first MaxErrors are kept and the rest
+// counted, whether or not the parser found any.
+func TestLoadErrorsInFolderOrder(t *testing.T) {
+	// Compiled: only refused words, in a word file and two allow files.
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.allow.txt": "ok\n\u200b\n",
+		"b.txt":       "fine\n\u200c\n\u200d\n",
+		"c.allow.txt": "\u2060\n",
+	})
+	_, err := dict.Load(dir, filter.Options{Allow: []string{"\ufeff", "given"}})
+	const nm = `: nothing matchable left after normalisation`
+	want := []string{
+		filepath.Join(dir, "a.allow.txt") + `:2: word "\u200b"` + nm,
+		filepath.Join(dir, "b.txt") + `:2: word "\u200c"` + nm,
+		filepath.Join(dir, "b.txt") + `:3: word "\u200d"` + nm,
+		filepath.Join(dir, "c.allow.txt") + `:1: word "\u2060"` + nm,
+		`Options.Allow:1: word "\ufeff"` + nm,
+	}
+	if got := dict.ErrorLines(err); !reflect.DeepEqual(got, want) {
+		t.Fatalf("errors\n%q\nwant\n%q", got, want)
+	}
+
+	// Parsed with errors too: a line that is not UTF-8 between refused
+	// words, more problems than MaxErrors in all.
+	var b strings.Builder
+	for i := range dict.MaxErrors {
+		if i%2 == 0 {
+			b.WriteString("\u200b\n")
+		} else {
+			b.WriteString("\xff\n")
+		}
+	}
+	writeFiles(t, dir, map[string]string{"b.txt": b.String()})
+	_, err = dict.Load(dir, filter.Options{Allow: []string{"\ufeff"}})
+	var le *dict.LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("Load error %v is not a *LoadError", err)
+	}
+	// a.allow.txt:2, then b.txt's lines 1 to 99; omitted: b.txt:100,
+	// c.allow.txt:1 and Options.Allow:1.
+	if len(le.Errs) != dict.MaxErrors || le.Omitted != 3 {
+		t.Fatalf("kept %d errors and omitted %d, want %d and 3", len(le.Errs), le.Omitted, dict.MaxErrors)
+	}
+	if e := le.Errs[0]; e.Path != filepath.Join(dir, "a.allow.txt") || e.Line != 2 {
+		t.Errorf("first error %q, want a.allow.txt:2", e)
+	}
+	for i, e := range le.Errs[1:] {
+		if e.Path != filepath.Join(dir, "b.txt") || e.Line != i+1 {
+			t.Fatalf("error %d is %q, want b.txt:%d", i+1, e, i+1)
+		}
+		if wantErr := [2]error{dict.ErrBadWord, dict.ErrInvalidUTF8}[i%2]; !errors.Is(e, wantErr) {
+			t.Errorf("error %q is not %v", e, wantErr)
+		}
+	}
+}
+
+// TestSharedDictionariesLoad loads every file of the shared data's
+// dictionaries (dicts/*.txt and dicts/multi/*.txt), each alone in a
+// folder under its own name as validate would, and wants no error: the
+// real lists of every language are accepted as they are.
+func TestSharedDictionariesLoad(t *testing.T) {
+	dicts := shareddata.Path(t, "dicts")
+	files, _ := filepath.Glob(filepath.Join(dicts, "*.txt"))
+	multi, _ := filepath.Glob(filepath.Join(dicts, "multi", "*.txt"))
+	for _, pattern := range []string{"en.txt", "zh-*.txt", "multi/*.txt"} {
+		if m, _ := filepath.Glob(filepath.Join(dicts, filepath.FromSlash(pattern))); len(m) == 0 {
+			t.Skipf("shared data has no %s", filepath.Join(dicts, filepath.FromSlash(pattern)))
+		}
+	}
+	for _, src := range append(files, multi...) {
+		rel, _ := filepath.Rel(dicts, src)
+		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			data, err := os.ReadFile(src)
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines := strings.Split(string(data), "\n")
 			dir := t.TempDir()
-			if err := os.Symlink(src, filepath.Join(dir, "x.txt")); err != nil {
+			if err := os.Symlink(src, filepath.Join(dir, filepath.Base(src))); err != nil {
 				t.Fatal(err)
 			}
 			d, err := dict.Load(dir, filter.Options{})
-			if err == nil {
-				if d.Words == 0 || d.Words > len(lines) {
-					t.Fatalf("%d words from %d lines", d.Words, len(lines))
-				}
-				return
+			if err != nil {
+				t.Fatalf("Load(a folder holding %s) = %v, want no error", rel, err)
 			}
-			// Real lists hold a few entries the loader refuses; each
-			// error must name the line that holds the quoted word.
-			var le *dict.LoadError
-			if !errors.As(err, &le) {
-				t.Fatalf("Load error %v is not a *LoadError", err)
+			if lines := strings.Count(string(data), "\n") + 1; d.Matcher.Len() == 0 || d.Matcher.Len() > lines {
+				t.Fatalf("%d words from %d lines", d.Matcher.Len(), lines)
 			}
-			for _, e := range le.Errs {
-				if e.Path != filepath.Join(dir, "x.txt") || e.Line < 1 || e.Line > len(lines) {
-					t.Fatalf("error %q names no line of the file", e.Error())
-				}
-				if got := strings.TrimSpace(lines[e.Line-1]); !strings.HasPrefix(got, strings.TrimSuffix(e.Text, "…")) {
-					t.Fatalf("error %q: line %d holds %q", e.Error(), e.Line, got)
-				}
-			}
-			t.Logf("%s refused with %d errors, e.g. %s", name, len(le.Errs)+le.Omitted, le.Errs[0])
 		})
 	}
 }

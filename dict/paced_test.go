@@ -45,8 +45,8 @@ func TestCompileYieldSameMatcher(t *testing.T) {
 	if calls < len(words)/1024 {
 		t.Errorf("Compile of %d words called Yield %d times, want at least %d", len(words), calls, len(words)/1024)
 	}
-	if paced.Len() != plain.Len() || paced.Stats().Memory != plain.Stats().Memory {
-		t.Errorf("with Yield: %d words, %d bytes; without: %d words, %d bytes", paced.Len(), paced.Stats().Memory, plain.Len(), plain.Stats().Memory)
+	if paced.Len() != plain.Len() || paced.MemoryUsage() != plain.MemoryUsage() {
+		t.Errorf("with Yield: %d words, %d bytes; without: %d words, %d bytes", paced.Len(), paced.MemoryUsage(), plain.Len(), plain.MemoryUsage())
 	}
 	f, err := os.Open(shareddata.Path(t, "corpus/zh-chat.txt"))
 	if err != nil {
@@ -122,13 +122,13 @@ func TestPacedReloadSwapsLargeDictionary(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := evs.list()[1]
-	if !ev.Changed || d.Version == first.Version || d.Words <= first.Words || !has(s, onlyX) {
+	if !ev.Changed || d.Version == first.Version || d.Matcher.Len() <= first.Matcher.Len() || !has(s, onlyX) {
 		t.Fatalf("paced reload: changed %v, version %s -> %s, words %d -> %d, has %q: %v; want the new dictionary",
-			ev.Changed, first.Version, d.Version, first.Words, d.Words, onlyX, has(s, onlyX))
+			ev.Changed, first.Version, d.Version, first.Matcher.Len(), d.Matcher.Len(), onlyX, has(s, onlyX))
 	}
 	if ev.Paused <= 0 || ev.Paused >= ev.Duration {
 		t.Errorf("paced reload slept %v of %v, want a part of it", ev.Paused, ev.Duration)
 	}
 	// Not an assertion (the machine is shared): the figure for the record.
-	t.Logf("paced reload of %d words at ReloadCPU 0.5: %v, of which %v asleep", d.Words, ev.Duration, ev.Paused)
+	t.Logf("paced reload of %d words at ReloadCPU 0.5: %v, of which %v asleep", d.Matcher.Len(), ev.Duration, ev.Paused)
 }

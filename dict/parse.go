@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -31,8 +32,9 @@ type Entry struct {
 var (
 	// ErrInvalidUTF8 is a line that is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("dict: invalid UTF-8")
-	// ErrBadWord is a word that filter refuses (filter.CheckWord or
-	// filter.Compile): nothing matchable left, or too long. Msg says which.
+	// ErrBadWord is a word that filter refuses (filter.Compile, or
+	// filter.CheckWord in Parse): nothing matchable left, or too long. Msg
+	// says which (the filter.ErrorCode).
 	ErrBadWord = errors.New("dict: word refused")
 	// ErrUnreadable is a file, folder or symlink that cannot be read.
 	ErrUnreadable = errors.New("dict: cannot read")
@@ -132,6 +134,24 @@ func (e *LoadError) add(le *LineError) {
 	e.Errs = append(e.Errs, le)
 }
 
+// merge adds the problems of o to e. Each must hold its problems in the
+// order that at gives (by file, then line) and, when it omitted some, the
+// first ones in that order: the result then holds the first MaxErrors
+// problems of both in that order and counts the others.
+func (e *LoadError) merge(o *LoadError, at func(*LineError) position) {
+	all := append(e.Errs, o.Errs...)
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := at(all[i]), at(all[j])
+		return a.file < b.file || a.file == b.file && a.line < b.line
+	})
+	e.Omitted += o.Omitted
+	if len(all) > MaxErrors {
+		e.Omitted += len(all) - MaxErrors
+		all = all[:MaxErrors]
+	}
+	e.Errs = all
+}
+
 // err returns e as an error, or nil when it holds no problem.
 func (e *LoadError) err() error {
 	if len(e.Errs) == 0 && e.Omitted == 0 {
@@ -189,20 +209,30 @@ func Parse(r io.Reader) ([]Entry, error) {
 	}
 	var entries []Entry
 	var errs LoadError
-	parseBytes(data, func(e Entry) { entries = append(entries, e) }, &errs)
+	parseBytes(data, func(e Entry) {
+		if code := filter.CheckWord(e.Text); code != "" {
+			errs.add(badWord(e.Text, e.Line, code))
+			return
+		}
+		entries = append(entries, e)
+	}, &errs)
 	return entries, errs.err()
 }
 
 // parseBytes parses a whole file, calling emit for each word and adding
-// each bad line to errs.
+// each line that is not UTF-8 to errs. It does not check the words:
+// filter.Compile does, when the folder is compiled (Parse checks them
+// itself).
 func parseBytes(data []byte, emit func(Entry), errs *LoadError) {
 	eachLine(data, errs, func(line []byte, n int) {
-		if e, le := parseLine(line, n); le != nil {
-			errs.add(le)
-		} else {
-			emit(e)
-		}
+		emit(Entry{Text: string(line), Line: n})
 	})
+}
+
+// badWord is the problem of a word that filter refuses with code, at
+// line n (0 when unknown) of a file whose path the caller fills in.
+func badWord(text string, n int, code filter.ErrorCode) *LineError {
+	return &LineError{Line: n, Text: snippet(text), Err: ErrBadWord, Msg: code.String()}
 }
 
 // eachLine calls fn with each line of a dictionary file that holds
@@ -227,16 +257,6 @@ func eachLine(data []byte, errs *LoadError, fn func(line []byte, n int)) {
 			fn(line, n)
 		}
 	}
-}
-
-// parseLine turns one trimmed, non-blank UTF-8 line into an Entry or a
-// problem.
-func parseLine(line []byte, n int) (Entry, *LineError) {
-	text := string(line)
-	if reason := filter.CheckWord(text); reason != "" {
-		return Entry{}, &LineError{Line: n, Text: snippet(text), Err: ErrBadWord, Msg: reason}
-	}
-	return Entry{Text: text, Line: n}, nil
 }
 
 // FileKind is what a dictionary file holds, read from its name.

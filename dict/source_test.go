@@ -45,7 +45,7 @@ func TestWordSourceNamesFileAndLine(t *testing.T) {
 			t.Errorf("WordSource of %q = %q, want %q", text, got, src)
 		}
 	}
-	if got := d.WordSource(-1) + d.WordSource(d.Words); got != "" {
+	if got := d.WordSource(-1) + d.WordSource(d.Matcher.Len()); got != "" {
 		t.Errorf("WordSource out of range = %q, want empty", got)
 	}
 }
@@ -55,7 +55,7 @@ func TestWordSourceOfTheEmbeddedDictionary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id := 0; id < d.Words; id++ {
+	for id := 0; id < d.Matcher.Len(); id++ {
 		src := d.WordSource(id)
 		file, line, ok := cutLast(src, ':')
 		if !ok || filepath.Ext(file) != ".txt" || !strings.HasPrefix(file, "default/") {

@@ -395,7 +395,7 @@ func TestConfigMapFlip(t *testing.T) {
 	})
 	s, _ := watchStore(t, dict.Config{Dir: dir, PollInterval: -1}, false)
 	d := s.Current()
-	if d == nil || d.Words != 1 || d.Allow != 1 || !has(s, "cm1") {
+	if d == nil || d.Matcher.Len() != 1 || d.Matcher.AllowLen() != 1 || !has(s, "cm1") {
 		t.Fatalf("first load of the ConfigMap = %+v, want 1 word (each read once) and 1 allow phrase", d)
 	}
 
@@ -405,8 +405,8 @@ func TestConfigMapFlip(t *testing.T) {
 	})
 	waitFor(t, "the ConfigMap flip", func() bool { return has(s, "cm2") && has(s, "cm3") && !has(s, "cm1") })
 	flipped := s.Current()
-	if flipped.Words != 2 {
-		t.Fatalf("after the flip: %d words, want 2", flipped.Words)
+	if flipped.Matcher.Len() != 2 {
+		t.Fatalf("after the flip: %d words, want 2", flipped.Matcher.Len())
 	}
 	// kubelet then removes the old timestamped folder: nothing changes.
 	if err := os.RemoveAll(old); err != nil {
@@ -457,8 +457,8 @@ func TestConcurrentFilteringDuring50Reloads(t *testing.T) {
 			defer wg.Done()
 			for !stop.Load() {
 				d := s.Current()
-				if d.Words != words || d.Categories["gen"] != words || d.Matcher.Len() != words {
-					errc <- fmt.Sprintf("incomplete dictionary: %d words, %v", d.Words, d.Categories)
+				if d.Matcher.Len() != words || d.Categories["gen"] != words {
+					errc <- fmt.Sprintf("incomplete dictionary: %d words, %v", d.Matcher.Len(), d.Categories)
 					return
 				}
 				// All words of one snapshot come from one generation, and
@@ -541,7 +541,7 @@ func TestWatchDebouncesBursts(t *testing.T) {
 	for i := 0; i < files; i++ {
 		writeFiles(t, dir, map[string]string{fmt.Sprintf("burst%02d.txt", i): fmt.Sprintf("burst%d\n", i)})
 	}
-	waitFor(t, "the burst", func() bool { return has(s, fmt.Sprintf("burst%d", files-1)) && s.Current().Words == files+1 })
+	waitFor(t, "the burst", func() bool { return has(s, fmt.Sprintf("burst%d", files-1)) && s.Current().Matcher.Len() == files+1 })
 	n := 0
 	for _, ev := range evs.list() {
 		if ev.Trigger == "watch" {

@@ -1,9 +1,6 @@
 package filter
 
-import (
-	"fmt"
-	"time"
-)
+import "fmt"
 
 // Action is what the filter does with a matched word. Actions are ordered by
 // strength: Block > Mask > Review > Pass. A message's decision is the
@@ -83,12 +80,4 @@ type Result struct {
 	Decision Action
 	// Matches lists the matches in text order, Review ones included.
 	Matches []Match
-}
-
-// Stats describes a compiled Matcher.
-type Stats struct {
-	Words     int           // distinct dictionary words after folding
-	Allow     int           // distinct allow phrases after folding
-	Memory    int           // approximate bytes held by the automaton
-	BuildTime time.Duration // time Compile took
 }

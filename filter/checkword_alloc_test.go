@@ -9,8 +9,10 @@ import (
 	"github.com/wordfilter/wordfilter/filter"
 )
 
-// TestCheckWordAllocations guards dict's loading, which checks every
-// dictionary line with CheckWord: it must not allocate a key per line.
+// TestCheckWordAllocations guards the callers that check many words with
+// CheckWord (Compile after a refused word, dict for a folder refused
+// before compiling, and for variant forms): it must not allocate a key
+// per word.
 func TestCheckWordAllocations(t *testing.T) {
 	for _, text := range []string{"法轮功", "f u c k", "ＦＵＣＫ ｙｏｕ", strings.Repeat("字", filter.MaxWordRunes), "┻┼"} {
 		if got := testing.AllocsPerRun(100, func() { filter.CheckWord(text) }); got != 0 {

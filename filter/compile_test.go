@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 )
 
 func TestCheckWord(t *testing.T) {
-	f := func(text, want string) {
+	f := func(text string, want filter.ErrorCode) {
 		t.Helper()
 		if got := filter.CheckWord(text); got != want {
 			t.Errorf("CheckWord(%q) = %q, want %q", text, got, want)
@@ -26,34 +27,96 @@ func TestCheckWord(t *testing.T) {
 	f("a\u200b", "")
 	f(strings.Repeat("a", filter.MaxWordRunes), "")
 	f(strings.Repeat("a ", filter.MaxWordRunes), "")
-	f("", "nothing matchable left after normalisation")
-	f(" \u200b\t", "nothing matchable left after normalisation")
+	f("", filter.ErrNothingMatchable)
+	f(" \u200b\t", filter.ErrNothingMatchable)
 	f(" .,!\u200b", "") // a symbol word: .,!
 	f("😀", "")
 	f("@$$", "")
-	f(strings.Repeat("☭", filter.MaxWordRunes+1), "longer than 128 letters and digits after normalisation")
-	f("fu\xffck", "invalid UTF-8")
-	f(strings.Repeat("a", filter.MaxWordRunes+1), "longer than 128 letters and digits after normalisation")
+	f(strings.Repeat("☭", filter.MaxWordRunes+1), filter.ErrTooLong)
+	f("fu\xffck", filter.ErrInvalidUTF8)
+	f(strings.Repeat("a", filter.MaxWordRunes+1), filter.ErrTooLong)
+}
+
+// TestErrorCodes pins the messages of the codes, which dict shows after
+// path:line, and ties ErrTooLong's to MaxWordRunes.
+func TestErrorCodes(t *testing.T) {
+	for code, want := range map[filter.ErrorCode]string{
+		filter.ErrInvalidUTF8:      "invalid UTF-8",
+		filter.ErrNothingMatchable: "nothing matchable left after normalisation",
+		filter.ErrTooLong:          "longer than " + strconv.Itoa(filter.MaxWordRunes) + " letters and digits after normalisation",
+		filter.ErrInvalidAction:    "invalid action (want review, mask or block)",
+	} {
+		if code.String() != want {
+			t.Errorf("ErrorCode.String() = %q, want %q", code.String(), want)
+		}
+	}
 }
 
 func TestCompileErrors(t *testing.T) {
 	_, err := filter.Compile([]filter.Word{{Text: "ok", Action: filter.Mask}, {Text: " \u200b ", Action: filter.Mask}}, filter.Options{})
 	var we *filter.WordError
-	if !errors.As(err, &we) || we.Index != 1 || we.Allow || we.Text != " \u200b " {
+	if !errors.As(err, &we) || we.Index != 1 || we.Allow || we.Text != " \u200b " || we.Code != filter.ErrNothingMatchable {
 		t.Fatalf("Compile(bad word) error = %v, want a *WordError for index 1", err)
 	}
 	if got, want := err.Error(), `filter: word " \u200b ": nothing matchable left after normalisation`; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	_, err = filter.Compile(nil, filter.Options{Allow: []string{"fine", "\xff"}})
-	if !errors.As(err, &we) || we.Index != 1 || !we.Allow {
+	if !errors.As(err, &we) || we.Index != 1 || !we.Allow || we.Code != filter.ErrInvalidUTF8 {
 		t.Fatalf("Compile(bad allow) error = %v, want a *WordError for allow index 1", err)
 	}
-	if _, err := filter.Compile([]filter.Word{{Text: "x", Action: filter.Pass}}, filter.Options{}); err == nil {
-		t.Errorf("Compile(action pass) succeeded, want an error")
+	_, err = filter.Compile([]filter.Word{{Text: "x", Action: filter.Pass}}, filter.Options{})
+	if !errors.As(err, &we) || we.Code != filter.ErrInvalidAction || we.Index != 0 {
+		t.Errorf("Compile(action pass) error = %v, want a *WordError with ErrInvalidAction", err)
 	}
-	if _, err := filter.Compile(nil, filter.Options{Mask: -1}); err == nil {
-		t.Errorf("Compile(mask -1) succeeded, want an error")
+	_, err = filter.Compile(nil, filter.Options{Mask: -1})
+	if err == nil || errors.As(err, new(*filter.CompileError)) {
+		t.Errorf("Compile(mask -1) error = %v, want an error that is no *CompileError", err)
+	}
+}
+
+// TestCompileReportsEveryBadWord checks that Compile goes on after the
+// first refused word and lists them all, words then allow phrases, each
+// with its index and code.
+func TestCompileReportsEveryBadWord(t *testing.T) {
+	long := strings.Repeat("a", filter.MaxWordRunes+1)
+	words := []filter.Word{
+		{Text: "ok", Action: filter.Mask},
+		{Text: "\u200b", Action: filter.Mask},
+		{Text: "fine", Action: filter.Block},
+		{Text: "a\xffb", Action: filter.Review},
+		{Text: "fuck", Action: filter.Action(9)},
+		{Text: long, Action: filter.Mask},
+		{Text: "ok", Action: filter.Block}, // a duplicate after the first error is no error
+	}
+	allow := []string{"  ", "good", "\xfe"}
+	_, err := filter.Compile(words, filter.Options{Allow: allow})
+	var ce *filter.CompileError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Compile error = %v (%T), want a *CompileError", err, err)
+	}
+	want := []filter.WordError{
+		{Code: filter.ErrNothingMatchable, Index: 1, Text: "\u200b"},
+		{Code: filter.ErrInvalidUTF8, Index: 3, Text: "a\xffb"},
+		{Code: filter.ErrInvalidAction, Index: 4, Text: "fuck"},
+		{Code: filter.ErrTooLong, Index: 5, Text: long},
+		{Code: filter.ErrNothingMatchable, Index: 0, Allow: true, Text: "  "},
+		{Code: filter.ErrInvalidUTF8, Index: 2, Allow: true, Text: "\xfe"},
+	}
+	if len(ce.Words) != len(want) {
+		t.Fatalf("CompileError.Words has %d errors, want %d: %v", len(ce.Words), len(want), err)
+	}
+	for i, we := range ce.Words {
+		if *we != want[i] {
+			t.Errorf("Words[%d] = %+v, want %+v", i, *we, want[i])
+		}
+	}
+	if got, want := err.Error(), `filter: 6 words refused: word "\u200b": nothing matchable left after normalisation; `+
+		`word "a\xffb": invalid UTF-8; word "fuck": invalid action (want review, mask or block); and 3 more`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if errs := ce.Unwrap(); len(errs) != len(want) || !errors.As(errs[5], new(*filter.WordError)) {
+		t.Errorf("Unwrap() = %v, want the %d *WordErrors", errs, len(want))
 	}
 }
 
@@ -79,9 +142,8 @@ func TestDedupAndStats(t *testing.T) {
 	if w := m.Word(0); w.Category != "b" || w.Action != filter.Block {
 		t.Errorf("Word(0) = %+v, want category b, block", w)
 	}
-	st := m.Stats()
-	if st.Words != 2 || st.Allow != 1 || st.Memory <= 0 || st.Memory != m.MemoryUsage() {
-		t.Errorf("Stats() = %+v", st)
+	if m.AllowLen() != 1 || m.MemoryUsage() <= 0 {
+		t.Errorf("AllowLen() = %d, MemoryUsage() = %d; want 1 and more than 0", m.AllowLen(), m.MemoryUsage())
 	}
 }
 
@@ -118,9 +180,9 @@ func compareSameHash(t *testing.T, words []filter.Word, opts filter.Options) *fi
 	t.Helper()
 	want := filter.MustCompile(words, opts)
 	got := filter.MustCompile(words, filter.WithSameHash(opts))
-	if got.Len() != want.Len() || got.Stats().Allow != want.Stats().Allow {
+	if got.Len() != want.Len() || got.AllowLen() != want.AllowLen() {
 		t.Fatalf("with colliding hashes: %d words, %d allow; want %d, %d",
-			got.Len(), got.Stats().Allow, want.Len(), want.Stats().Allow)
+			got.Len(), got.AllowLen(), want.Len(), want.AllowLen())
 	}
 	for i := range want.Len() {
 		if got.Word(i) != want.Word(i) {
@@ -174,7 +236,7 @@ func TestRealDictionaries(t *testing.T) {
 			switch reason := filter.CheckWord(w.Text); reason {
 			case "":
 				ok = append(ok, w)
-			case "nothing matchable left after normalisation":
+			case filter.ErrNothingMatchable:
 				t.Logf("%s: %q refused: %s", rel, w.Text, reason)
 			default:
 				t.Errorf("%s: %q refused: %s", rel, w.Text, reason)

@@ -73,11 +73,18 @@
 // # Limits and errors
 //
 // A word or allow phrase may hold at most [MaxWordRunes] letters and
-// digits after normalisation. Compile refuses, with a [*WordError] naming
-// the word, one that is not valid UTF-8, that has no letter or digit left
-// after normalisation (for example "☭" or "@$$": symbols are separators),
-// or that is too long. An empty dictionary compiles and matches nothing.
-// Compile never panics on its input; MustCompile does, for tests.
+// digits after normalisation. Compile refuses a word or allow phrase that
+// is not valid UTF-8 ([ErrInvalidUTF8]), that has nothing visible left
+// after normalisation ([ErrNothingMatchable]; a word of symbols or emoji
+// such as "☭" or "@$$" is a symbol word, no error) or that is too long
+// ([ErrTooLong]), and a word whose action is not Review, Mask or Block
+// ([ErrInvalidAction]). It reports every one at once, in the manner of
+// regexp/syntax: a [*CompileError] lists a [*WordError] per refused word,
+// with its [ErrorCode], its index in the words or in Options.Allow and
+// its text, so that a loader maps each back to where it read it.
+// [CheckWord] gives the code of one text without compiling. An empty
+// dictionary compiles and matches nothing. Compile never panics on its
+// input; MustCompile does, for tests.
 //
 // # Resource usage
 //

@@ -1,6 +1,7 @@
 package filter_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/wordfilter/wordfilter/filter"
@@ -28,10 +29,23 @@ func ExampleCompile() {
 }
 
 func ExampleCompile_error() {
-	_, err := filter.Compile([]filter.Word{{Text: "\u200b", Action: filter.Mask}}, filter.Options{})
+	_, err := filter.Compile([]filter.Word{
+		{Text: "ok", Action: filter.Mask},
+		{Text: "\u200b", Action: filter.Mask},
+		{Text: "fine", Action: filter.Pass},
+	}, filter.Options{Allow: []string{"a\xffb"}})
 	fmt.Println(err)
+	var ce *filter.CompileError
+	if errors.As(err, &ce) {
+		for _, we := range ce.Words {
+			fmt.Printf("allow %v, index %d, %q: %s\n", we.Allow, we.Index, we.Text, we.Code)
+		}
+	}
 	// Output:
-	// filter: word "\u200b": nothing matchable left after normalisation
+	// filter: 3 words refused: word "\u200b": nothing matchable left after normalisation; word "fine": invalid action (want review, mask or block); allow phrase "a\xffb": invalid UTF-8
+	// allow false, index 1, "\u200b": nothing matchable left after normalisation
+	// allow false, index 2, "fine": invalid action (want review, mask or block)
+	// allow true, index 0, "a\xffb": invalid UTF-8
 }
 
 func ExampleMatcher_Replace() {

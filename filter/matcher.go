@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
-	"time"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -75,8 +75,33 @@ const (
 // for which Compile builds a full transition table (4 bytes a cell).
 const denseLimit = 1 << 20
 
-// WordError reports a word that Compile cannot accept.
+// ErrorCode says why Compile refuses a word or allow phrase; its value
+// is the text Error shows for it.
+type ErrorCode string
+
+// The codes of a WordError.
+const (
+	// ErrInvalidUTF8 is a word that is not valid UTF-8.
+	ErrInvalidUTF8 ErrorCode = "invalid UTF-8"
+	// ErrNothingMatchable is a word with nothing visible left after
+	// normalisation: empty, or only whitespace and invisible characters.
+	// (A word of symbols or emoji, "☭" or "@$$", is a symbol word, no
+	// error.)
+	ErrNothingMatchable ErrorCode = "nothing matchable left after normalisation"
+	// ErrTooLong is a word longer than MaxWordRunes letters and digits
+	// (or, for a symbol word, visible characters) after normalisation.
+	ErrTooLong ErrorCode = "longer than 128 letters and digits after normalisation"
+	// ErrInvalidAction is a word whose Action is not Review, Mask or Block.
+	ErrInvalidAction ErrorCode = "invalid action (want review, mask or block)"
+)
+
+// String returns the code's message, e.g. "invalid UTF-8".
+func (c ErrorCode) String() string { return string(c) }
+
+// WordError reports a word or allow phrase that Compile refuses.
 type WordError struct {
+	// Code says what is wrong.
+	Code ErrorCode
 	// Index is the position of the word in the slice given to Compile,
 	// or in Options.Allow when Allow is true.
 	Index int
@@ -84,49 +109,87 @@ type WordError struct {
 	Allow bool
 	// Text is the word as given.
 	Text string
-	// Reason says what is wrong, e.g. "nothing matchable left after normalisation".
-	Reason string
 }
 
-// Error returns "filter: word %q: reason" (or "allow phrase").
-func (e *WordError) Error() string {
+// Error returns "filter: word %q: code" (or "allow phrase %q: code").
+func (e *WordError) Error() string { return "filter: " + e.message() }
+
+// message is Error without the package prefix.
+func (e *WordError) message() string {
 	what := "word"
 	if e.Allow {
 		what = "allow phrase"
 	}
-	return fmt.Sprintf("filter: %s %q: %s", what, e.Text, e.Reason)
+	return fmt.Sprintf("%s %q: %s", what, e.Text, e.Code)
 }
 
-// Reasons reported by CheckWord and WordError.
-const (
-	reasonInvalidUTF8 = "invalid UTF-8"
-	reasonEmpty       = "nothing matchable left after normalisation"
-)
+// CompileError is Compile's error for a dictionary with bad words: it
+// lists every refused word and allow phrase, one *WordError each, so that
+// a caller reports them all from one call. errors.As finds the first
+// *WordError through Unwrap.
+type CompileError struct {
+	// Words are the refused words in the order of Compile's words, then
+	// the refused allow phrases in the order of Options.Allow.
+	Words []*WordError
+}
 
-var reasonTooLong = fmt.Sprintf("longer than %d letters and digits after normalisation", MaxWordRunes)
+// compileErrorShown is how many words CompileError.Error quotes.
+const compileErrorShown = 3
+
+// Error returns the error of the only refused word, or a summary naming
+// how many were refused and quoting the first few.
+func (e *CompileError) Error() string {
+	switch len(e.Words) {
+	case 0:
+		return "filter: no word refused"
+	case 1:
+		return e.Words[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "filter: %d words refused: ", len(e.Words))
+	for i, we := range e.Words[:min(len(e.Words), compileErrorShown)] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(we.message())
+	}
+	if n := len(e.Words) - compileErrorShown; n > 0 {
+		fmt.Fprintf(&b, "; and %d more", n)
+	}
+	return b.String()
+}
+
+// Unwrap returns the refused words as errors, for errors.As and errors.Is.
+func (e *CompileError) Unwrap() []error {
+	errs := make([]error, len(e.Words))
+	for i, we := range e.Words {
+		errs[i] = we
+	}
+	return errs
+}
 
 // CheckWord reports whether text is acceptable as a dictionary word or
-// allow phrase: it returns the reason (as WordError.Reason) or "".
-// It is safe for concurrent use, and does not allocate for a text of
-// up to MaxWordRunes letters and digits.
-func CheckWord(text string) string {
+// allow phrase: it returns the code Compile would refuse it with, or ""
+// when it is acceptable. It is safe for concurrent use, and does not
+// allocate for a text of up to MaxWordRunes letters and digits.
+func CheckWord(text string) ErrorCode {
 	var key [MaxWordRunes + 1]frune
 	var seps [MaxWordRunes]uint8
-	_, _, reason := foldKey(defaultNormaliser(), key[:0], seps[:0], text)
-	if reason == reasonEmpty {
+	_, _, code := foldKey(defaultNormaliser(), key[:0], seps[:0], text)
+	if code == ErrNothingMatchable {
 		var sym [MaxWordRunes + 1]rune
-		_, reason = symbolKey(defaultNormaliser(), sym[:0], text) // a symbol word (symbols.go)?
+		_, code = symbolKey(defaultNormaliser(), sym[:0], text) // a symbol word (symbols.go)?
 	}
-	return reason
+	return code
 }
 
 // foldKey folds a dictionary word into its key: the folded word
 // characters, and for each position k > 0 whether a separator is
 // required before character k. It appends to key and seps (reused
 // between calls).
-func foldKey(n *normaliser, key []frune, seps []uint8, text string) ([]frune, []uint8, string) {
+func foldKey(n *normaliser, key []frune, seps []uint8, text string) ([]frune, []uint8, ErrorCode) {
 	if !utf8.ValidString(text) {
-		return key, seps, reasonInvalidUTF8
+		return key, seps, ErrInvalidUTF8
 	}
 	sep := false
 	var buf [8]frune
@@ -145,9 +208,9 @@ func foldKey(n *normaliser, key []frune, seps []uint8, text string) ([]frune, []
 	}
 	switch {
 	case len(key) == 0:
-		return key, seps, reasonEmpty
+		return key, seps, ErrNothingMatchable
 	case len(key) > MaxWordRunes:
-		return key, seps, reasonTooLong
+		return key, seps, ErrTooLong
 	}
 	return key, seps, ""
 }
@@ -201,7 +264,7 @@ type Matcher struct {
 	origin []int32 // origin[id]: the index in Compile's words of the word id reports
 	allow  []string
 	mask   rune
-	stats  Stats
+	memory int      // MemoryUsage, computed once by Compile
 	sym    *symbols // the symbol words' automaton, nil when there is none (symbols.go)
 	// clause3 tells that some word or allow phrase has three or more
 	// characters, all CJK: only then does the scanner's clause thread
@@ -221,11 +284,15 @@ type Matcher struct {
 
 // Compile builds a Matcher from words and opts. Words that fold to the
 // same text are one word: the strongest action wins, with its Category and
-// Text. A word or allow phrase that is not valid UTF-8, has no letter or
-// digit left after normalisation or is longer than MaxWordRunes gives a
-// *WordError. An empty dictionary compiles and matches nothing.
+// Text. An empty dictionary compiles and matches nothing.
+//
+// A word or allow phrase that is not valid UTF-8, has nothing visible
+// left after normalisation or is longer than MaxWordRunes, or a word
+// whose Action is not Review, Mask or Block, is refused: Compile then
+// checks every remaining word (without building anything) and returns a
+// *CompileError listing every refused one, with its index and a code.
+// An invalid Options.Mask gives an error of another type.
 func Compile(words []Word, opts Options) (*Matcher, error) {
-	start := time.Now()
 	n := defaultNormaliser()
 	m := &Matcher{norm: n, mask: opts.Mask, settleAt: defaultSettleAt}
 	if opts.settleAt > 0 {
@@ -239,13 +306,23 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	}
 	b := newBuilder(m, words, opts.Allow, opts.Yield)
 	b.sameHash = opts.sameHash
+	var bad []*WordError // once a word is refused, the others are only checked
 	for i, w := range words {
 		pace(b.yield, i)
-		if w.Action < Review || w.Action > Block {
-			return nil, &WordError{Index: i, Text: w.Text, Reason: fmt.Sprintf("invalid action %v", w.Action)}
+		var code ErrorCode
+		switch {
+		case w.Action < Review || w.Action > Block:
+			code = ErrInvalidAction
+		case bad != nil:
+			code = CheckWord(w.Text)
+		default:
+			code = b.add(w.Text, int32(len(m.words)), false)
 		}
-		if reason := b.add(w.Text, int32(len(m.words)), false); reason != "" {
-			return nil, &WordError{Index: i, Text: w.Text, Reason: reason}
+		if code != "" {
+			bad = append(bad, &WordError{Code: code, Index: i, Text: w.Text})
+		}
+		if bad != nil {
+			continue
 		}
 		if b.isDup {
 			if old := &m.words[b.dup]; w.Action > old.Action {
@@ -259,17 +336,26 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	}
 	for i, a := range opts.Allow {
 		pace(b.yield, i)
-		if reason := b.add(a, ^int32(len(m.allow)), true); reason != "" {
-			return nil, &WordError{Index: i, Allow: true, Text: a, Reason: reason}
+		var code ErrorCode
+		if bad != nil {
+			code = CheckWord(a)
+		} else {
+			code = b.add(a, ^int32(len(m.allow)), true)
 		}
-		if !b.isDup {
+		if code != "" {
+			bad = append(bad, &WordError{Code: code, Index: i, Allow: true, Text: a})
+		}
+		if bad == nil && !b.isDup {
 			m.allow = append(m.allow, a)
 		}
+	}
+	if bad != nil {
+		return nil, &CompileError{Words: bad}
 	}
 	b.build(opts.engine)
 	m.buildSymbols(b.symWords)
 	m.buildReadings(opts)
-	m.stats = Stats{Words: len(m.words), Allow: len(m.allow), Memory: m.memoryUsage(), BuildTime: time.Since(start)}
+	m.memory = m.memoryUsage()
 	return m, nil
 }
 
@@ -340,20 +426,21 @@ func newBuilder(m *Matcher, words []Word, allow []string, yield func()) builder 
 }
 
 // add folds text into a new entry, or finds the entry it duplicates.
-func (b *builder) add(text string, id int32, allow bool) string {
+// It returns the code of a refused text (nothing is added then), or "".
+func (b *builder) add(text string, id int32, allow bool) ErrorCode {
 	b.isDup = false
-	key, seps, reason := foldKey(b.m.norm, b.keyBuf[:0], b.sepBuf[:0], text)
+	key, seps, code := foldKey(b.m.norm, b.keyBuf[:0], b.sepBuf[:0], text)
 	b.keyBuf, b.sepBuf = key, seps
-	if reason == reasonEmpty {
-		sym, why := symbolKey(b.m.norm, nil, text)
-		if why != "" {
-			return why
+	if code == ErrNothingMatchable {
+		sym, code := symbolKey(b.m.norm, nil, text)
+		if code != "" {
+			return code
 		}
 		b.addSymbol(sym, id, allow)
 		return ""
 	}
-	if reason != "" {
-		return reason
+	if code != "" {
+		return code
 	}
 	b.keyStr = b.keyStr[:0]
 	if allow {
@@ -447,11 +534,12 @@ func (m *Matcher) memoryUsage() int {
 	return n
 }
 
-// Len returns the number of distinct words (after folding).
+// Len returns the number of distinct words (after folding): the word
+// ids are 0 to Len()-1.
 func (m *Matcher) Len() int { return len(m.words) }
 
-// Stats returns size and build figures.
-func (m *Matcher) Stats() Stats { return m.stats }
+// AllowLen returns the number of distinct allow phrases (after folding).
+func (m *Matcher) AllowLen() int { return len(m.allow) }
 
 // Word returns the word with index id (Match.Word), 0 <= id < Len().
 func (m *Matcher) Word(id int) Word { return m.words[id] }
@@ -464,7 +552,7 @@ func (m *Matcher) Origin(id int) int { return int(m.origin[id]) }
 
 // MemoryUsage returns the approximate number of bytes the Matcher holds
 // (the shared normalisation tables, about 300 KB, are not counted).
-func (m *Matcher) MemoryUsage() int { return m.stats.Memory }
+func (m *Matcher) MemoryUsage() int { return m.memory }
 
 // Contains reports whether text holds any match (of any action) that no
 // allow phrase covers. It does not allocate.

@@ -17,17 +17,17 @@ import (
 
 // symbolKey appends to key the folded visible runes of text, whitespace
 // at either end left out, when text is a symbol word: no word character,
-// something visible. It returns the reason it is not acceptable as one
-// (reasonEmpty for nothing visible; a text with a word character is no
-// symbol word: reasonEmpty too, and the caller knows better).
+// something visible. It returns the code it is refused with as one
+// (ErrNothingMatchable for nothing visible; a text with a word character
+// is no symbol word: ErrNothingMatchable too, and the caller knows better).
 // Symbols here are every visible character that is not a letter or digit
 // (@ is punctuation to Unicode, $ a symbol: @$$ is one such word).
-func symbolKey(n *normaliser, key []rune, text string) ([]rune, string) {
+func symbolKey(n *normaliser, key []rune, text string) ([]rune, ErrorCode) {
 	var buf [8]frune
 	for _, r := range text {
 		for _, f := range n.appendFold(buf[:0], r) {
 			if isWordClass(f.cls) {
-				return key[:0], reasonEmpty
+				return key[:0], ErrNothingMatchable
 			}
 			if len(key) == 0 && unicode.IsSpace(f.r) {
 				continue
@@ -42,9 +42,9 @@ func symbolKey(n *normaliser, key []rune, text string) ([]rune, string) {
 	}
 	switch {
 	case len(key) == 0:
-		return key, reasonEmpty
+		return key, ErrNothingMatchable
 	case len(key) > MaxWordRunes:
-		return key, reasonTooLong
+		return key, ErrTooLong
 	}
 	return key, ""
 }

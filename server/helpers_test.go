@@ -43,7 +43,7 @@ func newDict(t testing.TB, version string, words []filter.Word) *dict.Dictionary
 	for _, w := range words {
 		cats[w.Category]++
 	}
-	return &dict.Dictionary{Matcher: m, Version: version, Words: m.Len(), Categories: cats,
+	return &dict.Dictionary{Matcher: m, Version: version, Categories: cats,
 		LoadedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Source: "test"}
 }
 

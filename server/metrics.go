@@ -100,13 +100,13 @@ func newServerMetrics(src Source) *serverMetrics {
 	m.logDropped = m.set.NewCounter("wordfilter_log_lines_dropped_total")
 	m.set.NewGauge("wordfilter_dictionary_words", func() float64 {
 		if d := src.Current(); d != nil {
-			return float64(d.Words)
+			return float64(d.Matcher.Len())
 		}
 		return 0
 	})
 	m.set.NewGauge("wordfilter_dictionary_allow_phrases", func() float64 {
 		if d := src.Current(); d != nil {
-			return float64(d.Allow)
+			return float64(d.Matcher.AllowLen())
 		}
 		return 0
 	})

@@ -427,7 +427,7 @@ func checkDelivered(m *filter.Matcher, cmd string, modifyTypes map[int32]bool, c
 
 func TestNoReceiverReadsAWordTheFilterMustHide(t *testing.T) {
 	m := filter.MustCompile(propertyWords, filter.Options{})
-	d := &dict.Dictionary{Matcher: m, Version: "p", Words: m.Len(), Source: "test"}
+	d := &dict.Dictionary{Matcher: m, Version: "p", Source: "test"}
 	src := &fakeSource{}
 	src.cur.Store(d)
 	modifyTypes := []int32{101}

@@ -169,7 +169,7 @@ func (s *Server) describe(d *dict.Dictionary) dictResponse {
 		cats = map[string]int{}
 	}
 	return dictResponse{
-		Version: d.Version, Words: d.Words, Allow: d.Allow, Categories: cats,
+		Version: d.Version, Words: d.Matcher.Len(), Allow: d.Matcher.AllowLen(), Categories: cats,
 		LoadedAt: d.LoadedAt.UTC().Format(time.RFC3339), Source: d.Source, LastError: s.src.LastError(),
 		Settings: describeSettings(d),
 	}

@@ -500,8 +500,8 @@ func (s *Server) ObserveReload(ev dict.ReloadEvent) {
 		fields = append(fields, zap.Duration("paused", ev.Paused))
 	}
 	if ev.Dict != nil {
-		fields = append(fields, zap.String("version", ev.Dict.Version), zap.Int("words", ev.Dict.Words),
-			zap.Int("allow", ev.Dict.Allow), zap.String("source", ev.Dict.Source))
+		fields = append(fields, zap.String("version", ev.Dict.Version), zap.Int("words", ev.Dict.Matcher.Len()),
+			zap.Int("allow", ev.Dict.Matcher.AllowLen()), zap.String("source", ev.Dict.Source))
 	}
 	wasFailing := s.reloadFailing.Swap(ev.Err != nil)
 	s.recentReloads.observe(ev, wasFailing)

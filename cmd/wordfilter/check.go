@@ -288,6 +288,6 @@ func summary(d *dict.Dictionary) string {
 		forms += len(v.Forms)
 	}
 	return fmt.Sprintf("ok: %s: %d words, %d allow phrases, %d files, %d categories (%s), %d variant forms, readings %s (%d category overrides), version %s",
-		d.Source, d.Words, d.Allow, d.Files, len(names), strings.Join(cats, ", "),
+		d.Source, d.Matcher.Len(), d.Matcher.AllowLen(), d.Files, len(names), strings.Join(cats, ", "),
 		forms, d.Settings.Readings, len(d.Settings.Categories), d.Version)
 }
