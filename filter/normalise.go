@@ -184,8 +184,9 @@ func (n *normaliser) appendFold(dst []frune, r rune) []frune {
 // Fold returns text as the matcher sees it: every code point folded
 // (NFKC, case folding, traditional→simplified Chinese) and invisible
 // characters dropped. Separators are kept. Invalid UTF-8 bytes are kept
-// as U+FFFD. It is meant for tools and tests; matching never builds this
-// string.
+// as U+FFFD. Package dict compares variant forms with it, the REST API's
+// explain shows a variant match through it, and tools use it; matching
+// itself never builds this string.
 func Fold(text string) string {
 	n := defaultNormaliser()
 	var b strings.Builder
