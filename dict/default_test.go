@@ -93,6 +93,15 @@ func TestDefaultCatchesChatAbuse(t *testing.T) {
 		{"motherfucker", "profanity-en", filter.Mask},
 		{"stfu", "profanity-en", filter.Mask},
 		{"faggot", "slurs-en", filter.Block},
+		// The variant readings, on in the default.
+		{"fuuuuck", "profanity-en", filter.Mask},
+		{"sh1t", "profanity-en", filter.Mask},
+		{"a$$hole", "profanity-en", filter.Mask},
+		{"fu\u0441k", "profanity-en", filter.Mask},
+		{"ƒüçķ", "profanity-en", filter.Mask},
+		{"傻傻傻逼", "abuse-zh", filter.Mask},
+		{"氵去轮功", "politics", filter.Block},
+		{"弓虽女干", "porn", filter.Mask},
 	} {
 		r := m.Filter(nil, c.text)
 		if r.Decision != c.decision || len(r.Matches) == 0 || m.Word(r.Matches[0].Word).Category != c.category {
@@ -112,6 +121,10 @@ func TestDefaultPassesEverydayText(t *testing.T) {
 		"盘古开天地", "白色的粉墙", "索性交给你们", "我是来求包养的",
 		"Scunthorpe", "assess the class", "a cocktail", "put a pen", "hard on your body",
 		"T.T its different", "the Redskins won", "oh my god", "damn it", "Tall Blacks", "hello there",
+		// Words whose doubled letters the repeat reading would read as a
+		// listed word, and numbers.
+		"a good cook", "what a noob", "swallow it", "sloppy", "rapping", "whoop", "1337", "404 not found",
+		"女干部", "女马拉松比赛", "全身寸缕未着", "扌喿作",
 	} {
 		if r := m.Filter(nil, text); r.Decision != filter.Pass {
 			ms := make([]string, len(r.Matches))
