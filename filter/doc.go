@@ -45,6 +45,22 @@
 // character each; Review matches are reported but never masked. The
 // decision is the strongest action among the matches, or Pass.
 //
+// # Variant readings
+//
+// With Options.Policy (and Options.Categories per category) a Matcher also
+// finds words written the ways evaders write them ([Readings]): repeated
+// characters (fuuuck, 傻傻逼), leet digits and symbols (sh1t, a$$hole),
+// look-alike letters of other scripts and decorated Latin letters (fuсk
+// with a Cyrillic с, ƒüçķ), and the written forms of Options.Variants
+// (氵去轮功). A match found through them reports them in [Match.Via] and
+// takes [Matcher.ActionOf] (Review under VariantReview); on the same span
+// a match without readings wins. The zero Options reads none. Where the
+// scan meets a character some reading could read otherwise, it walks the
+// trie from the states of its suffix chain (variants.go); text with no
+// such character takes the plain paths. docs/design-variants.md says how
+// and what it costs; the work a text may take is bounded (a few hundred
+// thousand walk steps, docs/matching.md "Limits").
+//
 // # How
 //
 // Compile folds the words and builds an Aho-Corasick automaton over a
