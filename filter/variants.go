@@ -70,8 +70,12 @@ type readingData struct {
 	forms   []vform          // the written forms of Options.Variants
 	formAt  map[rune][]int32 // first rune of a written form → its indexes in forms
 	compose bool             // some key holds a Latin letter with a diacritic: read combining marks
-	letter  [128]uint32      // symbol of each ASCII letter (0 in no key)
-	sepAt   [2]uint64        // bit i: some entry taking a reading writes a separator before its letter i
+	// composeTo maps the canonical decomposition (NFD) of each such letter
+	// to it: a letter followed by combining marks is read as the letter
+	// they compose into by one lookup.
+	composeTo map[string]rune
+	letter    [128]uint32 // symbol of each ASCII letter (0 in no key)
+	sepAt     [2]uint64   // bit i: some entry taking a reading writes a separator before its letter i
 	// leetRepeat tells that every entry taking leet takes repeat too.
 	leetRepeat bool
 	leet       [128][2]uint32    // symbols of the letters each ASCII leet character stands for
@@ -147,13 +151,17 @@ func (m *Matcher) buildReadings(opts Options) {
 	}
 	if rd.any&ReadLookalike != 0 {
 		rd.look = sharedLookalikes()
-		var buf [utf8.UTFMax]byte
 		for r := range m.alpha {
-			if r >= 0x80 && unicode.Is(unicode.Latin, r) && norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition() != nil {
-				rd.compose = true
-				break
+			if r >= 0x80 && unicode.Is(unicode.Latin, r) {
+				if d := norm.NFD.String(string(r)); d != string(r) {
+					if rd.composeTo == nil {
+						rd.composeTo = make(map[string]rune)
+					}
+					rd.composeTo[d] = r
+				}
 			}
 		}
+		rd.compose = rd.composeTo != nil
 	}
 	if rd.any&ReadVariants != 0 {
 		m.compileForms(opts.Variants)
@@ -300,6 +308,7 @@ type walker struct {
 	// decoded whole in this text (so a trigger inside it need not decode
 	// it again).
 	runFrom, runTo int
+	nfc            []byte               // scratch of composed
 	seen           map[memoKey]struct{} // the points a long walk has been at
 	frame          walkFrame
 	best           cand // best word candidate of the frame (entry -1: none)
@@ -506,15 +515,8 @@ func (w *walker) maybeCompose(u *vunit) {
 	if j == w.next {
 		return
 	}
-	c := norm.NFC.String(text[u.start:j])
-	r, n := utf8.DecodeRuneInString(c)
-	if n != len(c) {
-		return
-	}
-	var buf [4]frune
-	fs := sc.m.norm.appendFold(buf[:0], r)
-	if len(fs) == 1 && fs[0].r != u.r && sc.m.symOf(fs[0].r) != 0 {
-		u.alt = fs[0].r
+	if r := w.composed(u.r, text[w.next:j]); r != 0 {
+		u.alt = r
 		u.trig = true
 		u.end = j
 		w.next = j
@@ -535,7 +537,7 @@ func (sc *scanner) trigger(kind int, start int) {
 		// The letter the mark follows is ring position pos; matches
 		// holding it start at most maxLen-1 letters earlier. Each such
 		// start is walked from the root, plainly up to the letter.
-		if sc.pos == 0 || !sc.composes(start) {
+		if sc.pos == 0 || !sc.composes(w, start) {
 			return
 		}
 		first := max(1, sc.pos-int(m.maxLen)+1)
@@ -680,20 +682,24 @@ func (sc *scanner) thirdCopy(start int) bool {
 		(t[start] < '0' || t[start] > '9') // a symbol, not a digit (digits are letters, and glued)
 }
 
-// composes reports whether the combining mark at byte start composes
+// composes reports (with w's scratch) whether the combining mark at byte start composes
 // with the letter before it (and the marks between) into one letter that
 // some key holds: only then can the walks read anything new.
-func (sc *scanner) composes(start int) bool {
+func (sc *scanner) composes(w *walker, start int) bool {
 	letter := sc.starts[sc.pos&(ringSize-1)]
-	_, n := utf8.DecodeRuneInString(sc.text[start:])
-	c := norm.NFC.String(sc.text[letter : start+n])
-	r, size := utf8.DecodeRuneInString(c)
-	if size != len(c) {
-		return false
-	}
+	r, n := utf8.DecodeRuneInString(sc.text[letter:])
+	_, mn := utf8.DecodeRuneInString(sc.text[start:])
 	var buf [4]frune
 	fs := sc.m.norm.appendFold(buf[:0], r)
-	return len(fs) == 1 && sc.m.symOf(fs[0].r) != 0
+	return len(fs) == 1 && w.composed(fs[0].r, sc.text[letter+n:start+mn]) != 0
+}
+
+// composed returns the letter some key holds that the folded letter base
+// followed by the combining marks marks composes into (NFC, the marks in
+// canonical order), or 0.
+func (w *walker) composed(base rune, marks string) rune {
+	w.nfc = append(utf8.AppendRune(w.nfc[:0], base), marks...)
+	return w.sc.m.rd.composeTo[string(w.nfc)]
 }
 
 // lastRune returns the folded rune of the last word character read (the
