@@ -384,10 +384,42 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 // reading it must come from a state of s's suffix chain that starts no
 // later than the run and goes on with a letter it stands for.
 func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
-	if gf&fLastLatin == 0 {
-		return true
-	}
 	a := &sc.m.auto
+	if gf&fLastLatin == 0 {
+		// A match may start here, or go on from a state before the gap:
+		// either must read the next letter too (at most 3 separators
+		// on), unless a key ends with the letter it reads here.
+		lat := &sc.m.ascii
+		j := i + 1
+		for seps := 0; j < len(text) && lat[text[j]] < 0 && lat[text[j]] != asciiStop && lat[text[j]] != asciiLeet; j++ {
+			if seps++; seps > maxGap {
+				return false
+			}
+		}
+		v := int32(asciiStop)
+		if j < len(text) {
+			v = lat[text[j]]
+		}
+		for _, l := range sc.m.rd.leet[text[i]] {
+			if l == 0 {
+				continue
+			}
+			for k, from := range [2]int{0, s} {
+				if k == 1 && gf>>gapShift > maxGap {
+					break
+				}
+				t := a.dense[from+int(l)]
+				if k == 1 && a.depth[t/int32(a.stride)] < 2 {
+					continue // no state of the chain goes on with l
+				}
+				if t != 0 && (v == asciiStop || v == asciiLeet || t >= int32(a.firstOut)*int32(a.stride) ||
+					v >= 0 && int(a.depth[a.dense[int(t)+int(v)]/int32(a.stride)]) >= 2+k) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	run = max(run, 1)
 	for _, l := range sc.m.rd.leet[text[i]] {
 		if l != 0 && int(a.depth[a.dense[s+int(l)]/int32(a.stride)]) > run {

@@ -623,11 +623,54 @@ func (w *walker) mayStart(t int32, leftOK bool) bool {
 		return false
 	}
 	a := &w.sc.m.auto
-	if u.r < utf8.RuneSelf {
-		l := &rd.leet[u.r]
-		return rd.any&ReadLeet != 0 && (l[0] != 0 && a.child(t, l[0]) != 0 || l[1] != 0 && a.child(t, l[1]) != 0)
+	// try tells whether reading the trigger as the letter of symbol s
+	// goes on from t: a key ends there, or the next unit may follow.
+	try := func(s uint32) bool {
+		if s == 0 {
+			return false
+		}
+		t2 := a.child(t, s)
+		return t2 != 0 && (a.states[t2].term == t2 || w.goesOn(t2, u))
 	}
-	return rd.look != nil // (rare: not worth a closer look)
+	if rd.any&ReadLeet != 0 && u.r < utf8.RuneSelf {
+		if l := &rd.leet[u.r]; try(l[0]) || try(l[1]) {
+			return true
+		}
+	}
+	if rd.look != nil && u.r >= utf8.RuneSelf {
+		if c, ok := rd.look.foreign[u.r]; ok && try(rd.letter[c]) {
+			return true
+		}
+		if c, ok := rd.look.decorated[u.r]; ok && u.sym == 0 && try(rd.letter[c]) {
+			return true
+		}
+	}
+	return u.alt != 0 && try(w.sc.m.symOf(u.alt))
+}
+
+// goesOn tells whether a walk at state t, having read the first copy of
+// the trigger unit u, may go on: the unit after it (past at most 3
+// separators) is one some reading may read otherwise, a repeat, or a
+// letter that follows t in the trie.
+func (w *walker) goesOn(t int32, u *vunit) bool {
+	if u.n > 1 {
+		return true // a copy of the trigger: a repeat, or read otherwise
+	}
+	a := &w.sc.m.auto
+	for j, seps := 1, 0; ; j++ {
+		v := w.unit(j)
+		switch {
+		case v == nil || v.cls == clsBreak:
+			return false
+		case v.trig || v.r == u.r:
+			return true
+		case isWordClass(v.cls):
+			return v.sym != 0 && a.child(t, v.sym) != 0
+		}
+		if seps += int(v.n); seps > maxGap {
+			return false
+		}
+	}
 }
 
 // mayAbsorb tells whether a walk from state t (depth d) that absorbs the
