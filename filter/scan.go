@@ -309,13 +309,11 @@ func (sc *scanner) scan(text string) {
 func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
-	prev := int32(sc.lastSym)
-	run := 0
 	for i < len(text) {
 		sym := lat[text[i]]
 		if sym < 0 {
 			if sym == asciiLeet {
-				if sc.leetMatters(text, i, s, gf, run) {
+				if sc.leetMatters(text, i, s, gf) {
 					break
 				}
 				sym = sc.m.asciiPlain[text[i]]
@@ -330,10 +328,9 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 			i++
 			continue
 		}
-		if sym == prev && sc.m.repeat && sc.repeatMatters(text, i, s, sym, 1+min(gf>>gapShift, 1)) {
+		if sc.m.repeat && uint32(sym) == sc.lastSym && sc.repeatMatters(text, i, s, sym, 1+min(gf>>gapShift, 1)) {
 			break // a repeat: the general path sees to it
 		}
-		prev = sym
 		// The first letter of a run: the gap before it decides.
 		if gf >= (maxGap+1)<<gapShift {
 			s = 0
@@ -341,7 +338,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		// run counts the letters of the run, which starts here unless the
 		// letter before was Latin too (after a non-ASCII Latin letter: its
 		// start is unknown, so no emit is skipped).
-		run = 1
+		run := 1
 		if gf == fLastLatin {
 			run = -ringSize
 		}
@@ -354,36 +351,57 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		gf = fLastLatin
 		i++
 		// The rest of the run: no gap, a Latin neighbour on the left.
-		for i < len(text) {
-			sym := lat[text[i]]
-			if sym < 0 || sym == prev && sc.m.repeat && sc.repeatMatters(text, i, s, sym, run) {
-				break
+		// Two copies of the loop: the one for the repeat reading also
+		// looks for a letter equal to the one before (ASCII letters and
+		// digits fold alike exactly when they are equal but for case),
+		// which costs the other about 10% on English.
+		if !sc.m.repeat {
+			for i < len(text) {
+				sym := lat[text[i]]
+				if sym < 0 {
+					break
+				}
+				s = int(dense[s+int(sym)])
+				pos++
+				run++
+				sc.starts[pos&(ringSize-1)] = i
+				sc.info[pos&(ringSize-1)] = infoLeftLatin
+				i++
 			}
-			prev = sym
-			s = int(dense[s+int(sym)])
-			pos++
-			run++
-			sc.starts[pos&(ringSize-1)] = i
-			sc.info[pos&(ringSize-1)] = infoLeftLatin
-			i++
+		} else {
+			for i < len(text) {
+				sym := lat[text[i]]
+				if sym < 0 || text[i]|0x20 == text[i-1]|0x20 && sc.repeatMatters(text, i, s, sym, run) {
+					break
+				}
+				s = int(dense[s+int(sym)])
+				pos++
+				run++
+				sc.starts[pos&(ringSize-1)] = i
+				sc.info[pos&(ringSize-1)] = infoLeftLatin
+				i++
+			}
+		}
+		if v := lat[text[i-1]]; v >= 0 { // the last letter of the run
+			sc.lastSym = uint32(v)
+		} else {
+			sc.lastSym = uint32(sc.m.asciiPlain[text[i-1]]) // a leet digit
 		}
 		if s >= out && int(dense[s+bc]) >= run {
-			sc.lastSym = uint32(prev)
 			return i, s, pos, gf, true
 		}
 	}
-	sc.lastSym = uint32(prev)
 	return i, s, pos, gf, false
 }
 
 // leetMatters tells the ASCII loop whether the leet character text[i]
 // may start a variant match, where the dense automaton is at row s, after
-// a run of run letters (run < 1: unknown) and the gap and flags gf. With
-// nothing Latin just before it, a match may start at it: it is walked.
-// Otherwise the matches it may begin are glued on their left, and one
-// reading it must come from a state of s's suffix chain that starts no
-// later than the run and goes on with a letter it stands for.
-func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
+// the gap and flags gf. After a separator a match may start at it, or go
+// on from a state before the gap: either must also read the letter after
+// it (or end a key with it). Glued to a Latin letter on its left, a match
+// must come from a state of s's suffix chain (of depth 1 or more) that
+// goes on with a letter it stands for.
+func (sc *scanner) leetMatters(text string, i, s, gf int) bool {
 	a := &sc.m.auto
 	if gf&fLastLatin == 0 {
 		// A match may start here, or go on from a state before the gap:
@@ -420,9 +438,8 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 		}
 		return false
 	}
-	run = max(run, 1)
 	for _, l := range sc.m.rd.leet[text[i]] {
-		if l != 0 && int(a.depth[a.dense[s+int(l)]/int32(a.stride)]) > run {
+		if l != 0 && int(a.depth[a.dense[s+int(l)]/int32(a.stride)]) > 1 {
 			return true
 		}
 	}
