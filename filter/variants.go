@@ -493,7 +493,7 @@ func (w *walker) markAt(i int) bool {
 
 // maybeCompose reads the combining marks after the word unit u: when they
 // compose with its letter into one letter some key holds, that letter
-// becomes u's alternative reading (lookalike), and u ends after them.
+// becomes u's alternative reading (lookalike).
 func (w *walker) maybeCompose(u *vunit) {
 	sc := w.sc
 	rd := sc.m.rd
@@ -516,10 +516,10 @@ func (w *walker) maybeCompose(u *vunit) {
 		return
 	}
 	if r := w.composed(u.r, text[w.next:j]); r != 0 {
+		// (The marks stay outside the unit: they are invisible, and a
+		// match ends at its last character, as in section 3.)
 		u.alt = r
 		u.trig = true
-		u.end = j
-		w.next = j
 	}
 }
 
