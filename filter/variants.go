@@ -515,7 +515,16 @@ func (w *walker) maybeCompose(u *vunit) {
 	if j == w.next {
 		return
 	}
-	if r := w.composed(u.r, text[w.next:j]); r != 0 {
+	// The most marks that compose with the letter into one (the rest
+	// are left over, invisible).
+	r := rune(0)
+	for k := j; k > w.next && r == 0; {
+		if r = w.composed(u.r, text[w.next:k]); r == 0 {
+			_, n := utf8.DecodeLastRuneInString(text[w.next:k])
+			k -= n
+		}
+	}
+	if r != 0 {
 		// (The marks stay outside the unit: they are invisible, and a
 		// match ends at its last character, as in section 3.)
 		u.alt = r
