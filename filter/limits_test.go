@@ -1,0 +1,40 @@
+package filter_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wordfilter/wordfilter/filter"
+)
+
+// TestWalkBudget: a text made to cost the variant walks the most (a long
+// run of ambiguous leet characters under words spelt with the letters
+// they stand for) still ends, finds the variant match before it and every
+// exact match after it: past the budget only the variant readings stop.
+func TestWalkBudget(t *testing.T) {
+	var words []filter.Word
+	for n := range 64 { // every i/l spelling of six letters, then x
+		var b strings.Builder
+		for k := range 6 {
+			b.WriteByte("il"[n>>k&1])
+		}
+		words = append(words, filter.Word{Text: b.String() + "x", Action: filter.Mask})
+	}
+	words = append(words, filter.Word{Text: "fuck", Action: filter.Block})
+	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
+	text := "fuuuck " + strings.Repeat("!|", 20000) + " fuck"
+	res := m.Filter(nil, text)
+	if len(res.Matches) < 2 {
+		t.Fatalf("matches %v, want the variant fuuuck first and the exact fuck last", res.Matches)
+	}
+	first, last := res.Matches[0], res.Matches[len(res.Matches)-1]
+	if text[first.Start:first.End] != "fuuuck" || first.Via != filter.ReadRepeat {
+		t.Errorf("first match %q via %v, want fuuuck via repeat", text[first.Start:first.End], first.Via)
+	}
+	if text[last.Start:last.End] != "fuck" || last.Via != 0 || last.End != len(text) {
+		t.Errorf("last match %q via %v at %d, want the exact fuck at the end", text[last.Start:last.End], last.Via, last.Start)
+	}
+	if res.Decision != filter.Block {
+		t.Errorf("decision %v, want block", res.Decision)
+	}
+}
