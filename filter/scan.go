@@ -176,7 +176,7 @@ func acquireScanner(m *Matcher) *scanner {
 // everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
 	sc.text = text
-	sc.walkBudget = walkBase + walkPerByte*len(text)
+	sc.walkBudget = min(walkBase+walkPerByte*len(text), walkMax)
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
 	}

@@ -281,7 +281,7 @@ func (u *vunit) copyEnd(k int) int {
 // units one trigger decodes, the steps of one walk (one start: a word of
 // 20 letters with a few ambiguous characters takes well under 200), the
 // steps of one trigger's walks, and the steps of one text (walkBase plus
-// walkPerByte a byte). A text that needs more (thousands of ambiguous
+// walkPerByte a byte, at most walkMax). A text that needs more (thousands of ambiguous
 // characters in a row under a dictionary whose words follow them) is read
 // as far as they reach: docs/matching.md states the limits.
 const (
@@ -290,6 +290,7 @@ const (
 	maxTriggerWork = 1 << 14
 	walkBase       = 1 << 18
 	walkPerByte    = 32
+	walkMax        = 1 << 22 // about 0.3 s of one core: a 1 MiB body of "!|" against an English list
 )
 
 // walker is the working state of the walks from one trigger.
