@@ -456,8 +456,9 @@ func (sc *scanner) leetMatters(text string, i, s, gf int) bool {
 // match then takes in the run), which the emit bound tells; or where the
 // chain goes on with the run's next copy or the letter after the run
 // (after at most 3 separators), which the depth of the transition from s
-// tells. After separators, run is 2: the first carrier's repeats must
-// touch it. Anything the ASCII table leaves to the general path
+// tells, and with the letter after that too (two transitions), unless a
+// key may end at the first. After separators, run is 2: the first
+// carrier's repeats must touch it. Anything the ASCII table leaves to the general path
 // (non-ASCII, leet characters) is walked to be safe.
 func (sc *scanner) repeatMatters(text string, i, s int, sym int32, run int) bool {
 	a := &sc.m.auto
@@ -479,8 +480,20 @@ func (sc *scanner) repeatMatters(text string, i, s int, sym int32, run int) bool
 		switch v := lat[text[j]]; {
 		case v == asciiStop || v == asciiLeet:
 			return true
+		case v == sym:
+			return true
 		case v >= 0:
-			return v == sym || deep(v)
+			if !deep(v) {
+				return false
+			}
+			// A state of the chain goes on with v: does one go on with
+			// the letter after it too (or end a key with v)?
+			t := int(a.dense[s+int(v)])
+			if int32(t/stride) >= a.firstOut || j+1 >= len(text) {
+				return true
+			}
+			w := lat[text[j+1]]
+			return w < 0 || w == v || int(a.depth[a.dense[t+int(w)]/int32(stride)]) >= run+2 // (w == v: a repeat)
 		}
 		if seps++; seps > maxGap {
 			return false
