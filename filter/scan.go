@@ -309,11 +309,12 @@ func (sc *scanner) scan(text string) {
 func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
+	lastRun := 0 // letters of the last run (< 1: unknown), for leetMatters
 	for i < len(text) {
 		sym := lat[text[i]]
 		if sym < 0 {
 			if sym == asciiLeet {
-				if sc.leetMatters(text, i, s, gf) {
+				if sc.leetMatters(text, i, s, gf, lastRun) {
 					break
 				}
 				sym = sc.m.asciiPlain[text[i]]
@@ -382,6 +383,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 				i++
 			}
 		}
+		lastRun = run
 		if v := lat[text[i-1]]; v >= 0 { // the last letter of the run
 			sc.lastSym = uint32(v)
 		} else {
@@ -399,9 +401,10 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 // the gap and flags gf. After a separator a match may start at it, or go
 // on from a state before the gap: either must also read the letter after
 // it (or end a key with it). Glued to a Latin letter on its left, a match
-// must come from a state of s's suffix chain (of depth 1 or more) that
-// goes on with a letter it stands for.
-func (sc *scanner) leetMatters(text string, i, s, gf int) bool {
+// must come from a state of s's suffix chain that starts no later than the
+// run of run letters before it (run < 1: unknown) and goes on with a
+// letter it stands for.
+func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 	a := &sc.m.auto
 	if gf&fLastLatin == 0 {
 		// A match may start here, or go on from a state before the gap:
@@ -438,8 +441,9 @@ func (sc *scanner) leetMatters(text string, i, s, gf int) bool {
 		}
 		return false
 	}
+	run = max(run, 1)
 	for _, l := range sc.m.rd.leet[text[i]] {
-		if l != 0 && int(a.depth[a.dense[s+int(l)]/int32(a.stride)]) > 1 {
+		if l != 0 && int(a.depth[a.dense[s+int(l)]/int32(a.stride)]) > run {
 			return true
 		}
 	}
