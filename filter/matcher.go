@@ -171,7 +171,7 @@ type entry struct {
 
 // Layout of a Matcher.tab entry.
 const (
-	tabSymMask  = 1<<24 - 1
+	tabSymMask  = 1<<23 - 1 // bit 23 is tabPinyin (pinyin.go)
 	tabClsShift = 24
 	tabSlow     = 1 << 31 // fold via the normaliser (several runes)
 )
@@ -193,6 +193,10 @@ type Matcher struct {
 	entries []entry
 	seps    []uint8
 	maxLen  int32 // word characters in the longest entry
+	// spanLen is the most word characters a candidate spans: maxLen, or
+	// more when a word read through pinyin is spelled in more letters
+	// (at most ringSize).
+	spanLen int32
 	// settleAt is the number of waiting candidates at which a scan first
 	// settles some (see scanner).
 	settleAt int
@@ -217,6 +221,10 @@ type Matcher struct {
 	// repeat tells that some entry takes ReadRepeat: the scan then looks
 	// for repeated word characters.
 	repeat bool
+	// py is the data of the pinyin reading, nil when no entry takes it
+	// (pinyin.go); pyBegin marks the ASCII letters that may begin a key.
+	py      *pyData
+	pyBegin [256]bool
 }
 
 // Compile builds a Matcher from words and opts. Words that fold to the
@@ -269,6 +277,7 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	b.build(opts.engine)
 	m.buildSymbols(b.symWords)
 	m.buildReadings(opts)
+	m.buildPinyin(b.yield)
 	m.stats = Stats{Words: len(m.words), Allow: len(m.allow), Memory: m.memoryUsage(), BuildTime: time.Since(start)}
 	return m, nil
 }
@@ -436,7 +445,7 @@ func (b *builder) sameKey(e int32, key []frune, seps []uint8, allow bool) bool {
 }
 
 func (m *Matcher) memoryUsage() int {
-	n := 4*len(m.tab) + m.auto.memoryUsage()
+	n := 4*len(m.tab) + m.auto.memoryUsage() + m.py.memoryUsage()
 	n += 20*len(m.entries) + len(m.seps) + 16*len(m.alpha) + 4*len(m.origin)
 	for _, w := range m.words {
 		n += 40 + len(w.Text) // categories are shared strings

@@ -101,6 +101,8 @@ type scanner struct {
 	lastLatin        bool    // the last visible character is a Latin letter or digit
 	pending          bool    // candidates from pendFrom on wait for the right boundary check
 	pendFrom         int
+	py               *pyScan // the pinyin reading's walkers (pinyin.go)
+	pyLive           bool    // some pinyin walker is live: every word unit goes to it
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
@@ -167,6 +169,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc.lastSym, sc.inRun = 0, false
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
 	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
+	sc.pyReset()
 	return sc
 }
 
@@ -190,7 +193,7 @@ func (sc *scanner) scan(text string) {
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
-		if c < utf8.RuneSelf && dense != nil && !sc.pending && gf&fClauseLive == 0 {
+		if c < utf8.RuneSelf && dense != nil && !sc.pending && gf&fClauseLive == 0 && !sc.pyLive {
 			// It stops at once only on a class it leaves to the code below.
 			s, hit := 0, false
 			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), auto.stride-1)
@@ -253,6 +256,9 @@ func (sc *scanner) scan(text string) {
 			// A repeat: the methods see whether it triggers the readings.
 			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
+		}
+		if e&tabPinyin != 0 || sc.pyLive {
+			sc.pinyinAt(text, start, i, cls, gf)
 		}
 		sc.lastSym = sym
 		if sym == 0 {
@@ -328,6 +334,9 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		}
 		if sym == prev && sc.m.repeat && sc.repeatMatters(text, i, s, sym, 1+min(gf>>gapShift, 1)) {
 			break // a repeat: the general path sees to it
+		}
+		if gf&fLastLatin == 0 && sc.m.pyBegin[text[i]] {
+			break // it may begin a pinyin key: the general path reads it
 		}
 		prev = sym
 		// The first letter of a run: the gap before it decides.
@@ -585,7 +594,7 @@ func (sc *scanner) breaker() {
 	if sc.pending {
 		sc.resolve(false)
 	}
-	sc.state, sc.crun = 0, 0
+	sc.state, sc.crun, sc.pyLive = 0, 0, false
 	sc.gap, sc.gapClause, sc.prevCJK, sc.lastLatin = 0, false, false, false
 	sc.lastSym, sc.inRun = 0, false
 }
@@ -612,6 +621,9 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.resolve(cls == clsLatin)
 	}
 	m := sc.m
+	if m.py != nil {
+		sc.pinyinWord(cls, start, end)
+	}
 	kind := trigUnit
 	if sym != 0 && sym == sc.lastSym {
 		// A repeat triggers at the second unit of a touching run, and at
@@ -798,8 +810,8 @@ func (sc *scanner) resolve(latin bool) {
 // at the current word character or later start no earlier than it.
 func (sc *scanner) settleEarly() {
 	bound := math.MaxInt // no word, no later candidate of the main automaton
-	if sc.m.maxLen > 0 {
-		first := sc.pos - int(sc.m.maxLen) + 1
+	if sc.m.spanLen > 0 {
+		first := sc.pos - int(sc.m.spanLen) + 1
 		if first < 1 {
 			sc.limit *= 2 // too early in the text: wait for more
 			return
