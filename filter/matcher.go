@@ -171,7 +171,7 @@ type entry struct {
 
 // Layout of a Matcher.tab entry.
 const (
-	tabSymMask  = 1<<23 - 1 // bit 23 is tabPinyin (pinyin.go)
+	tabSymMask  = 1<<24 - 1
 	tabClsShift = 24
 	tabSlow     = 1 << 31 // fold via the normaliser (several runes)
 )
@@ -222,9 +222,8 @@ type Matcher struct {
 	// for repeated word characters.
 	repeat bool
 	// py is the data of the pinyin reading, nil when no entry takes it
-	// (pinyin.go); pyBegin marks the ASCII letters that may begin a key.
-	py      *pyData
-	pyBegin [256]bool
+	// (pinyin.go).
+	py *pyData
 }
 
 // Compile builds a Matcher from words and opts. Words that fold to the

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -25,20 +26,28 @@ import (
 // numbers are the states, so that a step is two loads (base of the
 // state, check of the child).
 //
-// The scan wakes the reading where a Chinese character or a Latin letter
-// may begin a key (tabPinyin in Matcher.tab, Matcher.pyBegin for the
-// ASCII loop), and feeds it every word unit while walkers are live
-// (scanner.pyLive). A walker is one way of reading the text from a fixed
-// start as a key prefix: a trie state, and inside a syllable spelled in
-// Latin letters the spelling trie's state. At a Chinese character each
-// walker goes on by each of its readings; at a letter by the spelling
-// trie, and, where a syllable's spelling ends, by that syllable too
-// (xian is xi+an and xian). A walker reaching the end of a key is
-// judged for each word of the key (the rules that depend on the word's
-// own characters: the two-character rule, a match that needs the
-// reading, required separators), and each word that passes becomes a
-// candidate with via ReadPinyin. Separators and clause punctuation are
-// read from the main thread's gap, as any word reads them.
+// A walker is one way of reading the text from a fixed start as a key
+// prefix: a trie state, and inside a syllable spelled in Latin letters
+// the spelling trie's state. A character of the text is read by its first
+// reading alone (docs/matching.md), so at a character each walker goes on
+// by one syllable; at a letter by the spelling trie, and, where a
+// syllable's spelling ends, by that syllable too (xian is xi+an and
+// xian). A walker reaching the end of a key is judged for each word of the
+// key (the rules that depend on the word's own characters: the
+// two-character rule, a match that needs the reading, required
+// separators), and each word that passes becomes a candidate with via
+// ReadPinyin. Separators and clause punctuation are read from the main
+// thread's gap, as any word reads them.
+//
+// Nearly every character begins some key, but few three do: the walkers
+// of the last two characters are left pending (pyScan) until a third may
+// go on with them (pyData.pair, a bit per two syllables, and triple, a
+// hashed bit per three), or a letter follows. While no walker is live the
+// main scan does not call the reading at all: a scout (pyScout) reads
+// ahead on its own, one table load a code point, keeps the pending
+// characters as the reading would, and says where the reading must look
+// again (scanner.pyNext): three characters that may begin a key, a letter
+// that may spell one, or anything its table does not cover.
 
 // Limits of the pinyin reading.
 const (
@@ -53,11 +62,6 @@ const (
 	// (only text made to explode the readings gets there) are dropped.
 	maxPinyinWalkers = 1024
 )
-
-// tabPinyin marks a Matcher.tab entry whose code point may begin a
-// pinyin key: a Chinese character with a reading some key starts with,
-// or a letter that spells the first letter of such a syllable.
-const tabPinyin = 1 << 23
 
 // Flags of pyData.check.
 const (
@@ -83,28 +87,50 @@ type pyData struct {
 	// pinyin, entry i's from runeAt[i] (-1: not read).
 	runes  []rune
 	runeAt []int32
-	// syl has, by code point of the BMP, the first reading of the
-	// Chinese character it folds to, 0 for none.
-	syl []pinyin.Syllable
+	// scout has, by code point of the BMP, what the scout needs to know of
+	// it: its kind (pk*), and for a Chinese character its first reading
+	// and whether a key starts with it.
+	scout []uint16
 	// pair has a bit for each two syllables a key starts with, at
 	// a*pairStride+b: most pairs of characters of a text begin no key,
 	// and this table (23 KB) tells so without a look at the trie.
 	pair []uint64
 	// triple has a bit for the hash of each three syllables a key starts
-	// with (tripleHash): most pairs that begin a key do not go on with the
-	// next character, and this table (64 KB) tells so for almost all.
+	// with (tripleHash), 256 KB: the scout tests the last three
+	// characters of the text against it, one load a character, and most
+	// pairs that begin a key do not go on with the next character.
 	triple []uint64
 }
+
+// Layout of pyData.scout: kind<<pkShift | pkBegin | pkRoot | first reading.
+const (
+	pkSyl   = 1<<9 - 1 // the first reading of a character (0: none)
+	pkRoot  = 1 << 9   // a key starts with it
+	pkBegin = 1 << 10  // a letter that may begin a key
+	pkShift = 11
+)
+
+// Kinds of code point in pyData.scout.
+const (
+	pkInvisible = iota
+	pkSep
+	pkClause
+	pkHan    // a CJK character (pkSyl: its first reading, 0 for none)
+	pkLetter // a letter of a spaced script that spells pinyin
+	pkLatin  // another letter or digit of a spaced script
+	pkWord   // a letter or digit of a script without spaces
+	pkSlow   // folds to several runes: the reading itself looks
+)
 
 // pairStride is the row length of pyData.pair.
 const pairStride = pinyin.NumSyllables + 1
 
 // tripleBits is the size of pyData.triple, in bits (a power of two).
-const tripleBits = 1 << 19
+const tripleBits = 1 << 21
 
 // tripleHash returns the bit of the syllables a, b, c in pyData.triple.
 func tripleHash(a, b, c pinyin.Syllable) uint32 {
-	return (uint32(a)*pairStride*pairStride + uint32(b)*pairStride + uint32(c)) * 0x9E3779B1 >> (32 - 19)
+	return (uint32(a)*pairStride*pairStride + uint32(b)*pairStride + uint32(c)) * 0x9E3779B1 >> (32 - 21)
 }
 
 // pySlot is one slot of the double array.
@@ -117,7 +143,7 @@ func (d *pyData) memoryUsage() int {
 	if d == nil {
 		return 0
 	}
-	return 8*len(d.slots) + 4*(len(d.outs)+len(d.outEnd)+len(d.runes)+len(d.runeAt)) + 2*len(d.syl) + 8*(len(d.pair)+len(d.triple))
+	return 8*len(d.slots) + 4*(len(d.outs)+len(d.outEnd)+len(d.runes)+len(d.runeAt)) + 2*len(d.scout) + 8*(len(d.pair)+len(d.triple))
 }
 
 // child returns the child of state s by syllable c, or -1.
@@ -213,7 +239,7 @@ func (m *Matcher) buildPinyin(yield func()) {
 	if len(keys.end) == 0 {
 		return
 	}
-	d := &pyData{runes: runes, runeAt: runeAt, triple: make([]uint64, tripleBits/64)}
+	d := &pyData{runes: slices.Clone(runes), runeAt: runeAt, triple: make([]uint64, tripleBits/64)}
 	for i := range keys.end {
 		if k := keys.key(int32(i)); len(k) >= 3 {
 			h := tripleHash(k[0], k[1], k[2])
@@ -320,7 +346,8 @@ func (d *pyData) build(keys *pyKeys, yield func()) {
 	var syms []int32 // symbols of the children, 0 for the end mark
 	var ranges []int32
 	d.slots = make([]pySlot, 0, cap(fl.slots))
-	d.outEnd = append(d.outEnd, 0)
+	d.outs = make([]int32, 0, len(order))
+	d.outEnd = make([]int32, 1, len(order)+1)
 	steps := 0
 	for head < len(queue) {
 		steps++
@@ -378,6 +405,9 @@ func (d *pyData) build(keys *pyKeys, yield func()) {
 		}
 	}
 	d.slots[0].check = -1 // the root is nobody's child
+	// Keep exactly what is used: the slices grew by doubling.
+	d.slots = slices.Clone(d.slots)
+	d.outEnd = slices.Clone(d.outEnd)
 }
 
 func keyStart(keys *pyKeys, i int32) int32 {
@@ -417,8 +447,7 @@ search:
 	return base
 }
 
-// markPinyin marks in tab the code points that may begin a key, and in
-// pyBegin the ASCII letters among them.
+// markPinyin fills the tables of the scan: pair and scout.
 func (m *Matcher) markPinyin() {
 	d := m.py
 	var first [256]bool // first letters of the syllables keys start with
@@ -439,29 +468,42 @@ func (m *Matcher) markPinyin() {
 		}
 	}
 	n := m.norm
-	d.syl = make([]pinyin.Syllable, len(m.tab))
-	for r := range m.tab {
-		e := m.tab[r]
-		if e&tabSlow != 0 {
+	d.scout = make([]uint16, 0x10000)
+	for r := range d.scout {
+		e := n.bmp[r]
+		if e&expFlag != 0 {
+			d.scout[r] = pkSlow << pkShift
 			continue
 		}
-		f := rune(n.bmp[r] & runeMask)
-		switch uint8(e &^ tabTrig >> tabClsShift) {
+		f := rune(e & runeMask)
+		var v uint16
+		switch uint8(e >> runeBits) {
+		case clsInvisible:
+			v = pkInvisible << pkShift
+		case clsSep:
+			v = pkSep << pkShift
+		case clsClause:
+			v = pkClause << pkShift
 		case clsCJK:
+			v = pkHan << pkShift
 			if s := firstReading(f); s != 0 {
-				d.syl[r] = s
+				v |= uint16(s)
 				if d.child(0, s) >= 0 {
-					m.tab[r] |= tabPinyin
+					v |= pkRoot
 				}
 			}
 		case clsLatin:
-			if b := pinyinLetter(f); b != 0 && first[b&0xFF] {
-				m.tab[r] |= tabPinyin
-				if r < utf8.RuneSelf {
-					m.pyBegin[r] = true
+			v = pkLatin << pkShift
+			if b := pinyinLetter(f); b != 0 {
+				v = pkLetter << pkShift
+				if first[b&0xFF] {
+					v |= pkBegin
 				}
 			}
+		default:
+			v = pkWord << pkShift
 		}
+		d.scout[r] = v
 	}
 }
 
@@ -543,14 +585,17 @@ type pyScan struct {
 	// The walkers that begin at the last two word units when they are
 	// characters are not made until a third character may go on with
 	// them (pyData.pair and triple say), or a letter follows: s1 is the
-	// first reading of the last unit when a key starts with it (0: none),
-	// at1 its start; pair tells that the unit before, s0 at at0, and the
-	// last begin a key, gap1 that separators stand between them.
+	// first reading of the last unit (0: none, or no character), at1 its
+	// start, root1 tells that a key starts with s1; pair tells that the
+	// unit before, s0 at at0, and the last begin a key, gap1 that
+	// separators stand between them.
 	s0, s1   pinyin.Syllable
 	at0, at1 int
+	root1    bool
 	pair     bool
 	gap1     bool
 	prevCJK  bool // the last word unit is CJK
+	ctx      bool // the fields above hold for the next unit (else it starts afresh)
 	// The expansion being read (a code point folding to several runes)
 	// and the word runes of it read so far.
 	expAt, expIdx int
@@ -559,10 +604,27 @@ type pyScan struct {
 
 // pyReset readies the pinyin state for a new scan.
 func (sc *scanner) pyReset() {
-	sc.pyLive = false
-	if sc.py != nil {
-		sc.py.expAt, sc.py.s1, sc.py.pair = -1, 0, false
+	sc.pyLive, sc.pyNext = false, math.MaxInt
+	if sc.m.py != nil {
+		sc.pyNext = 0
+		p := sc.pyState()
+		p.ctx, p.expAt = false, -1
 	}
+}
+
+// pyBreak ends every pinyin reading at an invalid byte.
+func (sc *scanner) pyBreak() {
+	if sc.m.py != nil {
+		sc.pyLive, sc.pyNext = false, 0
+		sc.py.ctx = false
+	}
+}
+
+func (sc *scanner) pyState() *pyScan {
+	if sc.py == nil {
+		sc.py = &pyScan{expAt: -1}
+	}
+	return sc.py
 }
 
 // pinyinAt feeds the pinyin reading the word character text[start:end], a
@@ -578,11 +640,15 @@ func (sc *scanner) pinyinAt(text string, start, end int, cls uint8, gf int) {
 	default:
 		r = rune(text[start]&0x0F)<<12 | rune(text[start+1]&0x3F)<<6 | rune(text[start+2]&0x3F)
 	}
-	if cls == clsCJK {
-		sc.pyHan(sc.m.py.syl[r], start, end, gf>>gapShift, gf&fGapClause != 0)
-		return
+	if !sc.py.ctx {
+		sc.pyAfresh()
 	}
-	sc.pyOther(rune(sc.m.norm.bmp[r]&runeMask), cls, start, end, gf>>gapShift, gf&fLastLatin != 0)
+	if cls == clsCJK {
+		sc.pyHan(pinyin.Syllable(sc.m.py.scout[r]&pkSyl), start, end, gf>>gapShift, gf&fGapClause != 0)
+	} else {
+		sc.pyOther(rune(sc.m.norm.bmp[r]&runeMask), cls, start, end, gf>>gapShift, gf&fLastLatin != 0)
+	}
+	sc.pyAfter(end, cls == clsLatin, true)
 }
 
 // pinyinWord feeds the pinyin reading the word character of class cls of
@@ -590,11 +656,15 @@ func (sc *scanner) pinyinAt(text string, start, end int, cls uint8, gf int) {
 // fold, or the next word rune of its expansion.
 func (sc *scanner) pinyinWord(cls uint8, start, end int) {
 	p := sc.pyState()
+	if !p.ctx {
+		sc.pyAfresh()
+	}
 	r, _ := utf8.DecodeRuneInString(sc.text[start:end])
 	n := sc.m.norm
 	e := n.lookup(r)
 	var f rune
-	if e&expFlag != 0 {
+	exp := e&expFlag != 0
+	if exp {
 		if p.expAt != start {
 			p.expAt, p.expIdx = start, 0
 		}
@@ -614,16 +684,184 @@ func (sc *scanner) pinyinWord(cls uint8, start, end int) {
 	}
 	if cls == clsCJK {
 		sc.pyHan(firstReading(f), start, end, sc.gap, sc.gapClause)
-		return
+	} else {
+		sc.pyOther(f, cls, start, end, sc.gap, sc.lastLatin)
 	}
-	sc.pyOther(f, cls, start, end, sc.gap, sc.lastLatin)
+	// After a rune of an expansion the next one comes from the same
+	// code point: the reading looks at it too.
+	sc.pyAfter(end, cls == clsLatin, !exp)
 }
 
-func (sc *scanner) pyState() *pyScan {
-	if sc.py == nil {
-		sc.py = &pyScan{expAt: -1}
+// pyAfresh starts the reading afresh: no walker, nothing pending.
+func (sc *scanner) pyAfresh() {
+	p := sc.py
+	p.cur, p.s1, p.root1, p.pair, p.ctx = p.cur[:0], 0, false, false, true
+}
+
+// pyAfter decides, after a word unit ending at byte end (a letter or
+// digit of a spaced script when latin), where the reading looks next:
+// at every unit while walkers are live, else where the scout says (or at
+// the next unit when scout is false).
+func (sc *scanner) pyAfter(end int, latin, scout bool) {
+	switch {
+	case len(sc.py.cur) > 0:
+		sc.pyLive, sc.pyNext = true, 0
+	case scout:
+		sc.pyLive, sc.pyNext = false, sc.pyScout(end, latin)
+	default:
+		sc.pyLive, sc.pyNext = false, 0
 	}
-	return sc.py
+}
+
+// pyScout reads the text on from byte i, where no walker is live and the
+// visible character before is a letter or digit of a spaced script when
+// latin, keeping the pending characters of pyScan as pyHan and pyOther
+// would, and returns the start of the first code point that the reading
+// must read itself: a character with which the pending two may begin a
+// key (by pyData.triple), a letter that spells pinyin after no letter or
+// digit, a code point its table does not cover (beyond the BMP, folding
+// to several runes, an invalid byte), or len(text).
+func (sc *scanner) pyScout(i int, latin bool) int {
+	p := sc.py
+	d := sc.m.py
+	text, tab := sc.text, d.scout
+	// s0 and s1 are pyScan's, with pkRoot set for root1 in s1.
+	s0, s1 := uint16(p.s0), uint16(p.s1)
+	if p.root1 {
+		s1 |= pkRoot
+	}
+	at0, at1, pr, gap1, prevCJK := p.at0, p.at1, p.pair, p.gap1, p.prevCJK
+	gap, clause := 0, false
+scan:
+	for i < len(text) {
+		c := text[i]
+		var r rune
+		n := 1
+		switch {
+		case c < utf8.RuneSelf:
+			r = rune(c)
+		case c&0xF0 == 0xE0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
+			r = rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			if r < 0x800 || 0xD800 <= r && r <= 0xDFFF {
+				break scan
+			}
+			n = 3
+		case c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			r = rune(c&0x1F)<<6 | rune(text[i+1]&0x3F)
+			n = 2
+		default:
+			break scan
+		}
+		e := tab[r]
+		switch e >> pkShift {
+		case pkInvisible:
+		case pkSep:
+			gap++
+			latin = false
+		case pkClause:
+			gap++
+			clause, latin = true, false
+		case pkHan:
+			if gap > maxGap || clause && prevCJK {
+				s1, pr = 0, false
+			}
+			j, ns0, ns1, hit := pyRun(text, i, tab[0x4E00:0xA000], d.triple, s0, s1, pr)
+			if j == i && !hit {
+				// Not a CJK Unified Ideograph: read it here.
+				j, ns0, ns1, hit = pyRunOne(i, n, e, d, s0, s1, pr)
+			}
+			switch k := (j - i) / 3; {
+			case k >= 2:
+				at0, at1, gap1 = j-6, j-3, false
+			case j > i: // one character, of n bytes
+				at0, at1, gap1 = at1, i, gap > 0
+			}
+			if j > i {
+				prevCJK, latin = true, false
+				gap, clause = 0, false
+			}
+			if j > i {
+				s0, s1 = ns0, ns1
+				k := uint(s0&pkSyl)*pairStride + uint(s1&pkSyl)
+				pr = d.pair[k/64]&(1<<(k%64)) != 0
+			}
+			if i = j; hit {
+				break scan
+			}
+			continue
+		case pkLetter:
+			if gap > maxGap {
+				s1, pr = 0, false
+			}
+			if !latin && (s1&pkRoot != 0 || pr || e&pkBegin != 0) {
+				break scan
+			}
+			s1, pr = 0, false
+			prevCJK, latin = false, true
+			gap, clause = 0, false
+		case pkLatin, pkWord:
+			s1, pr = 0, false
+			prevCJK, latin = false, e>>pkShift == pkLatin
+			gap, clause = 0, false
+		default:
+			break scan
+		}
+		i += n
+	}
+	p.s0, p.s1, p.root1 = pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), s1&pkRoot != 0
+	p.at0, p.at1, p.pair, p.gap1, p.prevCJK = at0, at1, pr, gap1, prevCJK
+	return i
+}
+
+// pyRun is the scout's loop over a run of CJK Unified Ideographs
+// (U+4E00–U+9FFF; tab is their part of pyData.scout) from text[i] on,
+// with nothing between them: s0 and s1 are the
+// scout's last two (first reading | pkRoot), pr whether they begin a key.
+// It returns where it stopped (the first code point that is no such
+// character, or one with which the two before may begin a key: hit), and
+// the last two there. One table load a character, and no branch that
+// depends on the pair: the test of the three is a bit of pyData.triple,
+// which has none for a first reading 0, and a hit is judged again by
+// pyHan.
+func pyRun(text string, i int, tab []uint16, triple []uint64, s0, s1 uint16, pr bool) (int, uint16, uint16, bool) {
+	if !pr {
+		s0 = 0 // (no key starts with 0)
+	}
+	for i+2 < len(text) {
+		c, c1, c2 := text[i], text[i+1], text[i+2]
+		if c&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+			break
+		}
+		r := uint(c&0x0F)<<12 | uint(c1&0x3F)<<6 | uint(c2&0x3F) - 0x4E00
+		if r >= uint(len(tab)) {
+			break
+		}
+		e := tab[r]
+		if e>>pkShift != pkHan {
+			break
+		}
+		s := e & pkSyl
+		h := tripleHash(pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), pinyin.Syllable(s))
+		if triple[h/64]&(1<<(h%64)) != 0 && s != 0 && s0 != 0 {
+			return i, s0, s1, true
+		}
+		s0, s1 = s1, e&(pkSyl|pkRoot)
+		i += 3
+	}
+	return i, s0, s1, false
+}
+
+// pyRunOne is pyRun for the one CJK character at text[i:i+n] of scout
+// entry e.
+func pyRunOne(i, n int, e uint16, d *pyData, s0, s1 uint16, pr bool) (int, uint16, uint16, bool) {
+	s := e & pkSyl
+	if s == 0 {
+		return i + n, s1, 0, false
+	}
+	if h := tripleHash(pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), pinyin.Syllable(s)); pr && d.triple[h/64]&(1<<(h%64)) != 0 {
+		return i, s0, s1, true
+	}
+	return i + n, s1, e & (pkSyl | pkRoot), false
 }
 
 // pyHan reads a CJK character of the text, whose first reading is s (0:
@@ -632,14 +870,13 @@ func (sc *scanner) pyState() *pyScan {
 // itself it is one of its own readings, and standing for another
 // character it stands for it by its usual sound (docs/matching.md).
 func (sc *scanner) pyHan(s pinyin.Syllable, start, end, gap int, clause bool) {
-	p := sc.pyState()
-	if !sc.pyLive || gap > maxGap || clause && p.prevCJK {
-		p.cur, p.s1, p.pair = p.cur[:0], 0, false
+	p := sc.py
+	if gap > maxGap || clause && p.prevCJK {
+		p.cur, p.s1, p.root1, p.pair = p.cur[:0], 0, false, false
 	}
 	p.prevCJK = true
 	if s == 0 {
-		p.cur, p.s1, p.pair = p.cur[:0], 0, false
-		sc.pyLive = false
+		p.cur, p.s1, p.root1, p.pair = p.cur[:0], 0, false, false
 		return
 	}
 	d := sc.m.py
@@ -665,13 +902,9 @@ func (sc *scanner) pyHan(s pinyin.Syllable, start, end, gap int, clause bool) {
 		}
 	}
 	i := uint(p.s1)*pairStride + uint(s)
-	p.pair = p.s1 != 0 && d.pair[i/64]&(1<<(i%64)) != 0
+	p.pair = d.pair[i/64]&(1<<(i%64)) != 0 // (no bit for s1 = 0)
 	p.s0, p.at0, p.gap1 = p.s1, p.at1, gap > 0
-	p.s1 = 0
-	if slots[s].check&pyParent == 0 {
-		p.s1, p.at1 = s, start // a key starts with s
-	}
-	sc.pyLive = len(p.cur) > 0 || p.s1 != 0
+	p.s1, p.at1, p.root1 = s, start, slots[s].check&pyParent == 0
 }
 
 // pyStep moves the walkers on by the character of first reading s.
@@ -719,10 +952,10 @@ func (sc *scanner) pyPending(cur []pyWalker) []pyWalker {
 		}
 		cur = append(cur, w)
 	}
-	if s := p.s1; s != 0 {
+	if s := p.s1; p.root1 {
 		cur = append(cur, pyWalker{start: p.at1, han: 1, node: int32(s), base: slots[s].base, depth: 1, units: 1})
 	}
-	p.s1, p.pair = 0, false
+	p.s1, p.root1, p.pair = 0, false, false
 	return cur
 }
 
@@ -731,10 +964,10 @@ func (sc *scanner) pyPending(cur []pyWalker) []pyWalker {
 // or digit of a spaced script): a letter that spells pinyin, or anything
 // else, which ends every walker.
 func (sc *scanner) pyOther(f rune, cls uint8, start, end, gap int, leftLatin bool) {
-	p := sc.pyState()
+	p := sc.py
 	cur := p.cur
-	if !sc.pyLive || gap > maxGap {
-		cur, p.s1, p.pair = cur[:0], 0, false
+	if gap > maxGap {
+		cur, p.s1, p.root1, p.pair = cur[:0], 0, false, false
 	}
 	cur = sc.pyPending(cur)
 	next := p.next[:0]
@@ -750,8 +983,7 @@ func (sc *scanner) pyOther(f rune, cls uint8, start, end, gap int, leftLatin boo
 		}
 	}
 	p.prevCJK = false
-	p.cur, p.next = next, cur
-	sc.pyLive = len(next) > 0
+	p.cur, p.next = next, cur[:0]
 }
 
 // pySpell goes on from w with the letter spelling bytes b (see

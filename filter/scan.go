@@ -103,6 +103,7 @@ type scanner struct {
 	pendFrom         int
 	py               *pyScan // the pinyin reading's walkers (pinyin.go)
 	pyLive           bool    // some pinyin walker is live: every word unit goes to it
+	pyNext           int     // the pinyin reading reads the word units from this byte on (pinyin.go)
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
@@ -257,7 +258,7 @@ func (sc *scanner) scan(text string) {
 			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
 		}
-		if e&tabPinyin != 0 || sc.pyLive {
+		if start >= sc.pyNext {
 			sc.pinyinAt(text, start, i, cls, gf)
 		}
 		sc.lastSym = sym
@@ -335,8 +336,8 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		if sym == prev && sc.m.repeat && sc.repeatMatters(text, i, s, sym, 1+min(gf>>gapShift, 1)) {
 			break // a repeat: the general path sees to it
 		}
-		if gf&fLastLatin == 0 && sc.m.pyBegin[text[i]] {
-			break // it may begin a pinyin key: the general path reads it
+		if i >= sc.pyNext {
+			break // the pinyin reading reads it: the general path does
 		}
 		prev = sym
 		// The first letter of a run: the gap before it decides.
@@ -594,7 +595,8 @@ func (sc *scanner) breaker() {
 	if sc.pending {
 		sc.resolve(false)
 	}
-	sc.state, sc.crun, sc.pyLive = 0, 0, false
+	sc.state, sc.crun = 0, 0
+	sc.pyBreak()
 	sc.gap, sc.gapClause, sc.prevCJK, sc.lastLatin = 0, false, false, false
 	sc.lastSym, sc.inRun = 0, false
 }
@@ -621,7 +623,7 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.resolve(cls == clsLatin)
 	}
 	m := sc.m
-	if m.py != nil {
+	if start >= sc.pyNext {
 		sc.pinyinWord(cls, start, end)
 	}
 	kind := trigUnit
