@@ -120,7 +120,11 @@ const (
 	pkLatin  // another letter or digit of a spaced script
 	pkWord   // a letter or digit of a script without spaces
 	pkSlow   // folds to several runes: the reading itself looks
+	pkSeps   // folds to several separators (… is ...), pkClause set when one is clause punctuation
 )
+
+// pkClauseBit marks a pkSeps entry holding clause punctuation.
+const pkClauseBit = 1
 
 // pairStride is the row length of pyData.pair.
 const pairStride = pinyin.NumSyllables + 1
@@ -472,7 +476,19 @@ func (m *Matcher) markPinyin() {
 	for r := range d.scout {
 		e := n.bmp[r]
 		if e&expFlag != 0 {
-			d.scout[r] = pkSlow << pkShift
+			v := uint16(pkSeps << pkShift)
+			for _, f := range n.exp[e&^expFlag] {
+				switch {
+				case f.cls == clsClause:
+					v |= pkClauseBit
+				case f.cls != clsSep:
+					v = pkSlow << pkShift
+				}
+				if v == pkSlow<<pkShift {
+					break
+				}
+			}
+			d.scout[r] = v
 			continue
 		}
 		f := rune(e & runeMask)
@@ -609,6 +625,15 @@ func (sc *scanner) pyReset() {
 		sc.pyNext = 0
 		p := sc.pyState()
 		p.ctx, p.expAt = false, -1
+	}
+}
+
+// pyBegin starts the reading of sc.text: the scout reads from its start.
+func (sc *scanner) pyBegin() {
+	if sc.m.py != nil {
+		sc.pyAfresh()
+		sc.py.prevCJK = false
+		sc.pyNext = sc.pyScout(0, false)
 	}
 }
 
@@ -761,6 +786,10 @@ scan:
 		case pkClause:
 			gap++
 			clause, latin = true, false
+		case pkSeps:
+			gap++ // one code point, as the main scan counts it
+			clause = clause || e&pkClauseBit != 0
+			latin = false
 		case pkHan:
 			if gap > maxGap || clause && prevCJK {
 				s1, pr = 0, false

@@ -180,6 +180,7 @@ func acquireScanner(m *Matcher) *scanner {
 // everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
 	sc.text = text
+	sc.pyBegin()
 	tab := sc.m.tab
 	auto := &sc.m.auto
 	dense, firstOut := auto.dense, auto.firstOut
