@@ -1,6 +1,8 @@
 package filter_test
 
 import (
+	"cmp"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -308,6 +310,52 @@ func TestPinyinKeysCapped(t *testing.T) {
 	} {
 		if got := m.Contains(c.text); got != c.want {
 			t.Errorf("Contains(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+// TestPinyinFlagRate reads the shared chat corpora with zh-large and
+// every reading on, and checks that the messages flagged only through
+// pinyin (every match of the message needed it) stay under 1% of zh-chat;
+// it logs the rates and the 20 most frequent pinyin-only matches (word =
+// text), which is where to look when the rate moves. Skipped under -short
+// and without the shared data.
+func TestPinyinFlagRate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the shared corpora")
+	}
+	m := compileDict(t, "zh-large")
+	for _, c := range []struct {
+		corpus  string
+		ceiling float64 // percent, 0: none
+	}{{"zh-chat", 1}, {"zh-long", 0}} {
+		msgs := bench.readLines(t, "corpus/"+c.corpus+".txt")
+		hits := map[string]int{}
+		var ms []filter.Match
+		only, any := 0, 0
+		for _, msg := range msgs {
+			ms = m.AppendMatches(ms[:0], msg)
+			if len(ms) == 0 {
+				continue
+			}
+			any++
+			if slices.ContainsFunc(ms, func(mt filter.Match) bool { return mt.Via&filter.ReadPinyin == 0 }) {
+				continue
+			}
+			only++
+			for _, mt := range ms {
+				hits[m.Word(mt.Word).Text+" = "+msg[mt.Start:mt.End]]++
+			}
+		}
+		rate := 100 * float64(only) / float64(len(msgs))
+		t.Logf("%s: %d of %d messages flagged, %d (%.2f%%) only through pinyin", c.corpus, any, len(msgs), only, rate)
+		keys := slices.Collect(maps.Keys(hits))
+		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(hits[b]-hits[a], strings.Compare(a, b)) })
+		for _, k := range keys[:min(20, len(keys))] {
+			t.Logf("  %4d  %s", hits[k], k)
+		}
+		if c.ceiling > 0 && rate > c.ceiling {
+			t.Errorf("%s: %.2f%% of the messages flagged only through pinyin, over %.2f%%", c.corpus, rate, c.ceiling)
 		}
 	}
 }
