@@ -39,9 +39,10 @@ const defaultSettleAt = 4096
 // Candidates are settled while the scan runs, so that their list stays
 // bounded whatever the length of the text. A candidate or allow occurrence
 // not found yet ends at the word character being handled (number pos) or
-// a later one, and spans at most Matcher.maxLen word characters (the
-// longest word or allow phrase, at most MaxWordRunes, which the ring
-// holds), so it starts no earlier than word character pos-maxLen+1 does.
+// a later one, and spans at most Matcher.spanLen word characters (the
+// longest word or allow phrase, or the longest pinyin spelling of one, at
+// most ringSize, which the ring holds), so it starts no earlier than word
+// character pos-spanLen+1 does.
 // A candidate that starts before that byte is therefore final: no later
 // candidate can start before it or at its start, and no later allow
 // occurrence can cover it. When the list reaches limit, settle applies the
