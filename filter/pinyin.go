@@ -654,8 +654,11 @@ func (sc *scanner) pyState() *pyScan {
 
 // pinyinAt feeds the pinyin reading the word character text[start:end], a
 // code point of the BMP folding to one rune of class cls, from scan's
-// inline path, where gf is scan's packed gap and flags before it.
-func (sc *scanner) pinyinAt(text string, start, end int, cls uint8, gf int) {
+// inline path, where gf is scan's packed gap and flags before it and pos
+// its count of word characters before it (stored in sc.pos: a candidate
+// added may settle those before it, see scanner).
+func (sc *scanner) pinyinAt(text string, start, end int, cls uint8, gf, pos int) {
+	sc.pos = pos
 	var r rune
 	switch end - start {
 	case 1:

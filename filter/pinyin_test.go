@@ -359,3 +359,37 @@ func TestPinyinFlagRate(t *testing.T) {
 		}
 	}
 }
+
+// TestPinyinCandidatesBounded filters long texts written by sound: the
+// candidates a scan holds at once must not grow with the text, and
+// settling them as soon as possible changes nothing.
+func TestPinyinCandidatesBounded(t *testing.T) {
+	size := 1 << 18
+	if testing.Short() || raceEnabled {
+		size = 1 << 16
+	}
+	words := []filter.Word{{Text: "法轮功", Action: filter.Mask}, {Text: "轮功", Action: filter.Mask}, {Text: "发轮功学员", Action: filter.Mask}}
+	for _, c := range []struct {
+		unit    string
+		matches bool
+	}{{"发轮功", true}, {"falungong ", true}, {"发lun功", true}, {"xianxianxian", false}, {"lululululu ", false}} {
+		opts := filter.Options{Allow: []string{"论功"}, Policy: filter.Policy{Readings: filter.ReadPinyin}}
+		m := filter.MustCompile(words, opts)
+		n := size / len(c.unit)
+		text := strings.Repeat(c.unit, n)
+		settles, held := m.Settles(text)
+		if held > 3*filter.MaxWordRunes*(filter.MaxWordRunes+1) || c.matches && settles == 0 {
+			t.Errorf("%q ×%d: %d settles, up to %d candidates held", c.unit, n, settles, held)
+		}
+		got := m.AppendMatches(nil, text)
+		if want := 0; !c.matches && len(got) != want || c.matches && len(got) != n {
+			t.Errorf("%q ×%d: %d matches", c.unit, n, len(got))
+		}
+		// Settling at every candidate sorts each time: a shorter text.
+		short := text[:len(c.unit)*min(n, 1<<12/len(c.unit))]
+		eager := filter.MustCompile(words, filter.WithSettleAt(opts, 1)).AppendMatches(nil, short)
+		if want := m.AppendMatches(nil, short); !slices.Equal(eager, want) {
+			t.Errorf("%q: settled as soon as possible, %d matches differ from %d", c.unit, len(eager), len(want))
+		}
+	}
+}

@@ -261,7 +261,7 @@ func (sc *scanner) scan(text string) {
 			continue
 		}
 		if start >= sc.pyNext {
-			sc.pinyinAt(text, start, i, cls, gf)
+			sc.pinyinAt(text, start, i, cls, gf, pos)
 		}
 		sc.lastSym = sym
 		if sym == 0 {
