@@ -256,6 +256,10 @@ type Matcher struct {
 	entries []entry
 	seps    []uint8
 	maxLen  int32 // word characters in the longest entry
+	// spanLen is the most word characters a candidate spans: maxLen, or
+	// more when a word read through pinyin is spelled in more letters
+	// (at most ringSize).
+	spanLen int32
 	// settleAt is the number of waiting candidates at which a scan first
 	// settles some (see scanner).
 	settleAt int
@@ -280,6 +284,9 @@ type Matcher struct {
 	// repeat tells that some entry takes ReadRepeat: the scan then looks
 	// for repeated word characters.
 	repeat bool
+	// py is the data of the pinyin reading, nil when no entry takes it
+	// (pinyin.go).
+	py *pyData
 }
 
 // Compile builds a Matcher from words and opts. Words that fold to the
@@ -355,6 +362,7 @@ func Compile(words []Word, opts Options) (*Matcher, error) {
 	b.build(opts.engine)
 	m.buildSymbols(b.symWords)
 	m.buildReadings(opts)
+	m.buildPinyin(b.yield)
 	m.memory = m.memoryUsage()
 	return m, nil
 }
@@ -523,7 +531,7 @@ func (b *builder) sameKey(e int32, key []frune, seps []uint8, allow bool) bool {
 }
 
 func (m *Matcher) memoryUsage() int {
-	n := 4*len(m.tab) + m.auto.memoryUsage()
+	n := 4*len(m.tab) + m.auto.memoryUsage() + m.py.memoryUsage()
 	n += 20*len(m.entries) + len(m.seps) + 16*len(m.alpha) + 4*len(m.origin)
 	for _, w := range m.words {
 		n += 40 + len(w.Text) // categories are shared strings

@@ -26,8 +26,11 @@ const (
 	// ReadVariants reads the written forms of Options.Variants as their
 	// canonical forms (女干 as 奸).
 	ReadVariants
-	// ReadPinyin reads Chinese characters and Latin letters as pinyin
-	// syllables (falungong, 发轮功).
+	// ReadPinyin finds words of Chinese characters written by sound:
+	// in Latin pinyin, in full or in part (falungong, 法lun功), or with
+	// characters whose first reading is a reading of the word's (发轮功);
+	// a two-character word only with one character as itself and the
+	// other in Latin letters (傻bi). docs/matching.md has the rules.
 	ReadPinyin
 
 	// AllReadings is every reading.

@@ -39,9 +39,10 @@ const defaultSettleAt = 4096
 // Candidates are settled while the scan runs, so that their list stays
 // bounded whatever the length of the text. A candidate or allow occurrence
 // not found yet ends at the word character being handled (number pos) or
-// a later one, and spans at most Matcher.maxLen word characters (the
-// longest word or allow phrase, at most MaxWordRunes, which the ring
-// holds), so it starts no earlier than word character pos-maxLen+1 does.
+// a later one, and spans at most Matcher.spanLen word characters (the
+// longest word or allow phrase, or the longest pinyin spelling of one, at
+// most ringSize, which the ring holds), so it starts no earlier than word
+// character pos-spanLen+1 does.
 // A candidate that starts before that byte is therefore final: no later
 // candidate can start before it or at its start, and no later allow
 // occurrence can cover it. When the list reaches limit, settle applies the
@@ -101,6 +102,9 @@ type scanner struct {
 	lastLatin        bool    // the last visible character is a Latin letter or digit
 	pending          bool    // candidates from pendFrom on wait for the right boundary check
 	pendFrom         int
+	py               *pyScan // the pinyin reading's walkers (pinyin.go)
+	pyLive           bool    // some pinyin walker is live: every word unit goes to it
+	pyNext           int     // the pinyin reading reads the word units from this byte on (pinyin.go)
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
@@ -167,6 +171,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc.lastSym = 0
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
 	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
+	sc.pyReset()
 	return sc
 }
 
@@ -180,6 +185,7 @@ func (sc *scanner) scan(text string) {
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
 	}
+	sc.pyBegin()
 	tab := sc.m.tab
 	auto := &sc.m.auto
 	dense, firstOut := auto.dense, auto.firstOut
@@ -194,7 +200,7 @@ func (sc *scanner) scan(text string) {
 	for i := 0; i < len(text); {
 		start := i
 		c := text[i]
-		if c < utf8.RuneSelf && dense != nil && !sc.pending && gf&fClauseLive == 0 {
+		if c < utf8.RuneSelf && dense != nil && !sc.pending && gf&fClauseLive == 0 && !sc.pyLive {
 			// It stops at once only on a class it leaves to the code below.
 			s, hit := 0, false
 			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), auto.stride-1)
@@ -257,6 +263,9 @@ func (sc *scanner) scan(text string) {
 			// A repeat: the methods see whether it triggers the readings.
 			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
+		}
+		if start >= sc.pyNext {
+			sc.pinyinAt(text, start, i, cls, gf, pos)
 		}
 		sc.lastSym = sym
 		if sym == 0 {
@@ -331,6 +340,9 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		}
 		if sc.m.repeat && uint32(sym) == sc.lastSym && sc.repeatMatters(text, i, s, sym, 1+min(gf>>gapShift, 1)) {
 			break // a repeat: the general path sees to it
+		}
+		if i >= sc.pyNext {
+			break // the pinyin reading reads it: the general path does
 		}
 		// The first letter of a run: the gap before it decides.
 		if gf >= (maxGap+1)<<gapShift {
@@ -656,6 +668,7 @@ func (sc *scanner) breaker() {
 		sc.resolve(false)
 	}
 	sc.state, sc.crun = 0, 0
+	sc.pyBreak()
 	sc.gap, sc.gapClause, sc.prevCJK, sc.lastLatin = 0, false, false, false
 	sc.lastSym = 0
 }
@@ -682,6 +695,9 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.resolve(cls == clsLatin)
 	}
 	m := sc.m
+	if start >= sc.pyNext {
+		sc.pinyinWord(cls, start, end)
+	}
 	kind := trigUnit
 	if sym != 0 && sym == sc.lastSym && !trig && m.repeat && (sc.gap > 0 || !sc.inRun()) {
 		// A repeat triggers at the second unit of a touching run, and at
@@ -871,8 +887,8 @@ func (sc *scanner) resolve(latin bool) {
 // at the current word character or later start no earlier than it.
 func (sc *scanner) settleEarly() {
 	bound := math.MaxInt // no word, no later candidate of the main automaton
-	if sc.m.maxLen > 0 {
-		first := sc.pos - int(sc.m.maxLen) + 1
+	if sc.m.spanLen > 0 {
+		first := sc.pos - int(sc.m.spanLen) + 1
 		if first < 1 {
 			sc.limit *= 2 // too early in the text: wait for more
 			return

@@ -113,8 +113,8 @@ func (m *Matcher) buildReadings(opts Options) {
 			p = pol(e.id)
 			review = review || p.VariantReview || p.PinyinReview
 		}
-		e.read = uint8(p.Readings & (AllReadings &^ ReadPinyin))
-		rd.any |= Readings(e.read)
+		e.read = uint8(p.Readings & AllReadings)
+		rd.any |= Readings(e.read) &^ ReadPinyin // pinyin.go reads pinyin
 		if Readings(e.read)&(ReadLeet|ReadRepeat) == ReadLeet {
 			rd.leetRepeat = false
 		}

@@ -1,0 +1,1148 @@
+package filter
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/wordfilter/wordfilter/internal/pinyin"
+)
+
+// This file holds the pinyin reading (ReadPinyin; docs/matching.md,
+// "Variant readings"): Chinese words found where they are written by
+// sound, in Latin pinyin (falungong), in part (法lun功) or with other
+// characters of the same pronunciation (发轮功).
+//
+// Compile gives every word and allow phrase that takes the reading and
+// is made of two to maxPinyinChars Chinese characters with readings one
+// key per combination of its characters' readings (at most
+// maxPinyinKeys: those with the fewest uncommon readings first), and
+// builds a trie of the keys over syllables: a double array whose slot
+// numbers are the states, so that a step is two loads (base of the
+// state, check of the child).
+//
+// A walker is one way of reading the text from a fixed start as a key
+// prefix: a trie state, and inside a syllable spelled in Latin letters
+// the spelling trie's state. A character of the text is read by its first
+// reading alone (docs/matching.md), so at a character each walker goes on
+// by one syllable; at a letter by the spelling trie, and, where a
+// syllable's spelling ends, by that syllable too (xian is xi+an and
+// xian). A walker reaching the end of a key is judged for each word of the
+// key (the rules that depend on the word's own characters: the
+// two-character rule, a match that needs the reading, required
+// separators), and each word that passes becomes a candidate with via
+// ReadPinyin. Separators and clause punctuation are read from the main
+// thread's gap, as any word reads them.
+//
+// Nearly every character begins some key, but few three do: the walkers
+// of the last two characters are left pending (pyScan) until a third may
+// go on with them (pyData.pair, a bit per two syllables, and triple, a
+// hashed bit per three), or a letter follows. While no walker is live the
+// main scan does not call the reading at all: a scout (pyScout) reads
+// ahead on its own, one table load a code point, keeps the pending
+// characters as the reading would, and says where the reading must look
+// again (scanner.pyNext): three characters that may begin a key, a letter
+// that may spell one, or anything its table does not cover.
+
+// Limits of the pinyin reading.
+const (
+	// maxPinyinKeys is the number of keys a word gets at most: of the
+	// combinations of its characters' readings, those using the fewest
+	// readings other than each character's first (most common) one.
+	maxPinyinKeys = 64
+	// maxPinyinChars is the longest word read through pinyin, in
+	// characters (the width of a walker's masks).
+	maxPinyinChars = 64
+	// maxPinyinWalkers is the most walkers a scan keeps at once; more
+	// (only text made to explode the readings gets there) are dropped.
+	maxPinyinWalkers = 1024
+)
+
+// Flags of pyData.check.
+const (
+	pyTerm   = 1 << 30 // a key ends at the state
+	pyLeaf   = 1 << 29 // no key goes on past the state
+	pyParent = pyLeaf - 1
+)
+
+// pyData is the pinyin reading's part of a Matcher.
+type pyData struct {
+	// slots is the trie of the keys over syllables (1..NumSyllables; 0
+	// is the end mark), a double array: the child of state s by syllable
+	// c is t = slots[s].base+c when slots[t].check&pyParent == s. State 0
+	// is the root, with base 0, so the child of the root by c is c. A
+	// state where a key ends has an end mark child t0 = slots[s].base+0,
+	// whose base is the index k of its list of entries,
+	// outs[outEnd[k]:outEnd[k+1]]. The base of a state sits beside its
+	// check, so a step loads one slot.
+	slots  []pySlot
+	outs   []int32
+	outEnd []int32
+	// runes holds the folded characters of the entries read through
+	// pinyin, entry i's from runeAt[i] (-1: not read).
+	runes  []rune
+	runeAt []int32
+	// scout has, by code point of the BMP, what the scout needs to know of
+	// it: its kind (pk*), and for a Chinese character its first reading
+	// and whether a key starts with it.
+	scout []uint16
+	// pair has a bit for each two syllables a key starts with, at
+	// a*pairStride+b: most pairs of characters of a text begin no key,
+	// and this table (23 KB) tells so without a look at the trie.
+	pair []uint64
+	// triple has a bit for the hash of each three syllables a key starts
+	// with (tripleHash), 256 KB: the scout tests the last three
+	// characters of the text against it, one load a character, and most
+	// pairs that begin a key do not go on with the next character.
+	triple []uint64
+}
+
+// Layout of pyData.scout: kind<<pkShift | pkBegin | pkRoot | first reading.
+const (
+	pkSyl   = 1<<9 - 1 // the first reading of a character (0: none)
+	pkRoot  = 1 << 9   // a key starts with it
+	pkBegin = 1 << 10  // a letter that may begin a key
+	pkShift = 11
+)
+
+// Kinds of code point in pyData.scout.
+const (
+	pkInvisible = iota
+	pkSep
+	pkClause
+	pkHan    // a CJK character (pkSyl: its first reading, 0 for none)
+	pkLetter // a letter of a spaced script that spells pinyin
+	pkLatin  // another letter or digit of a spaced script
+	pkWord   // a letter or digit of a script without spaces
+	pkSlow   // folds to several runes: the reading itself looks
+	pkSeps   // folds to several separators (… is ...), pkClause set when one is clause punctuation
+)
+
+// pkClauseBit marks a pkSeps entry holding clause punctuation.
+const pkClauseBit = 1
+
+// pairStride is the row length of pyData.pair.
+const pairStride = pinyin.NumSyllables + 1
+
+// tripleBits is the size of pyData.triple, in bits (a power of two).
+const tripleBits = 1 << 21
+
+// tripleHash returns the bit of the syllables a, b, c in pyData.triple.
+func tripleHash(a, b, c pinyin.Syllable) uint32 {
+	return (uint32(a)*pairStride*pairStride + uint32(b)*pairStride + uint32(c)) * 0x9E3779B1 >> (32 - 21)
+}
+
+// pySlot is one slot of the double array.
+type pySlot struct {
+	base  int32
+	check int32 // the parent state and the flags pyTerm, pyLeaf; -1 when free
+}
+
+func (d *pyData) memoryUsage() int {
+	if d == nil {
+		return 0
+	}
+	return 8*len(d.slots) + 4*(len(d.outs)+len(d.outEnd)+len(d.runes)+len(d.runeAt)) + 2*len(d.scout) + 8*(len(d.pair)+len(d.triple))
+}
+
+// child returns the child of state s by syllable c, or -1.
+func (d *pyData) child(s int32, c pinyin.Syllable) int32 {
+	t := d.slots[s].base + int32(c)
+	if uint32(t) < uint32(len(d.slots)) && d.slots[t].check&pyParent == s {
+		return t
+	}
+	return -1
+}
+
+// firstReading returns the first reading of the folded character f, 0 for
+// none.
+func firstReading(f rune) pinyin.Syllable {
+	if rs := pinyin.Readings(f); rs != nil {
+		return rs[0]
+	}
+	return 0
+}
+
+// pyKeys is the keys of the pinyin trie while it is built: key i is
+// syl[end[i-1]:end[i]] (end[-1] = 0), of entry entry[i].
+type pyKeys struct {
+	syl   []pinyin.Syllable
+	end   []int32
+	entry []int32
+}
+
+func (k *pyKeys) key(i int32) []pinyin.Syllable {
+	lo := int32(0)
+	if i > 0 {
+		lo = k.end[i-1]
+	}
+	return k.syl[lo:k.end[i]]
+}
+
+// buildPinyin builds the pinyin reading's data, when some entry takes it.
+func (m *Matcher) buildPinyin(yield func()) {
+	m.spanLen = m.maxLen
+	var keys pyKeys
+	var runes []rune
+	var runeAt []int32
+	var kb [MaxWordRunes + 1]frune
+	var sb [MaxWordRunes]uint8
+	var rs [maxPinyinChars][]pinyin.Syllable
+	spell := 0 // letters of the longest spelling of a key
+	for i := range m.entries {
+		pace(yield, i)
+		e := &m.entries[i]
+		if e.read&uint8(ReadPinyin) == 0 || e.n < 2 || e.n > maxPinyinChars {
+			continue
+		}
+		text := ""
+		if e.id >= 0 {
+			text = m.words[e.id].Text
+		} else {
+			text = m.allow[^e.id]
+		}
+		key, _, _ := foldKey(m.norm, kb[:0], sb[:0], text)
+		ok := len(key) == int(e.n)
+		for j, f := range key {
+			if !ok {
+				break
+			}
+			rs[j] = pinyin.Readings(f.r)
+			ok = f.cls == clsCJK && unicode.Is(unicode.Han, f.r) && rs[j] != nil
+		}
+		if !ok {
+			continue
+		}
+		if runeAt == nil {
+			runeAt = make([]int32, len(m.entries))
+			for k := range runeAt {
+				runeAt[k] = -1
+			}
+		}
+		runeAt[i] = int32(len(runes))
+		for _, f := range key {
+			runes = append(runes, f.r)
+		}
+		n := len(key)
+		keys.addCombos(rs[:n], int32(i))
+		letters := 0
+		for _, r := range rs[:n] {
+			longest := 0
+			for _, s := range r {
+				longest = max(longest, utf8.RuneCountInString(s.String()))
+			}
+			letters += longest
+		}
+		spell = max(spell, letters)
+	}
+	if len(keys.end) == 0 {
+		return
+	}
+	d := &pyData{runes: slices.Clone(runes), runeAt: runeAt, triple: make([]uint64, tripleBits/64)}
+	for i := range keys.end {
+		if k := keys.key(int32(i)); len(k) >= 3 {
+			h := tripleHash(k[0], k[1], k[2])
+			d.triple[h/64] |= 1 << (h % 64)
+		}
+	}
+	d.build(&keys, yield)
+	m.py = d
+	m.spanLen = int32(min(ringSize, max(int(m.maxLen), spell)))
+	m.markPinyin()
+}
+
+// addCombos adds the keys of entry ei, whose characters have the readings
+// rs: every combination of readings, or the maxPinyinKeys of them that use
+// the fewest readings other than each character's first.
+func (k *pyKeys) addCombos(rs [][]pinyin.Syllable, ei int32) {
+	var cur [maxPinyinChars]pinyin.Syllable
+	n := len(rs)
+	multi := 0 // characters with more than one reading
+	for _, r := range rs {
+		if len(r) > 1 {
+			multi++
+		}
+	}
+	added := 0
+	// rec chooses the readings of characters i.. with exactly other
+	// readings besides the first ones, among the multi characters left.
+	var rec func(i, other, left int)
+	rec = func(i, other, left int) {
+		if added >= maxPinyinKeys || other > left {
+			return
+		}
+		if i == n {
+			k.syl = append(k.syl, cur[:n]...)
+			k.end = append(k.end, int32(len(k.syl)))
+			k.entry = append(k.entry, ei)
+			added++
+			return
+		}
+		r := rs[i]
+		if len(r) > 1 {
+			left--
+		}
+		cur[i] = r[0]
+		rec(i+1, other, left)
+		if other > 0 {
+			for _, s := range r[1:] {
+				cur[i] = s
+				rec(i+1, other-1, left)
+			}
+		}
+	}
+	for other := 0; other <= multi && added < maxPinyinKeys; other++ {
+		rec(0, other, multi)
+	}
+}
+
+// build sorts the keys and lays out their trie.
+func (d *pyData) build(keys *pyKeys, yield func()) {
+	order := make([]int32, len(keys.end))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	// A counting sort by the first syllable, then each bucket by the rest.
+	var bucket [pinyin.NumSyllables + 2]int32
+	for i := range order {
+		bucket[keys.key(int32(i))[0]+1]++
+	}
+	for c := 1; c < len(bucket); c++ {
+		bucket[c] += bucket[c-1]
+	}
+	pos := bucket
+	for i := range keys.end {
+		c := keys.key(int32(i))[0]
+		order[pos[c]] = int32(i)
+		pos[c]++
+	}
+	cmps := 0
+	for c := 1; c <= pinyin.NumSyllables; c++ {
+		pace(yield, c)
+		slices.SortFunc(order[bucket[c]:bucket[c+1]], func(x, y int32) int {
+			cmps++
+			pace(yield, cmps)
+			if c := slices.Compare(keys.key(x)[1:], keys.key(y)[1:]); c != 0 {
+				return c
+			}
+			return int(keys.entry[x] - keys.entry[y])
+		})
+	}
+
+	// Breadth first over the sorted keys: a node is a range of keys
+	// sharing its prefix; its children are placed together in the double
+	// array. Breadth first keeps the shallow states, which every character
+	// of a Chinese text visits, together at the start of the array (the
+	// 20,000 states of depth 2 of zh-large in 160 KB), where they stay in
+	// the cache.
+	var fl freeList
+	fl.init(len(keys.syl) + pinyin.NumSyllables + 16)
+	type node struct {
+		state, lo, hi, depth int32
+	}
+	queue := []node{{0, 0, int32(len(order)), 0}}
+	head := 0
+	var syms []int32 // symbols of the children, 0 for the end mark
+	var ranges []int32
+	d.slots = make([]pySlot, 0, cap(fl.slots))
+	d.outs = make([]int32, 0, len(order))
+	d.outEnd = make([]int32, 1, len(order)+1)
+	steps := 0
+	for head < len(queue) {
+		steps++
+		pace(yield, steps)
+		nd := queue[head]
+		if head++; head >= 1<<16 && head > len(queue)/2 {
+			queue = queue[:copy(queue, queue[head:])]
+			head = 0
+		}
+		syms, ranges = syms[:0], ranges[:0]
+		i := nd.lo
+		if keys.end[order[i]]-keyStart(keys, order[i]) == nd.depth {
+			syms = append(syms, 0)
+			ranges = append(ranges, i)
+			for i < nd.hi && keys.end[order[i]]-keyStart(keys, order[i]) == nd.depth {
+				d.outs = append(d.outs, keys.entry[order[i]])
+				i++
+			}
+			d.outEnd = append(d.outEnd, int32(len(d.outs)))
+		}
+		for i < nd.hi {
+			c := keys.key(order[i])[nd.depth]
+			syms = append(syms, int32(c))
+			ranges = append(ranges, i)
+			for i < nd.hi && keys.key(order[i])[nd.depth] == c {
+				i++
+			}
+		}
+		ranges = append(ranges, nd.hi)
+		base := 0
+		if nd.state != 0 {
+			base = place(&fl, syms)
+		} else {
+			fl.grow(pinyin.NumSyllables + 1)
+			for _, c := range syms {
+				fl.take(c, slot{})
+			}
+		}
+		for len(d.slots) < len(fl.slots) {
+			d.slots = append(d.slots, pySlot{check: -1})
+		}
+		d.slots[nd.state].base = int32(base)
+		for j, c := range syms {
+			t := int32(base) + c
+			d.slots[t].check = nd.state
+			if c == 0 {
+				d.slots[t].base = int32(len(d.outEnd) - 2) // this node's list
+				d.slots[nd.state].check |= pyTerm
+				continue
+			}
+			queue = append(queue, node{t, ranges[j], ranges[j+1], nd.depth + 1})
+		}
+		if syms[len(syms)-1] == 0 {
+			d.slots[nd.state].check |= pyLeaf
+		}
+	}
+	d.slots[0].check = -1 // the root is nobody's child
+	// Keep exactly what is used: the slices grew by doubling.
+	d.slots = slices.Clone(d.slots)
+	d.outEnd = slices.Clone(d.outEnd)
+}
+
+func keyStart(keys *pyKeys, i int32) int32 {
+	if i == 0 {
+		return 0
+	}
+	return keys.end[i-1]
+}
+
+// place finds a base for children of symbols syms (increasing) on free
+// slots of fl and takes the slots, as placeDoubleArray does.
+func place(fl *freeList, syms []int32) int {
+	c0, cmax := int(syms[0]), int(syms[len(syms)-1])
+	base := -1
+search:
+	for p := fl.slots[0].check; p != 0; {
+		b := int(p) - c0
+		fl.grow(b + cmax + 1)
+		for _, c := range syms[1:] {
+			if fl.state[b+int(c)]&slotUsed != 0 {
+				np := fl.slots[p].check
+				fl.failed(p)
+				p = np
+				continue search
+			}
+		}
+		base = b
+		break
+	}
+	if base < 0 {
+		base = len(fl.slots) - c0
+		fl.grow(base + cmax + 1)
+	}
+	for _, c := range syms {
+		fl.take(int32(base+int(c)), slot{})
+	}
+	return base
+}
+
+// markPinyin fills the tables of the scan: pair and scout.
+func (m *Matcher) markPinyin() {
+	d := m.py
+	var first [256]bool // first letters of the syllables keys start with
+	for s := pinyin.Syllable(1); s <= pinyin.NumSyllables; s++ {
+		if !s.Interjection() && d.child(0, s) >= 0 {
+			first[s.String()[0]] = true
+		}
+	}
+	d.pair = make([]uint64, (pairStride*pairStride+63)/64)
+	for a := pinyin.Syllable(1); a <= pinyin.NumSyllables; a++ {
+		if t := d.child(0, a); t >= 0 {
+			for b := pinyin.Syllable(1); b <= pinyin.NumSyllables; b++ {
+				if d.child(t, b) >= 0 {
+					i := int(a)*pairStride + int(b)
+					d.pair[i/64] |= 1 << (i % 64)
+				}
+			}
+		}
+	}
+	n := m.norm
+	d.scout = make([]uint16, 0x10000)
+	for r := range d.scout {
+		e := n.bmp[r]
+		if e&expFlag != 0 {
+			v := uint16(pkSeps << pkShift)
+			for _, f := range n.exp[e&^expFlag] {
+				switch {
+				case f.cls == clsClause:
+					v |= pkClauseBit
+				case f.cls != clsSep:
+					v = pkSlow << pkShift
+				}
+				if v == pkSlow<<pkShift {
+					break
+				}
+			}
+			d.scout[r] = v
+			continue
+		}
+		f := rune(e & runeMask)
+		var v uint16
+		switch uint8(e >> runeBits) {
+		case clsInvisible:
+			v = pkInvisible << pkShift
+		case clsSep:
+			v = pkSep << pkShift
+		case clsClause:
+			v = pkClause << pkShift
+		case clsCJK:
+			v = pkHan << pkShift
+			if s := firstReading(f); s != 0 {
+				v |= uint16(s)
+				if d.child(0, s) >= 0 {
+					v |= pkRoot
+				}
+			}
+		case clsLatin:
+			v = pkLatin << pkShift
+			if b := pinyinLetter(f); b != 0 {
+				v = pkLetter << pkShift
+				if first[b&0xFF] {
+					v |= pkBegin
+				}
+			}
+		default:
+			v = pkWord << pkShift
+		}
+		d.scout[r] = v
+	}
+}
+
+// pinyinLetter returns the bytes that the folded Latin letter f spells in
+// pinyin, low byte first (ü and ê are two), or 0 when f spells nothing: a
+// to z stand for themselves; a letter with diacritics (tone marks) stands
+// for its plain letter, but u with a diaeresis for ü and e with a
+// circumflex for ê.
+func pinyinLetter(f rune) uint16 {
+	switch {
+	case 'a' <= f && f <= 'z':
+		return uint16(f)
+	case f < 0xC0:
+		return 0
+	}
+	return pinyinLetters()[f]
+}
+
+// pinyinLetters maps the folded Latin letters with diacritics to the
+// bytes they spell (see pinyinLetter), built once.
+var pinyinLetters = sync.OnceValue(func() map[rune]uint16 {
+	l := map[rune]uint16{}
+	for _, rg := range [][2]rune{{0xC0, 0x24F}, {0x1E00, 0x1EFF}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if !unicode.IsLower(r) {
+				continue
+			}
+			d := norm.NFD.String(string(r))
+			base, n := utf8.DecodeRuneInString(d)
+			if base < 'a' || base > 'z' || n == len(d) {
+				continue
+			}
+			marks := d[n:]
+			ok := true
+			for _, c := range marks {
+				ok = ok && unicode.Is(unicode.Mn, c)
+			}
+			if !ok {
+				continue
+			}
+			switch {
+			case base == 'u' && containsRune(marks, 0x308):
+				l[r] = 0xC3 | 0xBC<<8 // ü
+			case base == 'e' && containsRune(marks, 0x302):
+				l[r] = 0xC3 | 0xAA<<8 // ê
+			default:
+				l[r] = uint16(base)
+			}
+		}
+	}
+	return l
+})
+
+func containsRune(s string, r rune) bool {
+	for _, c := range s {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}
+
+// pyWalker is one way of reading the text from start as a key prefix.
+type pyWalker struct {
+	start int
+	han   uint64 // bit j: carrier j is a Chinese character (else Latin)
+	gaps  uint64 // bit j: separators before carrier j
+	node  int32  // trie state: the syllables read
+	base  int32  // the base of node's slot
+	spell pinyin.State
+	depth uint8 // syllables read
+	units uint8 // word characters read (characters and letters)
+	sgap  bool  // separators before the syllable being spelled
+}
+
+// pyScan is a scan's pinyin state, kept by its scanner between scans.
+type pyScan struct {
+	cur, next []pyWalker
+	// The walkers that begin at the last two word units when they are
+	// characters are not made until a third character may go on with
+	// them (pyData.pair and triple say), or a letter follows: s1 is the
+	// first reading of the last unit (0: none, or no character), at1 its
+	// start, root1 tells that a key starts with s1; pair tells that the
+	// unit before, s0 at at0, and the last begin a key, gap1 that
+	// separators stand between them.
+	s0, s1   pinyin.Syllable
+	at0, at1 int
+	root1    bool
+	pair     bool
+	gap1     bool
+	prevCJK  bool // the last word unit is CJK
+	ctx      bool // the fields above hold for the next unit (else it starts afresh)
+	// The expansion being read (a code point folding to several runes)
+	// and the word runes of it read so far.
+	expAt, expIdx int
+	han           [maxPinyinChars]rune
+}
+
+// pyReset readies the pinyin state for a new scan.
+func (sc *scanner) pyReset() {
+	sc.pyLive, sc.pyNext = false, math.MaxInt
+	if sc.m.py != nil {
+		sc.pyNext = 0
+		p := sc.pyState()
+		p.ctx, p.expAt = false, -1
+	}
+}
+
+// pyBegin starts the reading of sc.text: the scout reads from its start.
+func (sc *scanner) pyBegin() {
+	if sc.m.py != nil {
+		sc.pyAfresh()
+		sc.py.prevCJK = false
+		sc.pyNext = sc.pyScout(0, false)
+	}
+}
+
+// pyBreak ends every pinyin reading at an invalid byte.
+func (sc *scanner) pyBreak() {
+	if sc.m.py != nil {
+		sc.pyLive, sc.pyNext = false, 0
+		sc.py.ctx = false
+	}
+}
+
+func (sc *scanner) pyState() *pyScan {
+	if sc.py == nil {
+		sc.py = &pyScan{expAt: -1}
+	}
+	return sc.py
+}
+
+// pinyinAt feeds the pinyin reading the word character text[start:end], a
+// code point of the BMP folding to one rune of class cls, from scan's
+// inline path, where gf is scan's packed gap and flags before it and pos
+// its count of word characters before it (stored in sc.pos: a candidate
+// added may settle those before it, see scanner).
+func (sc *scanner) pinyinAt(text string, start, end int, cls uint8, gf, pos int) {
+	sc.pos = pos
+	var r rune
+	switch end - start {
+	case 1:
+		r = rune(text[start])
+	case 2:
+		r = rune(text[start]&0x1F)<<6 | rune(text[start+1]&0x3F)
+	default:
+		r = rune(text[start]&0x0F)<<12 | rune(text[start+1]&0x3F)<<6 | rune(text[start+2]&0x3F)
+	}
+	if !sc.py.ctx {
+		sc.pyAfresh()
+	}
+	if cls == clsCJK {
+		sc.pyHan(pinyin.Syllable(sc.m.py.scout[r]&pkSyl), start, end, gf>>gapShift, gf&fGapClause != 0)
+	} else {
+		sc.pyOther(rune(sc.m.norm.bmp[r]&runeMask), cls, start, end, gf>>gapShift, gf&fLastLatin != 0)
+	}
+	sc.pyAfter(end, cls == clsLatin, true)
+}
+
+// pinyinWord feeds the pinyin reading the word character of class cls of
+// the code point text[start:end], from scanner.word: the code point's
+// fold, or the next word rune of its expansion.
+func (sc *scanner) pinyinWord(cls uint8, start, end int) {
+	p := sc.pyState()
+	if !p.ctx {
+		sc.pyAfresh()
+	}
+	r, _ := utf8.DecodeRuneInString(sc.text[start:end])
+	n := sc.m.norm
+	e := n.lookup(r)
+	var f rune
+	exp := e&expFlag != 0
+	if exp {
+		if p.expAt != start {
+			p.expAt, p.expIdx = start, 0
+		}
+		k := 0
+		for _, fr := range n.exp[e&^expFlag] {
+			if isWordClass(fr.cls) {
+				if k == p.expIdx {
+					f = fr.r
+					break
+				}
+				k++
+			}
+		}
+		p.expIdx++
+	} else {
+		f = rune(e & runeMask)
+	}
+	if cls == clsCJK {
+		sc.pyHan(firstReading(f), start, end, sc.gap, sc.gapClause)
+	} else {
+		sc.pyOther(f, cls, start, end, sc.gap, sc.lastLatin)
+	}
+	// After a rune of an expansion the next one comes from the same
+	// code point: the reading looks at it too.
+	sc.pyAfter(end, cls == clsLatin, !exp)
+}
+
+// pyAfresh starts the reading afresh: no walker, nothing pending.
+func (sc *scanner) pyAfresh() {
+	p := sc.py
+	p.cur, p.s1, p.root1, p.pair, p.ctx = p.cur[:0], 0, false, false, true
+}
+
+// pyAfter decides, after a word unit ending at byte end (a letter or
+// digit of a spaced script when latin), where the reading looks next:
+// at every unit while walkers are live, else where the scout says (or at
+// the next unit when scout is false).
+func (sc *scanner) pyAfter(end int, latin, scout bool) {
+	switch {
+	case len(sc.py.cur) > 0:
+		sc.pyLive, sc.pyNext = true, 0
+	case scout:
+		sc.pyLive, sc.pyNext = false, sc.pyScout(end, latin)
+	default:
+		sc.pyLive, sc.pyNext = false, 0
+	}
+}
+
+// pyScout reads the text on from byte i, where no walker is live and the
+// visible character before is a letter or digit of a spaced script when
+// latin, keeping the pending characters of pyScan as pyHan and pyOther
+// would, and returns the start of the first code point that the reading
+// must read itself: a character with which the pending two may begin a
+// key (by pyData.triple), a letter that spells pinyin after no letter or
+// digit, a code point its table does not cover (beyond the BMP, folding
+// to several runes, an invalid byte), or len(text).
+func (sc *scanner) pyScout(i int, latin bool) int {
+	p := sc.py
+	d := sc.m.py
+	text, tab := sc.text, d.scout
+	// s0 and s1 are pyScan's, with pkRoot set for root1 in s1.
+	s0, s1 := uint16(p.s0), uint16(p.s1)
+	if p.root1 {
+		s1 |= pkRoot
+	}
+	at0, at1, pr, gap1, prevCJK := p.at0, p.at1, p.pair, p.gap1, p.prevCJK
+	gap, clause := 0, false
+scan:
+	for i < len(text) {
+		c := text[i]
+		var r rune
+		n := 1
+		switch {
+		case c < utf8.RuneSelf:
+			r = rune(c)
+		case c&0xF0 == 0xE0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
+			r = rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			if r < 0x800 || 0xD800 <= r && r <= 0xDFFF {
+				break scan
+			}
+			n = 3
+		case c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			r = rune(c&0x1F)<<6 | rune(text[i+1]&0x3F)
+			n = 2
+		default:
+			break scan
+		}
+		e := tab[r]
+		switch e >> pkShift {
+		case pkInvisible:
+		case pkSep:
+			gap++
+			latin = false
+		case pkClause:
+			gap++
+			clause, latin = true, false
+		case pkSeps:
+			gap++ // one code point, as the main scan counts it
+			clause = clause || e&pkClauseBit != 0
+			latin = false
+		case pkHan:
+			if gap > maxGap || clause && prevCJK {
+				s1, pr = 0, false
+			}
+			j, ns0, ns1, hit := pyRun(text, i, tab[0x4E00:0xA000], d.triple, s0, s1, pr)
+			if j == i && !hit {
+				// Not a CJK Unified Ideograph: read it here.
+				j, ns0, ns1, hit = pyRunOne(i, n, e, d, s0, s1, pr)
+			}
+			switch k := (j - i) / 3; {
+			case k >= 2:
+				at0, at1, gap1 = j-6, j-3, false
+			case j > i: // one character, of n bytes
+				at0, at1, gap1 = at1, i, gap > 0
+			}
+			if j > i {
+				prevCJK, latin = true, false
+				gap, clause = 0, false
+			}
+			if j > i {
+				s0, s1 = ns0, ns1
+				k := uint(s0&pkSyl)*pairStride + uint(s1&pkSyl)
+				pr = d.pair[k/64]&(1<<(k%64)) != 0
+			}
+			if i = j; hit {
+				break scan
+			}
+			continue
+		case pkLetter:
+			if gap > maxGap {
+				s1, pr = 0, false
+			}
+			if !latin && (s1&pkRoot != 0 || pr || e&pkBegin != 0) {
+				break scan
+			}
+			s1, pr = 0, false
+			prevCJK, latin = false, true
+			gap, clause = 0, false
+		case pkLatin, pkWord:
+			s1, pr = 0, false
+			prevCJK, latin = false, e>>pkShift == pkLatin
+			gap, clause = 0, false
+		default:
+			break scan
+		}
+		i += n
+	}
+	p.s0, p.s1, p.root1 = pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), s1&pkRoot != 0
+	p.at0, p.at1, p.pair, p.gap1, p.prevCJK = at0, at1, pr, gap1, prevCJK
+	return i
+}
+
+// pyRun is the scout's loop over a run of CJK Unified Ideographs
+// (U+4E00–U+9FFF; tab is their part of pyData.scout) from text[i] on,
+// with nothing between them: s0 and s1 are the
+// scout's last two (first reading | pkRoot), pr whether they begin a key.
+// It returns where it stopped (the first code point that is no such
+// character, or one with which the two before may begin a key: hit), and
+// the last two there. One table load a character, and no branch that
+// depends on the pair: the test of the three is a bit of pyData.triple,
+// which has none for a first reading 0, and a hit is judged again by
+// pyHan.
+func pyRun(text string, i int, tab []uint16, triple []uint64, s0, s1 uint16, pr bool) (int, uint16, uint16, bool) {
+	if !pr {
+		s0 = 0 // (no key starts with 0)
+	}
+	for i+2 < len(text) {
+		c, c1, c2 := text[i], text[i+1], text[i+2]
+		if c&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+			break
+		}
+		r := uint(c&0x0F)<<12 | uint(c1&0x3F)<<6 | uint(c2&0x3F) - 0x4E00
+		if r >= uint(len(tab)) {
+			break
+		}
+		e := tab[r]
+		if e>>pkShift != pkHan {
+			break
+		}
+		s := e & pkSyl
+		h := tripleHash(pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), pinyin.Syllable(s))
+		if triple[h/64]&(1<<(h%64)) != 0 && s != 0 && s0 != 0 {
+			return i, s0, s1, true
+		}
+		s0, s1 = s1, e&(pkSyl|pkRoot)
+		i += 3
+	}
+	return i, s0, s1, false
+}
+
+// pyRunOne is pyRun for the one CJK character at text[i:i+n] of scout
+// entry e.
+func pyRunOne(i, n int, e uint16, d *pyData, s0, s1 uint16, pr bool) (int, uint16, uint16, bool) {
+	s := e & pkSyl
+	if s == 0 {
+		return i + n, s1, 0, false
+	}
+	if h := tripleHash(pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), pinyin.Syllable(s)); pr && d.triple[h/64]&(1<<(h%64)) != 0 {
+		return i, s0, s1, true
+	}
+	return i + n, s1, e & (pkSyl | pkRoot), false
+}
+
+// pyHan reads a CJK character of the text, whose first reading is s (0:
+// none), after gap separators (clause: some is clause punctuation). A
+// character of the text is read by its first reading alone: written as
+// itself it is one of its own readings, and standing for another
+// character it stands for it by its usual sound (docs/matching.md).
+func (sc *scanner) pyHan(s pinyin.Syllable, start, end, gap int, clause bool) {
+	p := sc.py
+	if gap > maxGap || clause && p.prevCJK {
+		p.cur, p.s1, p.root1, p.pair = p.cur[:0], 0, false, false
+	}
+	p.prevCJK = true
+	if s == 0 {
+		p.cur, p.s1, p.root1, p.pair = p.cur[:0], 0, false, false
+		return
+	}
+	d := sc.m.py
+	slots := d.slots
+	if len(p.cur) > 0 {
+		sc.pyStep(s, end, gap)
+	}
+	if p.pair {
+		if h := tripleHash(p.s0, p.s1, s); d.triple[h/64]&(1<<(h%64)) != 0 {
+			// The two characters before and this one may begin a key:
+			// their walker, of depth 3.
+			t2 := slots[p.s0].base + int32(p.s1)
+			if t := slots[t2].base + int32(s); uint32(t) < uint32(len(slots)) && slots[t].check&pyParent == t2 {
+				w := pyWalker{start: p.at0, han: 7, node: t, base: slots[t].base, depth: 3, units: 3}
+				if p.gap1 {
+					w.gaps |= 2
+				}
+				if gap > 0 {
+					w.gaps |= 4
+				}
+				p.cur = sc.pyReached(p.cur, &w, slots[t].check, end, false)
+			}
+		}
+	}
+	i := uint(p.s1)*pairStride + uint(s)
+	p.pair = d.pair[i/64]&(1<<(i%64)) != 0 // (no bit for s1 = 0)
+	p.s0, p.at0, p.gap1 = p.s1, p.at1, gap > 0
+	p.s1, p.at1, p.root1 = s, start, slots[s].check&pyParent == 0
+}
+
+// pyStep moves the walkers on by the character of first reading s.
+func (sc *scanner) pyStep(s pinyin.Syllable, end, gap int) {
+	p := sc.py
+	slots := sc.m.py.slots
+	limit := uint8(sc.m.spanLen)
+	cur, next := p.cur, p.next[:0]
+	for i := range cur {
+		w := &cur[i]
+		if w.spell != 0 || w.units >= limit {
+			continue
+		}
+		t := w.base + int32(s)
+		if uint32(t) >= uint32(len(slots)) {
+			continue
+		}
+		sl := slots[t]
+		if sl.check&pyParent != w.node {
+			continue
+		}
+		nw := *w
+		nw.node, nw.base = t, sl.base
+		nw.han |= 1 << w.depth
+		if gap > 0 {
+			nw.gaps |= 1 << w.depth
+		}
+		nw.depth++
+		nw.units++
+		next = sc.pyReached(next, &nw, sl.check, end, false)
+	}
+	p.cur, p.next = next, cur
+}
+
+// pyPending makes the walkers left pending at the last two characters
+// (see pyScan) and appends them to cur.
+func (sc *scanner) pyPending(cur []pyWalker) []pyWalker {
+	p := sc.py
+	slots := sc.m.py.slots
+	if p.pair {
+		t := slots[p.s0].base + int32(p.s1)
+		w := pyWalker{start: p.at0, han: 3, node: t, base: slots[t].base, depth: 2, units: 2}
+		if p.gap1 {
+			w.gaps = 2
+		}
+		cur = append(cur, w)
+	}
+	if s := p.s1; p.root1 {
+		cur = append(cur, pyWalker{start: p.at1, han: 1, node: int32(s), base: slots[s].base, depth: 1, units: 1})
+	}
+	p.s1, p.root1, p.pair = 0, false, false
+	return cur
+}
+
+// pyOther reads a word unit f of class cls other than CJK after gap
+// separators (leftLatin: the nearest visible character before is a letter
+// or digit of a spaced script): a letter that spells pinyin, or anything
+// else, which ends every walker.
+func (sc *scanner) pyOther(f rune, cls uint8, start, end, gap int, leftLatin bool) {
+	p := sc.py
+	cur := p.cur
+	if gap > maxGap {
+		cur, p.s1, p.root1, p.pair = cur[:0], 0, false, false
+	}
+	cur = sc.pyPending(cur)
+	next := p.next[:0]
+	if b := pinyinLetter(f); b != 0 && cls == clsLatin {
+		limit := uint8(sc.m.spanLen)
+		for i := range cur {
+			if cur[i].units < limit {
+				next = sc.pySpell(next, cur[i], b, gap, end)
+			}
+		}
+		if !leftLatin {
+			next = sc.pySpell(next, pyWalker{start: start}, b, gap, end)
+		}
+	}
+	p.prevCJK = false
+	p.cur, p.next = next, cur[:0]
+}
+
+// pySpell goes on from w with the letter spelling bytes b (see
+// pinyinLetter) and appends the walkers that result to next.
+func (sc *scanner) pySpell(next []pyWalker, w pyWalker, b uint16, gap, end int) []pyWalker {
+	sp := w.spell
+	if sp == 0 {
+		sp = pinyin.Start()
+		w.sgap = gap > 0
+	}
+	var ok bool
+	if sp, ok = sp.Next(byte(b)); ok && b > 0xFF {
+		sp, ok = sp.Next(byte(b >> 8))
+	}
+	if !ok {
+		return next
+	}
+	w.spell = sp
+	w.units++
+	if len(next) < maxPinyinWalkers {
+		next = append(next, w)
+	}
+	slots := sc.m.py.slots
+	for _, s := range sp.Ends() {
+		if s.Interjection() {
+			continue
+		}
+		t := w.base + int32(s)
+		if uint32(t) >= uint32(len(slots)) || slots[t].check&pyParent != w.node {
+			continue
+		}
+		nw := w
+		nw.node, nw.base, nw.spell = t, slots[t].base, 0
+		if w.sgap {
+			nw.gaps |= 1 << w.depth
+		}
+		nw.depth++
+		next = sc.pyReached(next, &nw, slots[t].check, end, true)
+	}
+	return next
+}
+
+// pyReached handles walker w, which has just read a syllable ending at
+// byte end (a letter's when latin) into a state with flags (its check):
+// it reports the keys ending there and keeps w in next when keys go on.
+func (sc *scanner) pyReached(next []pyWalker, w *pyWalker, flags int32, end int, latin bool) []pyWalker {
+	if flags&pyTerm != 0 && (w.depth != 2 || w.han == 1 || w.han == 2) {
+		// (A two-character word needs one character and one syllable
+		// in Latin letters.)
+		sc.pyOutput(w, end, latin)
+	}
+	if flags&pyLeaf == 0 && w.depth < maxPinyinChars && len(next) < maxPinyinWalkers {
+		next = append(next, *w)
+	}
+	return next
+}
+
+// pyOutput judges the words whose key w has read, ending at byte end
+// (after a letter when latin), and adds the candidates.
+func (sc *scanner) pyOutput(w *pyWalker, end int, latin bool) {
+	if latin && sc.latinAt(end) {
+		return // glued on its right
+	}
+	m := sc.m
+	d := m.py
+	k := d.slots[w.base].base
+	outs := d.outs[d.outEnd[k]:d.outEnd[k+1]]
+	n := int(w.depth)
+	han := sc.py.hanRunes(m, sc.text[w.start:end])
+	if bits.OnesCount64(w.han) != len(han) {
+		return // cannot happen: every Chinese character of the span is a carrier
+	}
+	for _, ei := range outs {
+		e := &m.entries[ei]
+		word := d.runes[d.runeAt[ei]:]
+		itself, h := 0, 0
+		for j := range n {
+			if w.han&(1<<j) != 0 {
+				if han[h] == word[j] {
+					itself++
+				}
+				h++
+			}
+		}
+		if itself == n || n == 2 && itself != 1 {
+			// An exact match (the main thread's), or a two-character
+			// word without one character written as itself.
+			continue
+		}
+		ok := true
+		for _, q := range m.seps[e.sepOff : e.sepOff+int32(e.sepN)] {
+			ok = ok && w.gaps&(1<<q) != 0
+		}
+		if ok {
+			sc.addCand(cand{entry: ei, start: w.start, end: end, via: ReadPinyin})
+		}
+	}
+}
+
+// hanRunes returns the folded Chinese characters of s in order.
+func (p *pyScan) hanRunes(m *Matcher, s string) []rune {
+	out := p.han[:0]
+	var buf [8]frune
+	for _, r := range s {
+		for _, f := range m.norm.appendFold(buf[:0], r) {
+			if f.cls == clsCJK && len(out) < len(p.han) {
+				out = append(out, f.r)
+			}
+		}
+	}
+	return out
+}
+
+// latinAt reports whether the nearest visible character at or after byte
+// i is a letter or digit of a spaced script.
+func (sc *scanner) latinAt(i int) bool {
+	text := sc.text
+	var buf [8]frune
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && n == 1 {
+			return false
+		}
+		if fs := sc.m.norm.appendFold(buf[:0], r); len(fs) > 0 {
+			return fs[0].cls == clsLatin
+		}
+		i += n
+	}
+	return false
+}
