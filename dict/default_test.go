@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/wordfilter/wordfilter/dict"
@@ -139,17 +140,21 @@ func TestDefaultPassesEverydayText(t *testing.T) {
 // TestDefaultFlagRate runs the default over the shared chat corpora and
 // checks that the share of messages it flags (review, mask or block)
 // stays under what was measured when it was built (go run ./dict/mine:
-// en-chat 0.47%, zh-chat 0.09%, zh-long 0.83%) plus a margin.
+// en-chat 0.47%, zh-chat 0.09%, zh-long 0.83%, then 0.51% for en-chat
+// with the variant readings) plus a margin. Messages flagged only through
+// the pinyin reading, which reports them for review and never masks, have
+// a ceiling of their own: 1% (the pinyin reading's target on chat);
+// zh-long, a novel in an older Chinese, stands at 1.2%.
 func TestDefaultFlagRate(t *testing.T) {
 	dir := shareddata.Dir(t)
 	m := loadDefault(t).Matcher
 	for _, c := range []struct {
-		file    string
-		ceiling float64 // percent
+		file            string
+		ceiling, pinyin float64 // percent
 	}{
-		{"en-chat.txt", 0.60},
-		{"zh-chat.txt", 0.20},
-		{"zh-long.txt", 1.00},
+		{"en-chat.txt", 0.60, 1},
+		{"zh-chat.txt", 0.20, 1},
+		{"zh-long.txt", 1.00, 1.5},
 	} {
 		path := filepath.Join(dir, "corpus", c.file)
 		f, err := os.Open(path)
@@ -158,23 +163,30 @@ func TestDefaultFlagRate(t *testing.T) {
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)
-		var n, flagged int
+		var n, flagged, pinyinOnly int
 		var ms []filter.Match
 		for sc.Scan() {
 			n++
 			ms = m.AppendMatches(ms[:0], sc.Text())
-			if len(ms) > 0 {
-				flagged++
+			if !slices.ContainsFunc(ms, func(mt filter.Match) bool { return mt.Via&filter.ReadPinyin == 0 }) {
+				if len(ms) > 0 {
+					pinyinOnly++
+				}
+				continue
 			}
+			flagged++
 		}
 		f.Close()
 		if err := sc.Err(); err != nil || n == 0 {
 			t.Fatalf("reading %s: %d lines, %v", c.file, n, err)
 		}
-		rate := 100 * float64(flagged) / float64(n)
-		t.Logf("%s: %d of %d messages flagged (%.2f%%)", c.file, flagged, n, rate)
+		rate, pyRate := 100*float64(flagged)/float64(n), 100*float64(pinyinOnly)/float64(n)
+		t.Logf("%s: %d of %d messages flagged (%.2f%%), %d more only through pinyin (%.2f%%)", c.file, flagged, n, rate, pinyinOnly, pyRate)
 		if rate > c.ceiling {
 			t.Errorf("%s: the default flags %.2f%% of the messages, over the ceiling of %.2f%%: mine it (go run ./dict/mine) and fix the false positives", c.file, rate, c.ceiling)
+		}
+		if pyRate > c.pinyin {
+			t.Errorf("%s: the default flags %.2f%% of the messages only through pinyin, over the ceiling of %.2f%%", c.file, pyRate, c.pinyin)
 		}
 	}
 }
