@@ -161,10 +161,17 @@ func checkPinyinRef(t *testing.T, m *filter.Matcher, ref *pyRef, text string, wo
 // with the brute-force reference on random texts, with both automaton
 // layouts and with candidates settled one at a time.
 func TestPinyinDifferential(t *testing.T) {
-	r := rand.New(rand.NewPCG(11, 12))
-	rounds := 3000
+	t.Run("short", func(t *testing.T) { pinyinDifferential(t, rand.New(rand.NewPCG(11, 12)), 3000, 1) })
+	// Texts longer than the ring of 128 word characters, settled as
+	// they go.
+	t.Run("long", func(t *testing.T) { pinyinDifferential(t, rand.New(rand.NewPCG(13, 14)), 100, 20) })
+}
+
+// pinyinDifferential runs rounds random dictionaries, each on texts of
+// about parts times the usual length.
+func pinyinDifferential(t *testing.T, r *rand.Rand, rounds, parts int) {
 	if testing.Short() || raceEnabled {
-		rounds = 300
+		rounds = max(rounds/10, 10)
 	}
 	for range rounds {
 		words, allow, pol, cats := pyDict(r)
@@ -176,13 +183,17 @@ func TestPinyinDifferential(t *testing.T) {
 		}
 		ms = append(ms, filter.MustCompile(words, filter.WithSettleAt(opts, 1)))
 		for k := range 10 {
-			text := pyText(r, r.IntN(24))
-			if k%2 == 0 {
-				// A word of the dictionary, written by sound, among
-				// other pieces.
-				w := words[r.IntN(len(words))].Text
-				text = pyText(r, r.IntN(4)) + pyRender(r, w) + pyText(r, r.IntN(4))
+			var b strings.Builder
+			for range parts {
+				b.WriteString(pyText(r, r.IntN(24)))
+				if k%2 == 0 {
+					// A word of the dictionary, written by sound, among
+					// other pieces.
+					w := words[r.IntN(len(words))].Text
+					b.WriteString(pyText(r, r.IntN(4)) + pyRender(r, w) + pyText(r, r.IntN(4)))
+				}
 			}
+			text := b.String()
 			for _, m := range ms {
 				checkPinyinRef(t, m, ref, text, words, allow)
 			}
