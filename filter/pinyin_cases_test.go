@@ -23,7 +23,6 @@ type pyCase struct {
 	want   []string
 	masked string
 	same   bool // pinyin-action same: a pinyin match takes its word's action
-	plain  []string
 }
 
 // pyCases mirror the pinyin bullet of docs/matching.md, example by

@@ -66,7 +66,7 @@ func pyRender(r *rand.Rand, word string) string {
 	for i, c := range []rune(filter.Fold(word)) {
 		if i > 0 {
 			for range r.IntN(3) * r.IntN(3) {
-				b.WriteString([]string{" ", "-", "，", ".", "​"}[r.IntN(5)])
+				b.WriteString([]string{" ", "-", "，", ".", "\u200b"}[r.IntN(5)])
 			}
 		}
 		rs := pinyin.Readings(c)

@@ -78,8 +78,7 @@ type readingData struct {
 	sepAt     [2]uint64   // bit i: some entry taking a reading writes a separator before its letter i
 	// leetRepeat tells that every entry taking leet takes repeat too.
 	leetRepeat bool
-	leet       [128][2]uint32    // symbols of the letters each ASCII leet character stands for
-	extra      map[rune]struct{} // runes besides the table ones that trigger (expansions)
+	leet       [128][2]uint32 // symbols of the letters each ASCII leet character stands for
 }
 
 // Trigger kinds, for scanner.trigger.
