@@ -12,7 +12,7 @@ import (
 )
 
 // The semantic table of the variant readings: every example and near miss
-// of docs/matching.md ("Variant readings") and CONTRACT.md §3a, each run
+// of docs/matching.md ("Variant readings") and the README's table, each run
 // under every combination of the readings repeat, leet, lookalike and
 // variants (the folder's readings; a case's category policies keep theirs
 // within them), so that a match appears exactly when the readings it needs

@@ -36,7 +36,7 @@ func TestNewCarriesTheActionAndNeverNilMatches(t *testing.T) {
 	}
 }
 
-// TestMatchJSONShape pins the JSON of a match (CONTRACT section 4): via
+// TestMatchJSONShape pins the JSON of a match (the REST API's, README): via
 // after end, left out when the match needed no reading, and the engine's
 // set of readings never encoded.
 func TestMatchJSONShape(t *testing.T) {
