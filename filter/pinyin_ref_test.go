@@ -336,25 +336,10 @@ func (m *pyRef) readPinyin(fs []refRune, q int, e pyRefWord) []int {
 // filter masks like the engine, with the pinyin action.
 func (m *pyRef) filter(text string, mask rune) filter.Result {
 	ms := m.matches(text)
-	res := filter.Result{Text: text, Matches: ms}
-	var b strings.Builder
-	last := 0
-	for _, mt := range ms {
-		a := m.words[mt.Word].Action
+	return refResult(text, ms, mask, func(mt filter.Match) filter.Action {
 		if mt.Via != 0 && m.review {
-			a = filter.Review
+			return filter.Review
 		}
-		res.Decision = max(res.Decision, a)
-		if a == filter.Review {
-			continue
-		}
-		b.WriteString(text[last:mt.Start])
-		b.WriteString(strings.Repeat(string(mask), utf8.RuneCountInString(text[mt.Start:mt.End])))
-		last = mt.End
-	}
-	if last > 0 {
-		b.WriteString(text[last:])
-		res.Text = b.String()
-	}
-	return res
+		return m.words[mt.Word].Action
+	})
 }

@@ -333,11 +333,19 @@ func (m *refMatcher) matches(text string) []filter.Match {
 // refFilter masks like docs/matching.md says.
 func (m *refMatcher) filter(text string, mask rune) filter.Result {
 	ms := m.matches(text)
+	return refResult(text, ms, mask, func(mt filter.Match) filter.Action { return m.words[mt.Word].Action })
+}
+
+// refResult is the Result of the matches ms of text as docs/matching.md
+// says: the decision is the strongest action (actionOf gives each
+// match's), and every match but a review one is masked, one mask
+// character a code point. The references share it.
+func refResult(text string, ms []filter.Match, mask rune, actionOf func(filter.Match) filter.Action) filter.Result {
 	res := filter.Result{Text: text, Matches: ms}
 	var b strings.Builder
 	last := 0
 	for _, mt := range ms {
-		a := m.words[mt.Word].Action
+		a := actionOf(mt)
 		res.Decision = max(res.Decision, a)
 		if a == filter.Review {
 			continue

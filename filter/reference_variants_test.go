@@ -569,24 +569,7 @@ func (rv *refVariants) matches(text string) []filter.Match {
 // ActionOf gives it.
 func (rv *refVariants) filter(text string, mask rune) filter.Result {
 	ms := rv.matches(text)
-	res := filter.Result{Text: text, Matches: ms}
-	var b strings.Builder
-	last := 0
-	for _, mt := range ms {
-		a := rv.actionOf(mt.Word, mt.Via)
-		res.Decision = max(res.Decision, a)
-		if a == filter.Review {
-			continue
-		}
-		b.WriteString(text[last:mt.Start])
-		b.WriteString(strings.Repeat(string(mask), utf8.RuneCountInString(text[mt.Start:mt.End])))
-		last = mt.End
-	}
-	if last > 0 {
-		b.WriteString(text[last:])
-		res.Text = b.String()
-	}
-	return res
+	return refResult(text, ms, mask, func(mt filter.Match) filter.Action { return rv.actionOf(mt.Word, mt.Via) })
 }
 
 // TestRefVariantsTables checks the reference's own tables against what
