@@ -400,29 +400,10 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32,
 	tries := 0
 	for _, s := range byFan {
 		syms := inSym[first[s]:first[s+1]]
-		c0, cmax := int(syms[0]), int(syms[len(syms)-1])
-		base := -1
-	search:
-		for p := fl.slots[0].check; p != 0; {
+		base := findBase(&fl, syms, func() {
 			tries++
 			pace(yield, tries)
-			b := int(p) - c0
-			fl.grow(b + cmax + 1)
-			for _, c := range syms[1:] {
-				if fl.state[b+int(c)]&slotUsed != 0 {
-					np := fl.slots[p].check
-					fl.failed(p)
-					p = np
-					continue search
-				}
-			}
-			base = b
-			break
-		}
-		if base < 0 {
-			base = len(fl.slots) - c0
-			fl.grow(base + cmax + 1)
-		}
+		})
 		a.states[s].base = int32(base)
 		for i, c := range syms {
 			fl.take(int32(base+int(c)), slot{check: s, next: first[s] + int32(i)})
@@ -443,6 +424,34 @@ func (a *automaton) placeDoubleArray(nstates int, first []int32, inSym []uint32,
 // placeTries is how many failed placements a free slot anchors before it
 // leaves the search list.
 const placeTries = 16
+
+// findBase returns a base b for children of the symbols syms (in
+// increasing order) at which slot b+c of fl is free for every c of syms:
+// the first that the free list offers for syms[0], else one past the end.
+// fl grows to hold every slot tried; tick (maybe nil) is called for each.
+func findBase[S ~int32 | ~uint32](fl *freeList, syms []S, tick func()) int {
+	c0, cmax := int(syms[0]), int(syms[len(syms)-1])
+search:
+	for p := fl.slots[0].check; p != 0; {
+		if tick != nil {
+			tick()
+		}
+		b := int(p) - c0
+		fl.grow(b + cmax + 1)
+		for _, c := range syms[1:] {
+			if fl.state[b+int(c)]&slotUsed != 0 {
+				np := fl.slots[p].check
+				fl.failed(p)
+				p = np
+				continue search
+			}
+		}
+		return b
+	}
+	base := len(fl.slots) - c0
+	fl.grow(base + cmax + 1)
+	return base
+}
 
 // freeList is a double array being built. Slot 0 is never used; the
 // free slots still worth trying as anchors form a circular doubly linked

@@ -424,27 +424,7 @@ func keyStart(keys *pyKeys, i int32) int32 {
 // place finds a base for children of symbols syms (increasing) on free
 // slots of fl and takes the slots, as placeDoubleArray does.
 func place(fl *freeList, syms []int32) int {
-	c0, cmax := int(syms[0]), int(syms[len(syms)-1])
-	base := -1
-search:
-	for p := fl.slots[0].check; p != 0; {
-		b := int(p) - c0
-		fl.grow(b + cmax + 1)
-		for _, c := range syms[1:] {
-			if fl.state[b+int(c)]&slotUsed != 0 {
-				np := fl.slots[p].check
-				fl.failed(p)
-				p = np
-				continue search
-			}
-		}
-		base = b
-		break
-	}
-	if base < 0 {
-		base = len(fl.slots) - c0
-		fl.grow(base + cmax + 1)
-	}
+	base := findBase(fl, syms, nil)
 	for _, c := range syms {
 		fl.take(int32(base+int(c)), slot{})
 	}
