@@ -129,23 +129,26 @@ func (b *builder) build(kind engineKind) {
 	m.buildASCII()
 }
 
-// setEmitBounds fills the bound column of the dense table. Inside a run
-// of Latin letters with no separator, a word that starts after the run's
-// first letter has a Latin letter on its left, so every word needing a
-// left boundary that is shorter than the run fails it. The bound of a
-// state with outputs is the length of the longest output on its suffix
-// chain that needs a left boundary (MaxWordRunes+1 when one does not):
-// the scan's ASCII loop emits only when the bound reaches the run length,
-// which saves the call for "ass" in "class" and the like.
+// setEmitBounds fills the bound column of the dense table: the bound of
+// each state << boundShift | its depth (the variant readings' pre-checks
+// in the ASCII loop read the depth with no division by the stride).
+// Inside a run of Latin letters with no separator, a word that starts
+// after the run's first letter has a Latin letter on its left, so every
+// word needing a left boundary that is shorter than the run fails it. The
+// bound of a state with outputs is the length of the longest output on
+// its suffix chain that needs a left boundary (MaxWordRunes+1 when one
+// does not), 0 without outputs: the scan's ASCII loop emits only when the
+// bound reaches the run length, which saves the call for "ass" in "class"
+// and the like.
 func (m *Matcher) setEmitBounds() {
 	a := &m.auto
 	if a.dense == nil {
 		return
 	}
 	bc := a.stride - 1
-	for s := a.firstOut; int(s) < len(a.states)-1; s++ {
+	for s := range len(a.states) - 1 {
 		bound := int32(0)
-		for t := a.states[s].term; t >= 0; t = a.states[a.states[t].fail].term {
+		for t := a.states[s].term; s >= int(a.firstOut) && t >= 0; t = a.states[a.states[t].fail].term {
 			for _, ei := range a.outputs(t) {
 				n := m.entries[ei].n
 				if m.entries[ei].flags&needLeft == 0 {
@@ -154,9 +157,17 @@ func (m *Matcher) setEmitBounds() {
 				bound = max(bound, n)
 			}
 		}
-		a.dense[int(s)*a.stride+bc] = bound
+		a.dense[s*a.stride+bc] = bound<<boundShift | int32(a.depth[s])
 	}
 }
+
+// rowDepth returns the depth of the state whose dense row starts at
+// offset row.
+func (a *automaton) rowDepth(row int) int { return int(uint8(a.dense[row+a.stride-1])) }
+
+// boundShift is where a state's emit bound starts in the bound column of
+// the dense table, above its depth.
+const boundShift = 8
 
 // renumberByFrequency gives the most frequent symbols the smallest
 // numbers, so that the children of a state sit close together in the

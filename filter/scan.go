@@ -319,10 +319,13 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
 	lastRun := 0 // letters of the last run (< 1: unknown), for leetMatters
+	rep := sc.m.repeat
+	last := int32(sc.lastSym) // the symbol of the last letter, stored in sc.lastSym on the way out
 	for i < len(text) {
 		sym := lat[text[i]]
 		if sym < 0 {
 			if sym == asciiLeet {
+				sc.lastSym = uint32(last)
 				if sc.leetMatters(text, i, s, gf, lastRun) {
 					break
 				}
@@ -338,7 +341,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 			i++
 			continue
 		}
-		if sc.m.repeat && uint32(sym) == sc.lastSym && sc.repeatMatters(text, i, s, sym, 1+min(gf>>gapShift, 1)) {
+		if rep && sym == last && sc.repeatMatters(text, i, s, sym, min(gf>>gapShift, 1)*max(lastRun, 2)) {
 			break // a repeat: the general path sees to it
 		}
 		if i >= sc.pyNext {
@@ -356,6 +359,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 			run = -ringSize
 		}
 		s = int(dense[s+int(sym)])
+		last = sym
 		pos++
 		sc.starts[pos&(ringSize-1)] = i
 		// infoGap when the gap is not 0, without a branch: the first
@@ -363,99 +367,108 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		sc.info[pos&(ringSize-1)] = uint8(gf&fLastLatin | min(gf>>gapShift, 1)*infoGap)
 		gf = fLastLatin
 		i++
-		// The rest of the run: no gap, a Latin neighbour on the left.
-		// Two copies of the loop: the one for the repeat reading also
-		// looks for a letter equal to the one before (ASCII letters and
-		// digits fold alike exactly when they are equal but for case),
-		// which costs the other about 10% on English.
-		if !sc.m.repeat {
+		// The rest of the run: no gap, a Latin neighbour on the left. The
+		// letter at byte j is number j+pk, and run is j+rk before it:
+		// neither is counted in the loop, which has few registers to
+		// spare. Two copies of the loop: the one for the repeat reading
+		// also looks for a letter equal to the one before (ASCII letters
+		// and digits fold alike exactly when they have one symbol) whose
+		// state holds the run (the depth in the bound column), which
+		// costs the other about 10% on English.
+		pk, rk := pos+1-i, run-i
+		if !rep {
 			for i < len(text) {
 				sym := lat[text[i]]
 				if sym < 0 {
 					break
 				}
 				s = int(dense[s+int(sym)])
-				pos++
-				run++
-				sc.starts[pos&(ringSize-1)] = i
-				sc.info[pos&(ringSize-1)] = infoLeftLatin
+				sc.starts[(i+pk)&(ringSize-1)] = i
+				sc.info[(i+pk)&(ringSize-1)] = infoLeftLatin
 				i++
+			}
+			if v := lat[text[i-1]]; v >= 0 {
+				last = v // (else the run is its first letter, a leet digit)
 			}
 		} else {
 			for i < len(text) {
 				sym := lat[text[i]]
-				if sym < 0 || text[i]|0x20 == text[i-1]|0x20 && sc.repeatMatters(text, i, s, sym, run) {
+				if sym < 0 {
 					break
 				}
+				if sym == last {
+					if run := i + rk; int(uint8(dense[s+bc])) >= run && sc.repeatMatters(text, i, s, sym, run) {
+						break
+					}
+				}
 				s = int(dense[s+int(sym)])
-				pos++
-				run++
-				sc.starts[pos&(ringSize-1)] = i
-				sc.info[pos&(ringSize-1)] = infoLeftLatin
+				last = sym
+				sc.starts[(i+pk)&(ringSize-1)] = i
+				sc.info[(i+pk)&(ringSize-1)] = infoLeftLatin
 				i++
 			}
 		}
+		pos, run = i-1+pk, i+rk
 		lastRun = run
-		if v := lat[text[i-1]]; v >= 0 { // the last letter of the run
-			sc.lastSym = uint32(v)
-		} else {
-			sc.lastSym = uint32(sc.m.asciiPlain[text[i-1]]) // a leet digit
-		}
-		if s >= out && int(dense[s+bc]) >= run {
+		if s >= out && int(dense[s+bc]) >= run<<boundShift {
+			sc.lastSym = uint32(last)
 			return i, s, pos, gf, true
 		}
 	}
+	sc.lastSym = uint32(last)
 	return i, s, pos, gf, false
 }
 
 // leetMatters tells the ASCII loop whether the leet character text[i]
 // may start a variant match, where the dense automaton is at row s, after
-// the gap and flags gf. After a separator a match may start at it, or go
-// on from a state before the gap: either must also read the letter after
-// it (or end a key with it). Glued to a Latin letter on its left, a match
-// must come from a state of s's suffix chain that starts no later than the
-// run of run letters before it (run < 1: unknown) and goes on with a
-// letter it stands for.
+// the gap and flags gf, and run is the number of letters of the last run
+// of letters (< 1: unknown): the one it is glued to, or the one before
+// the separators. A
+// walk must read the character as a letter it stands for: after a
+// separator, from the root (a match starting here) or from a state
+// before the gap (a match holding all of the run before it); glued to a
+// Latin letter, from a state of s's suffix chain that starts no later
+// than the run; either way possibly as a repeat of the letter before.
+// Each such first step is followed on by reach.
 func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 	a := &sc.m.auto
+	budget := reachBudget
+	ls := &sc.m.rd.leet[text[i]]
+	gap := gf >> gapShift
 	if gf&fLastLatin == 0 {
-		// A match may start here, or go on from a state before the gap:
-		// either must read the next letter too (at most 3 separators
-		// on), unless a key ends with the letter it reads here.
-		lat := &sc.m.ascii
-		j := i + 1
-		for seps := 0; j < len(text) && lat[text[j]] < 0 && lat[text[j]] != asciiStop && lat[text[j]] != asciiLeet; j++ {
-			if seps++; seps > maxGap {
-				return false
-			}
-		}
-		v := int32(asciiStop)
-		if j < len(text) {
-			v = lat[text[j]]
-		}
-		for _, l := range sc.m.rd.leet[text[i]] {
+		for _, l := range ls {
 			if l == 0 {
 				continue
 			}
-			for k, from := range [2]int{0, s} {
-				if k == 1 && gf>>gapShift > maxGap {
-					break
-				}
-				t := a.dense[from+int(l)]
-				if k == 1 && a.depth[t/int32(a.stride)] < 2 {
-					continue // no state of the chain goes on with l
-				}
-				if t != 0 && (v == asciiStop || v == asciiLeet || t >= int32(a.firstOut)*int32(a.stride) ||
-					v >= 0 && int(a.depth[a.dense[int(t)+int(v)]/int32(a.stride)]) >= 2+k) {
-					return true
-				}
+			// A match starting here must read a plain letter later on.
+			if t := int(a.dense[int(l)]); t != 0 && sc.reach(text, i+1, t, 1, false, int32(l), 0, &budget) {
+				return true
+			}
+			if gap > maxGap || s == 0 {
+				continue
+			}
+			need := max(run, 1) + 1
+			if t := int(a.dense[s+int(l)]); a.rowDepth(t) >= need && sc.reach(text, i+1, t, need, true, int32(l), 0, &budget) {
+				return true
+			}
+			if sc.m.repeat && l == sc.lastSym && sc.reach(text, i+1, s, max(run, 2), true, int32(l), gap, &budget) {
+				return true
 			}
 		}
 		return false
 	}
-	run = max(run, 1)
-	for _, l := range sc.m.rd.leet[text[i]] {
-		if l != 0 && int(a.depth[a.dense[s+int(l)]/int32(a.stride)]) > run {
+	need := max(run, 1) + 1
+	if a.rowDepth(s) < need-1 {
+		return false // no state of the chain holds the run
+	}
+	for _, l := range ls {
+		if l == 0 {
+			continue
+		}
+		if t := int(a.dense[s+int(l)]); a.rowDepth(t) >= need && sc.reach(text, i+1, t, need, true, int32(l), 0, &budget) {
+			return true
+		}
+		if sc.m.repeat && l == sc.lastSym && sc.reach(text, i+1, s, need-1, true, int32(l), 0, &budget) {
 			return true
 		}
 	}
@@ -464,58 +477,112 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 
 // repeatMatters tells the ASCII loop whether the repeat text[i] (of
 // symbol sym, the letter before it) may start a variant match, where the
-// dense automaton is at row s, after run letters of the current run of
-// letters (run < 1: unknown). A walk absorbing the repeat finds something
-// only from a state of s's suffix chain that starts no later than the
-// run (a key starting inside the run is glued to the letter before it,
-// and every key here starts with a Latin letter): where a key ends (the
-// match then takes in the run), which the emit bound tells; or where the
-// chain goes on with the run's next copy or the letter after the run
-// (after at most 3 separators), which the depth of the transition from s
-// tells, and with the letter after that too (two transitions), unless a
-// key may end at the first. After separators, run is 2: the first
-// carrier's repeats must touch it. Anything the ASCII table leaves to the general path
-// (non-ASCII, leet characters) is walked to be safe.
-func (sc *scanner) repeatMatters(text string, i, s int, sym int32, run int) bool {
-	a := &sc.m.auto
+// dense automaton is at row s. A walk absorbing the repeat goes on from a
+// state of s's suffix chain that holds at least need letters (the run of
+// letters the repeat is glued to, or the run before the separators: a key
+// starting inside a run is glued to the letter before it, and every key
+// here starts with a Latin letter; after separators at least 2, as the
+// first carrier's repeats must touch it), which reach follows on.
+func (sc *scanner) repeatMatters(text string, i, s int, sym int32, need int) bool {
+	if sc.m.auto.rowDepth(s) < need {
+		return false // no state of the chain holds the run
+	}
+	budget := reachBudget
+	return sc.reach(text, i+1, s, max(need, 1), true, sym, 0, &budget)
+}
+
+// reachBudget bounds the steps of the reach calls of one check: past it,
+// the check answers yes and the walks decide.
+const reachBudget = 48
+
+// reach tells whether a variant match may go on from dense row t, where
+// it has read need letters since the earliest start allowed and plain
+// tells whether it has read a plain Latin letter: whether, reading the
+// ASCII text from text[j] on plainly, by leet, and with repeats of the
+// letter last (a symbol) absorbed, it reaches a key ending at a state
+// that holds need letters or more, after gap separators. It answers no
+// only where no walk can find a match or allow phrase; anything it does
+// not read (non-ASCII text, a character beginning a variant form, a
+// letter that combining marks may follow) or a spent budget makes it
+// answer yes. The right word boundary is left to
+// the walks.
+func (sc *scanner) reach(text string, j, t, need int, plain bool, last int32, gap int, budget *int) bool {
+	m := sc.m
+	a := &m.auto
 	stride := a.stride
-	run = max(run, 1)
-	if int32(s/stride) >= a.firstOut && int(a.dense[s+stride-1]) >= run {
-		return true
-	}
-	deep := func(v int32) bool { return int(a.depth[a.dense[s+int(v)]/int32(stride)]) > run }
-	lat := &sc.m.ascii
-	j := i + 1
-	for j < len(text) && lat[text[j]] == sym {
-		j++
-	}
-	if j > i+1 && deep(sym) {
-		return true
-	}
-	for seps := 0; j < len(text); j++ {
-		switch v := lat[text[j]]; {
-		case v == asciiStop || v == asciiLeet:
+	lat := &m.ascii
+	for {
+		if *budget--; *budget < 0 {
 			return true
-		case v == sym:
-			return true
-		case v >= 0:
-			if !deep(v) {
-				return false
-			}
-			// A state of the chain goes on with v: does one go on with
-			// the letter after it too (or end a key with v)?
-			t := int(a.dense[s+int(v)])
-			if int32(t/stride) >= a.firstOut || j+1 >= len(text) {
-				return true
-			}
-			w := lat[text[j+1]]
-			return w < 0 || w == v || int(a.depth[a.dense[t+int(w)]/int32(stride)]) >= run+2 // (w == v: a repeat)
 		}
-		if seps++; seps > maxGap {
+		// A key of need letters or more (or one needing no left boundary)
+		// ends here: the emit bound.
+		if plain && int(a.dense[t+stride-1]) >= need<<boundShift {
+			return true
+		}
+		if j >= len(text) {
 			return false
 		}
+		c := text[j]
+		v := lat[c]
+		switch v {
+		case asciiStop:
+			return true
+		case asciiSep, asciiClause:
+			if gap++; gap > maxGap {
+				return false
+			}
+			j++
+			continue
+		}
+		if m.rd != nil && m.rd.compose && j+1 < len(text) && text[j+1] >= utf8.RuneSelf {
+			return true // combining marks may compose with it
+		}
+		switch v {
+		case asciiLeet:
+			// Each reading of it: as a letter it stands for (or a
+			// repeat of the last one), or plainly: a digit, or a
+			// symbol's separator.
+			for _, l := range m.rd.leet[c] {
+				if l != 0 && sc.reachStep(text, j, t, need, plain, last, gap, int32(l), false, budget) {
+					return true
+				}
+			}
+			if p := m.asciiPlain[c]; p >= 0 {
+				return sc.reachStep(text, j, t, need, plain, last, gap, p, false, budget)
+			}
+			if gap+1 > maxGap {
+				return false
+			}
+			return sc.reach(text, j+1, t, need, plain, last, gap+1, budget)
+		}
+		letter := c|0x20 >= 'a' && c|0x20 <= 'z'
+		if v == last && m.repeat {
+			return sc.reachStep(text, j, t, need, plain, last, gap, v, letter, budget)
+		}
+		nt := int(a.dense[t+int(v)])
+		if need++; a.rowDepth(nt) < need {
+			return false
+		}
+		t, last, gap, plain = nt, v, 0, plain || letter
+		j++
 	}
-	return false
+}
+
+// reachStep is reach reading text[j] as the symbol v (a plain Latin
+// letter when letter): as a repeat of the letter before, when it is one,
+// or as the next letter of the match.
+func (sc *scanner) reachStep(text string, j, t, need int, plain bool, last int32, gap int, v int32, letter bool, budget *int) bool {
+	m := sc.m
+	a := &m.auto
+	if v == last && m.repeat && sc.reach(text, j+1, t, need, plain, last, gap, budget) {
+		return true
+	}
+	nt := int(a.dense[t+int(v)])
+	if a.rowDepth(nt) < need+1 {
+		return false
+	}
+	return sc.reach(text, j+1, nt, need+1, plain || letter, v, 0, budget)
 }
 
 // viaMethods handles the code point at text[start] through the scanner's
