@@ -38,3 +38,22 @@ func TestWalkBudget(t *testing.T) {
 		t.Errorf("decision %v, want block", res.Decision)
 	}
 }
+
+// TestVariantAfterPadding checks that a padding of digits, symbols and
+// leet characters in front of a message does not use up the readings'
+// budget (see docs/matching.md, "Limits") before the word after it: 1 MiB
+// of each, then sh1t.
+func TestVariantAfterPadding(t *testing.T) {
+	var words []filter.Word
+	for _, w := range []string{"shit", "idiot", "ill", "lol", "oil", "loli", "lilo", "ass", "asia"} {
+		words = append(words, filter.Word{Text: w, Action: filter.Mask})
+	}
+	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
+	for _, pad := range []string{"|", "11", "!!!! ", "i1l| ", "$", "a$$a ", "0o", "l1l1 ", "$!$", "|$$"} {
+		text := strings.Repeat(pad, (1<<20)/len(pad)) + " you sh1t"
+		res := m.Filter(nil, text)
+		if !strings.HasSuffix(res.Text, " you ****") {
+			t.Errorf("after 1 MiB of %q: the text ends %q, want sh1t masked", pad, res.Text[len(res.Text)-12:])
+		}
+	}
+}

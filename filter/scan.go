@@ -105,6 +105,9 @@ type scanner struct {
 	py               *pyScan // the pinyin reading's walkers (pinyin.go)
 	pyLive           bool    // some pinyin walker is live: every word unit goes to it
 	pyNext           int     // the pinyin reading reads the word units from this byte on (pinyin.go)
+	// letterAhead's last answer, for the starts from aheadFrom up to aheadTo.
+	aheadFrom, aheadTo int
+	ahead              bool
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
@@ -181,6 +184,7 @@ func acquireScanner(m *Matcher) *scanner {
 // everything else goes through the scanner's methods.
 func (sc *scanner) scan(text string) {
 	sc.text = text
+	sc.aheadTo = 0
 	sc.walkBudget = min(walkBase+walkPerByte*len(text), walkMax)
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
@@ -436,12 +440,15 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 	ls := &sc.m.rd.leet[text[i]]
 	gap := gf >> gapShift
 	if gf&fLastLatin == 0 {
+		// A match starting here must read a plain letter later on; at
+		// the third copy of a symbol it starts at the second too (see
+		// thirdCopy), which was checked.
+		root := !sc.thirdCopy(i) && sc.letterAhead(text, i)
 		for _, l := range ls {
 			if l == 0 {
 				continue
 			}
-			// A match starting here must read a plain letter later on.
-			if t := int(a.dense[int(l)]); t != 0 && sc.reach(text, i+1, t, 1, false, int32(l), 0, &budget) {
+			if t := int(a.dense[int(l)]); root && t != 0 && sc.reach(text, i+1, t, 1, false, int32(l), 0, &budget) {
 				return true
 			}
 			if gap > maxGap || s == 0 {
@@ -473,6 +480,38 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 		}
 	}
 	return false
+}
+
+// letterAhead reports whether a match starting at the leet character
+// text[i] may hold a plain Latin letter: whether one comes (or a
+// non-ASCII byte, which might be a look-alike one) before more than
+// maxGap separators in a row or the end of the text. A digit or symbol
+// may stand for a letter or (a symbol) a separator, and repeats absorb
+// any number of copies, so nothing else bounds a match. Runs of digits
+// and symbols with no letter near, the bulk of an adversarial text, thus
+// start no walk from the root. The answer holds for every start before
+// the byte that decided it, which the scanner keeps (aheadFrom, aheadTo,
+// ahead), so that a text is read about once whatever its triggers.
+func (sc *scanner) letterAhead(text string, i int) bool {
+	if sc.aheadFrom <= i && i < sc.aheadTo {
+		return sc.ahead
+	}
+	lat := &sc.m.ascii
+	res, gap, j := false, 0, i+1
+	for ; j < len(text); j++ {
+		c := text[j]
+		if c >= utf8.RuneSelf || c|0x20 >= 'a' && c|0x20 <= 'z' {
+			res = true
+			break
+		}
+		if v := lat[c]; v != asciiSep && v != asciiClause {
+			gap = 0
+		} else if gap++; gap > maxGap {
+			break
+		}
+	}
+	sc.aheadFrom, sc.aheadTo, sc.ahead = i, j, res
+	return res
 }
 
 // repeatMatters tells the ASCII loop whether the repeat text[i] (of

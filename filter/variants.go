@@ -641,7 +641,8 @@ func (w *walker) mayStart(t int32, leftOK bool) bool {
 		t2 := a.child(t, s)
 		return t2 != 0 && (a.states[t2].term == t2 || w.goesOn(t2, u))
 	}
-	if rd.any&ReadLeet != 0 && u.r < utf8.RuneSelf {
+	if rd.any&ReadLeet != 0 && u.r < utf8.RuneSelf && (t != 0 || w.sc.letterAhead(w.sc.text, u.start)) {
+		// (From the root a match must read a plain letter later on.)
 		if l := &rd.leet[u.r]; try(l[0]) || try(l[1]) {
 			return true
 		}
