@@ -95,6 +95,7 @@ type scanner struct {
 	lastSym          uint32  // symbol of the last word character (repeats)
 	w                *walker // the variant readings' walker, kept between triggers
 	walkBudget       int     // steps the walks of this text may still take (variants.go)
+	walkPaid         int     // the bytes before this one have granted their steps to walkBudget
 	gap              int     // separator code points since the last word character
 	sepCp            int     // byte offset of the code point of the last separator
 	gapClause        bool    // the gap holds clause punctuation
@@ -185,7 +186,7 @@ func acquireScanner(m *Matcher) *scanner {
 func (sc *scanner) scan(text string) {
 	sc.text = text
 	sc.aheadTo = 0
-	sc.walkBudget = min(walkBase+walkPerByte*len(text), walkMax)
+	sc.walkBudget, sc.walkPaid = walkBase, 0
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
 	}

@@ -279,18 +279,35 @@ func (u *vunit) copyEnd(k int) int {
 // of work a byte however its ambiguous characters are arranged: the
 // units one trigger decodes, the steps of one walk (one start: a word of
 // 20 letters with a few ambiguous characters takes well under 200), the
-// steps of one trigger's walks, and the steps of one text (walkBase plus
-// walkPerByte a byte, at most walkMax). A text that needs more (thousands of ambiguous
-// characters in a row under a dictionary whose words follow them) is read
-// as far as they reach: docs/matching.md states the limits.
+// steps of one trigger's walks, and the steps of one text: walkBase, and
+// for each byte walkPerByte (the first walkRichBytes of the text) or
+// walkLatePerByte (after them), granted as the scan passes the byte
+// (scanner.accrue), so that a costly stretch cannot spend what the text
+// after it is granted (about 4.3 million steps for 1 MiB, 0.3 s of one
+// core). A text that needs more (thousands of ambiguous characters in a
+// row under a dictionary whose words follow them) is read as far as they
+// reach: docs/matching.md states the limits.
 const (
-	maxWalkUnits   = 1 << 14
-	maxWalkSteps   = 1 << 11
-	maxTriggerWork = 1 << 14
-	walkBase       = 1 << 18
-	walkPerByte    = 32
-	walkMax        = 1 << 22 // about 0.3 s of one core: a 1 MiB body of "!|" against an English list
+	maxWalkUnits    = 1 << 14
+	maxWalkSteps    = 1 << 11
+	maxTriggerWork  = 1 << 14
+	walkBase        = 1 << 18
+	walkPerByte     = 32
+	walkRichBytes   = 1 << 16
+	walkLatePerByte = 2
 )
+
+// accrue grants the walks the steps of the bytes of the text before byte
+// at that it has not granted yet (see walkBase).
+func (sc *scanner) accrue(at int) {
+	from := sc.walkPaid
+	if at <= from {
+		return
+	}
+	rich := max(0, min(at, walkRichBytes)-from)
+	sc.walkBudget += rich*walkPerByte + (at-from-rich)*walkLatePerByte
+	sc.walkPaid = at
+}
 
 // walker is the working state of the walks from one trigger.
 type walker struct {
@@ -540,6 +557,7 @@ func (sc *scanner) trigger(kind int, start int) {
 	if m.rd == nil || m.maxLen == 0 {
 		return
 	}
+	sc.accrue(start)
 	w := sc.walker()
 	defer func() { sc.w = w }()
 	if kind == trigMark {
