@@ -91,6 +91,10 @@ var varCases = []varCase{
 	{name: "exact double letters win the span", words: []string{"hello", "block:helo"}, text: "hello", want: []vm{{"hello", "hello", ""}}, dec: filter.Mask},
 	{name: "single letter word read with a repeat", words: []string{"helo"}, text: "hello", want: []vm{{"hello", "", "repeat"}}},
 	{name: "repeat of a double letter", words: []string{"hello"}, text: "helllllo", want: []vm{{"helllllo", "", "repeat"}}},
+	// An invalid byte parts two runs of one letter: the repeats after it
+	// are read anew (the run before it does not go on across it).
+	{name: "repeat after an invalid byte", words: []string{"ii"}, text: "iii\xffiii+", want: []vm{{"iii", "", "repeat"}, {"iii", "", "repeat"}}},
+	{name: "cjk repeat after an invalid byte", words: []string{"傻逼"}, text: "傻\xff傻傻逼", want: []vm{{"傻傻逼", "", "repeat"}}, fallback: [][]vm{{{"傻逼", "", ""}}}},
 	{name: "cjk repeat across clause", words: []string{"傻逼"}, text: "傻，傻逼", want: []vm{{"傻逼", "", ""}}},
 	{name: "cjk repeat separated at the start", words: []string{"傻逼"}, text: "傻 傻逼", want: []vm{{"傻逼", "", ""}}},
 	{name: "cjk repeat at the end", words: []string{"傻逼"}, text: "傻逼逼逼", want: []vm{{"傻逼逼逼", "", "repeat"}}, fallback: [][]vm{{{"傻逼", "", ""}}}},
