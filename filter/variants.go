@@ -1062,21 +1062,25 @@ func (w *walker) outputs(q *vpath) {
 	ends := [3]ending{{end: q.end, j: q.j, k: q.k}}
 	n := 1
 	tailEnd, tj, tk := q.end, q.j, q.k
-	lastJ := -1
+	lastJ, prevEnd := -1, 0 // the last unit of the run, and where the run ends before it
 	for {
 		u := w.unit(tj)
 		if u == nil || u.r != q.last || (tk == 0 && u.start != tailEnd && !w.invisibleOnly(tailEnd, u.start)) {
 			break
 		}
+		prevEnd = tailEnd
 		tailEnd, lastJ, tj, tk = u.end, tj, tj+1, 0
 	}
 	if lastJ >= 0 {
 		ends[0], n = ending{tailEnd, tj, tk, ReadRepeat}, 2
 		if u := &w.units[lastJ]; u.cls != clsLatin {
-			// All but the last copy: the next unit is that copy.
+			// All but the last copy: the next unit is that copy. The
+			// match ends at the copy before it (of this unit, or the end
+			// of the run before it), not at invisible characters that
+			// stand between them.
 			pe, pj, pk := u.start+int(u.n-1)*int(u.size), lastJ, int(u.n-1)
 			if u.n == 1 {
-				pe = u.start
+				pe = prevEnd
 			}
 			if pe > q.end {
 				ends[1], n = ending{pe, pj, pk, ReadRepeat}, 3

@@ -138,6 +138,10 @@ var varCases = []varCase{
 	{name: "leet and repeat", words: []string{"shit"}, text: "sh11t", want: []vm{{"sh11t", "", "repeat,leet"}}},
 	// as$$ is a s $(s) $(absorbed), via repeat,leet, or a s $(separator)
 	// $(s), via leet: the smaller via (filter.Readings value) wins.
+	// The second $ (behind an invisible character) is glued to n: the
+	// match ends at the first $, not after the invisible character, and
+	// absorbs no repeat.
+	{name: "leet symbol, an invisible character and a glued repeat", words: []string{"as"}, text: "a，$\u200b$n", want: []vm{{"a，$", "", "leet"}}},
 	{name: "smaller via on a tie", words: []string{"ass"}, text: "as$$", want: []vm{{"as$$", "", "leet"}}},
 	{name: "exact beats a stronger leet match", words: []string{"block:shit", "sh1t"}, text: "sh1t", want: []vm{{"sh1t", "sh1t", ""}}, dec: filter.Mask},
 	{name: "symbol word and leet", words: []string{"$", "shit"}, text: "$hit", want: []vm{{"$hit", "shit", "leet"}}, fallback: [][]vm{{{"$", "$", ""}}}},
