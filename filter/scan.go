@@ -425,13 +425,14 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 		// on), unless a key ends with the letter it reads here.
 		lat := &sc.m.ascii
 		j := i + 1
+		v := int32(asciiStop)
 		for seps := 0; j < len(text) && lat[text[j]] < 0 && lat[text[j]] != asciiStop && lat[text[j]] != asciiLeet; j++ {
 			if seps++; seps > maxGap {
-				return false
+				v = asciiSep // no letter within reach: only a key ending here counts
+				break
 			}
 		}
-		v := int32(asciiStop)
-		if j < len(text) {
+		if j < len(text) && v == asciiStop {
 			v = lat[text[j]]
 		}
 		for _, l := range sc.m.rd.leet[text[i]] {

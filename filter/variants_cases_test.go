@@ -114,6 +114,10 @@ var varCases = []varCase{
 	{name: "leet doubled", words: []string{"asshole"}, text: "a$$hole", want: []vm{{"a$$hole", "", "leet"}}},
 	{name: "leet three symbols", words: []string{"asshole"}, text: "a$$$hole", want: []vm{{"a$$$hole", "", "leet"}}},
 	{name: "leet symbol before is a separator", words: []string{"shit"}, text: "$$hit", want: []vm{{"$$hit", "", "leet"}}},
+	// A leet character that ends a word, with more than 3 separators
+	// before the next letter.
+	{name: "leet at the end, the next letter out of reach", words: []string{"sis"}, text: "si-$ ... x", want: []vm{{"si-$", "", "leet"}}},
+	{name: "leet at the end of a double letter, the next letter out of reach", words: []string{"ass"}, text: "a.s! 5-**.h", want: []vm{{"a.s! 5", "", "leet"}}},
 	{name: "leet glued digit", words: []string{"shit"}, text: "sh1t2"},
 	{name: "leet glued letter", words: []string{"shit"}, text: "x$hit"},
 	{name: "leet number 1337", words: []string{"leet"}, text: "1337"},
