@@ -580,7 +580,7 @@ func (sc *scanner) trigger(kind int, start int) {
 	w.reset(start)
 	w.trigJ = 0
 	w.beforeLatin = sc.lastLatin
-	if kind == trigUnit && !sc.thirdCopy(start) && w.mayStart(0, !sc.lastLatin) {
+	if kind == trigUnit && (!sc.thirdCopy(start) || sc.endsAt(start-1, start)) && w.mayStart(0, !sc.lastLatin) {
 		// The root: a match starting at the trigger. (A repeat alone
 		// starts none: it is absorbed after a carrier.)
 		w.frame = walkFrame{start: start, leftOK: !sc.lastLatin, plainPre: 0}
@@ -722,12 +722,45 @@ func (w *walker) mayAbsorb(t int32, d int) bool {
 	}
 }
 
+// maxEndsScan is the most candidates endsAt looks at; past them it
+// answers yes (the walks are then bounded by the budgets alone).
+const maxEndsScan = 64
+
+// endsAt reports whether a word candidate found so far, or the last match
+// chosen, starts before byte from and ends after it, at or before byte to.
+// Inside a run of touching copies of one unit the walks start from its
+// first copies only (see thirdCopy): a match starting at a
+// later copy is the same match with fewer leading repeats, and is chosen
+// only where one that overlaps the earlier starts ends right before that
+// copy: from is the start of the copy before it, to its own start. (One
+// ending at an earlier copy made the walks start there.)
+func (sc *scanner) endsAt(from, to int) bool {
+	if from < sc.last && sc.last <= to {
+		return true
+	}
+	if sc.scr == nil {
+		return false
+	}
+	cs := sc.scr.cands
+	for i := len(cs) - 1; i >= 0; i-- {
+		if len(cs)-i > maxEndsScan {
+			return true
+		}
+		if c := &cs[i]; c.start < from && from < c.end && c.end <= to && sc.m.entries[c.entry].id >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // thirdCopy reports whether the code point at start is the third (or a
 // later) touching copy of one leet symbol: a match starting there is
 // also one starting at the second copy, which reads the copies between as
 // repeats of its first letter with the same neighbour on its left (the
 // first copy, a separator), so that walk finds it, ending as far. This
-// holds when every word that takes leet takes repeat too.
+// holds when every word that takes leet takes repeat too. That match is
+// chosen unless one chosen before overlaps it: where that one ends right
+// before the copy, the copy is walked after all (endsAt).
 func (sc *scanner) thirdCopy(start int) bool {
 	t := sc.text
 	return sc.m.rd.leetRepeat && start >= 2 && t[start] < utf8.RuneSelf && t[start-1] == t[start] && t[start-2] == t[start] &&

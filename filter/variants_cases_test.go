@@ -146,6 +146,12 @@ var varCases = []varCase{
 	// match ends at the first $, not after the invisible character, and
 	// absorbs no repeat.
 	{name: "leet symbol, an invisible character and a glued repeat", words: []string{"as"}, text: "a，$\u200b$n", want: []vm{{"a，$", "", "leet"}}},
+	// A match may start at the third copy of a leet symbol where the match
+	// before ends at the second.
+	{name: "leet from the third copy of a symbol", words: []string{"@$$", "sis"}, text: "@$$$Is", want: []vm{{"@$$", "@$$", ""}, {"$Is", "sis", "leet"}},
+		fallback: [][]vm{{{"@$$", "@$$", ""}}}},
+	{name: "leet and repeat from a later copy of a symbol", words: []string{"@$$$", "ss"}, text: "@$$$$SS", want: []vm{{"@$$$", "@$$$", ""}, {"$SS", "ss", "repeat,leet"}},
+		fallback: [][]vm{{{"@$$$", "@$$$", ""}, {"SS", "ss", ""}}}},
 	{name: "smaller via on a tie", words: []string{"ass"}, text: "as$$", want: []vm{{"as$$", "", "leet"}}},
 	{name: "exact beats a stronger leet match", words: []string{"block:shit", "sh1t"}, text: "sh1t", want: []vm{{"sh1t", "sh1t", ""}}, dec: filter.Mask},
 	{name: "symbol word and leet", words: []string{"$", "shit"}, text: "$hit", want: []vm{{"$hit", "shit", "leet"}}, fallback: [][]vm{{{"$", "$", ""}}}},
