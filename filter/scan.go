@@ -701,10 +701,16 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.pinyinWord(cls, start, end)
 	}
 	kind := trigUnit
-	if sym != 0 && sym == sc.lastSym && !trig && m.repeat && (sc.gap > 0 || !sc.inRun()) {
+	if sym != 0 && sym == sc.lastSym && !trig && m.repeat {
 		// A repeat triggers at the second unit of a touching run, and at
-		// every repeat after separators.
-		trig, kind = true, trigRepeat
+		// every repeat after separators. Further on in a run of a letter
+		// of no spaced script (which takes no boundary rule), matches may
+		// start inside the run: they are walked from there.
+		if sc.gap > 0 || !sc.inRun() {
+			trig, kind = true, trigRepeat
+		} else if cls != clsLatin && sc.state != 0 {
+			trig, kind = true, trigRunCopy
+		}
 	}
 	sc.lastSym = sym
 	if trig {

@@ -86,6 +86,12 @@ const (
 	trigUnit   = iota // the unit at start may be read otherwise
 	trigRepeat        // the unit at start repeats the word character before, and is no trigUnit
 	trigMark          // a combining mark after the word character before
+	// trigRunCopy: the unit at start is the third or a later touching copy
+	// of a letter of no spaced script (which takes no boundary rule): the
+	// walks from the second copy found the matches starting at or before
+	// the first, but one starting at the copy before the trigger is needed
+	// where a match chosen over those ends right before it (see endsAt).
+	trigRunCopy
 )
 
 // tabTrig marks a Matcher.tab entry whose code point is a trigger; set
@@ -540,6 +546,10 @@ func (sc *scanner) trigger(kind int, start int) {
 	if m.rd == nil || m.maxLen == 0 {
 		return
 	}
+	if kind == trigRunCopy && (m.auto.child(0, sc.lastSym) == 0 ||
+		!sc.endsAt(sc.starts[(sc.pos-1)&(ringSize-1)], sc.starts[sc.pos&(ringSize-1)])) {
+		return // no key starts with the letter, or no match needs to start at the copy before
+	}
 	w := sc.walker()
 	defer func() { sc.w = w }()
 	if kind == trigMark {
@@ -601,10 +611,17 @@ func (sc *scanner) trigger(kind int, start int) {
 		if last == 0 {
 			last, lastEnd = sc.lastRune()
 		}
-		if kind == trigRepeat && !w.mayAbsorb(t, d) || kind == trigUnit && !w.mayStart(t, true) && !w.mayAbsorb(t, d) {
+		if kind == trigRunCopy && d != 1 {
+			// Only the state of the copy before: a match starting
+			// further back in the run was walked at the copy after its
+			// first, which reads the copies between as letters or
+			// repeats alike.
 			continue
 		}
 		p := sc.pos - d + 1
+		if kind != trigUnit && !w.mayAbsorb(t, d) || kind == trigUnit && !w.mayStart(t, true) && !w.mayAbsorb(t, d) {
+			continue
+		}
 		w.frame = walkFrame{start: sc.starts[p&(ringSize-1)], leftOK: sc.info[p&(ringSize-1)]&infoLeftLatin == 0,
 			pre: d, ring: p - 1, plainPre: -1}
 		w.walkFrom(vpath{t: t, d: d, gap: sc.gap, clause: sc.gapClause, touch: sc.gap == 0, last: last,
@@ -729,7 +746,7 @@ const maxEndsScan = 64
 // endsAt reports whether a word candidate found so far, or the last match
 // chosen, starts before byte from and ends after it, at or before byte to.
 // Inside a run of touching copies of one unit the walks start from its
-// first copies only (see thirdCopy): a match starting at a
+// first copies only (see thirdCopy and trigRunCopy): a match starting at a
 // later copy is the same match with fewer leading repeats, and is chosen
 // only where one that overlaps the earlier starts ends right before that
 // copy: from is the start of the copy before it, to its own start. (One

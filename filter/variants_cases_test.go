@@ -95,6 +95,14 @@ var varCases = []varCase{
 	// are read anew (the run before it does not go on across it).
 	{name: "repeat after an invalid byte", words: []string{"ii"}, text: "iii\xffiii+", want: []vm{{"iii", "", "repeat"}, {"iii", "", "repeat"}}},
 	{name: "cjk repeat after an invalid byte", words: []string{"傻逼"}, text: "傻\xff傻傻逼", want: []vm{{"傻傻逼", "", "repeat"}}, fallback: [][]vm{{{"傻逼", "", ""}}}},
+	// A match may start inside a run of a CJK character (no boundary rule)
+	// where the match before ends inside it.
+	{name: "cjk repeat from inside a run", words: []string{"x/轮功", "功"}, cats: map[string]filter.Policy{"x": {}}, text: "轮功功功",
+		want: []vm{{"轮功", "轮功", ""}, {"功功", "功", "repeat"}}, fallback: [][]vm{{{"轮功", "轮功", ""}, {"功", "功", ""}, {"功", "功", ""}}}},
+	{name: "cjk repeat from inside a run, a word after", words: []string{"x/轮功", "功逼"}, cats: map[string]filter.Policy{"x": {}}, text: "轮功功功逼",
+		want: []vm{{"轮功", "轮功", ""}, {"功功逼", "功逼", "repeat"}}, fallback: [][]vm{{{"轮功", "轮功", ""}, {"功逼", "功逼", ""}}}},
+	{name: "cjk repeat from inside a run, an invisible character", words: []string{"x/轮功", "功"}, cats: map[string]filter.Policy{"x": {}}, text: "轮功\u200b功功",
+		want: []vm{{"轮功", "轮功", ""}, {"功功", "功", "repeat"}}, fallback: [][]vm{{{"轮功", "轮功", ""}, {"功", "功", ""}, {"功", "功", ""}}}},
 	{name: "cjk repeat across clause", words: []string{"傻逼"}, text: "傻，傻逼", want: []vm{{"傻逼", "", ""}}},
 	{name: "cjk repeat separated at the start", words: []string{"傻逼"}, text: "傻 傻逼", want: []vm{{"傻逼", "", ""}}},
 	{name: "cjk repeat at the end", words: []string{"傻逼"}, text: "傻逼逼逼", want: []vm{{"傻逼逼逼", "", "repeat"}}, fallback: [][]vm{{{"傻逼", "", ""}}}},
