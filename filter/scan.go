@@ -93,6 +93,7 @@ type scanner struct {
 	symStarts        [ringSize]int
 	pos              int     // word characters seen so far
 	lastSym          uint32  // symbol of the last word character (repeats)
+	brokeAt          int     // pos at the last invalid byte: no word character up to it touches one after it
 	w                *walker // the variant readings' walker, kept between triggers
 	walkBudget       int     // steps the walks of this text may still take (variants.go)
 	walkPaid         int     // the bytes before this one have granted their steps to walkBudget
@@ -172,7 +173,7 @@ func acquireScanner(m *Matcher) *scanner {
 	sc.state, sc.pos, sc.gap, sc.sepCp, sc.pendFrom = 0, 0, 0, 0, 0
 	sc.cstate, sc.crun, sc.clauseOut = 0, 0, false
 	sc.symState, sc.symStart, sc.symEnd, sc.symPos = 0, -1, -1, 0
-	sc.lastSym = 0
+	sc.lastSym, sc.brokeAt = 0, 0
 	sc.gapClause, sc.prevCJK, sc.lastLatin, sc.pending = false, false, false, false
 	sc.out, sc.last, sc.limit, sc.contains, sc.found, sc.settles, sc.held = nil, 0, m.settleAt, false, false, 0, 0
 	sc.pyReset()
@@ -443,8 +444,9 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 	if gf&fLastLatin == 0 {
 		// A match starting here must read a plain letter later on; at
 		// the third copy of a symbol it starts at the second too (see
-		// thirdCopy), which was checked.
-		root := !sc.thirdCopy(i) && sc.letterAhead(text, i)
+		// thirdCopy), which was checked, unless a match ends right
+		// before this copy (endsAt).
+		root := (!sc.thirdCopy(i) || sc.endsAt(i-1, i)) && sc.letterAhead(text, i)
 		for _, l := range ls {
 			if l == 0 {
 				continue
@@ -777,7 +779,7 @@ func (sc *scanner) breaker() {
 	sc.state, sc.crun = 0, 0
 	sc.pyBreak()
 	sc.gap, sc.gapClause, sc.prevCJK, sc.lastLatin = 0, false, false, false
-	sc.lastSym = 0
+	sc.lastSym, sc.brokeAt = 0, sc.pos
 }
 
 // sep handles a separator rune of the code point starting at start.
@@ -806,10 +808,16 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.pinyinWord(cls, start, end)
 	}
 	kind := trigUnit
-	if sym != 0 && sym == sc.lastSym && !trig && m.repeat && (sc.gap > 0 || !sc.inRun()) {
+	if sym != 0 && sym == sc.lastSym && !trig && m.repeat {
 		// A repeat triggers at the second unit of a touching run, and at
-		// every repeat after separators.
-		trig, kind = true, trigRepeat
+		// every repeat after separators. Further on in a run of a letter
+		// of no spaced script (which takes no boundary rule), matches may
+		// start inside the run: they are walked from there.
+		if sc.gap > 0 || !sc.inRun() {
+			trig, kind = true, trigRepeat
+		} else if cls != clsLatin && sc.state != 0 {
+			trig, kind = true, trigRunCopy
+		}
 	}
 	sc.lastSym = sym
 	if trig {
@@ -867,10 +875,11 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 
 // inRun reports whether the last word character read touches the one
 // before it and is the same: a touching repeat of it then continues a run
-// whose second unit has triggered the readings already.
+// whose second unit has triggered the readings already. An invalid byte
+// between them is no separator (no infoGap) but parts them.
 func (sc *scanner) inRun() bool {
 	k := sc.pos & (ringSize - 1)
-	return sc.pos >= 2 && sc.info[k]&infoGap == 0 && sc.symAt(sc.starts[(sc.pos-1)&(ringSize-1)]) == sc.lastSym
+	return sc.pos-1 > sc.brokeAt && sc.info[k]&infoGap == 0 && sc.symAt(sc.starts[(sc.pos-1)&(ringSize-1)]) == sc.lastSym
 }
 
 // symAt returns the symbol of the word character the code point at

@@ -86,6 +86,12 @@ const (
 	trigUnit   = iota // the unit at start may be read otherwise
 	trigRepeat        // the unit at start repeats the word character before, and is no trigUnit
 	trigMark          // a combining mark after the word character before
+	// trigRunCopy: the unit at start is the third or a later touching copy
+	// of a letter of no spaced script (which takes no boundary rule): the
+	// walks from the second copy found the matches starting at or before
+	// the first, but one starting at the copy before the trigger is needed
+	// where a match chosen over those ends right before it (see endsAt).
+	trigRunCopy
 )
 
 // tabTrig marks a Matcher.tab entry whose code point is a trigger; set
@@ -558,6 +564,10 @@ func (sc *scanner) trigger(kind int, start int) {
 		return
 	}
 	sc.accrue(start)
+	if kind == trigRunCopy && (m.auto.child(0, sc.lastSym) == 0 ||
+		!sc.endsAt(sc.starts[(sc.pos-1)&(ringSize-1)], sc.starts[sc.pos&(ringSize-1)])) {
+		return // no key starts with the letter, or no match needs to start at the copy before
+	}
 	w := sc.walker()
 	defer func() { sc.w = w }()
 	if kind == trigMark {
@@ -598,7 +608,7 @@ func (sc *scanner) trigger(kind int, start int) {
 	w.reset(start)
 	w.trigJ = 0
 	w.beforeLatin = sc.lastLatin
-	if kind == trigUnit && !sc.thirdCopy(start) && w.mayStart(0, !sc.lastLatin) {
+	if kind == trigUnit && (!sc.thirdCopy(start) || sc.endsAt(start-1, start)) && w.mayStart(0, !sc.lastLatin) {
 		// The root: a match starting at the trigger. (A repeat alone
 		// starts none: it is absorbed after a carrier.)
 		w.frame = walkFrame{start: start, leftOK: !sc.lastLatin, plainPre: 0}
@@ -619,10 +629,17 @@ func (sc *scanner) trigger(kind int, start int) {
 		if last == 0 {
 			last, lastEnd = sc.lastRune()
 		}
-		if kind == trigRepeat && !w.mayAbsorb(t, d) || kind == trigUnit && !w.mayStart(t, true) && !w.mayAbsorb(t, d) {
+		if kind == trigRunCopy && d != 1 {
+			// Only the state of the copy before: a match starting
+			// further back in the run was walked at the copy after its
+			// first, which reads the copies between as letters or
+			// repeats alike.
 			continue
 		}
 		p := sc.pos - d + 1
+		if kind != trigUnit && !w.mayAbsorb(t, d) || kind == trigUnit && !w.mayStart(t, true) && !w.mayAbsorb(t, d) {
+			continue
+		}
 		w.frame = walkFrame{start: sc.starts[p&(ringSize-1)], leftOK: sc.info[p&(ringSize-1)]&infoLeftLatin == 0,
 			pre: d, ring: p - 1, plainPre: -1}
 		w.walkFrom(vpath{t: t, d: d, gap: sc.gap, clause: sc.gapClause, touch: sc.gap == 0, last: last,
@@ -741,12 +758,45 @@ func (w *walker) mayAbsorb(t int32, d int) bool {
 	}
 }
 
+// maxEndsScan is the most candidates endsAt looks at; past them it
+// answers yes (the walks are then bounded by the budgets alone).
+const maxEndsScan = 64
+
+// endsAt reports whether a word candidate found so far, or the last match
+// chosen, starts before byte from and ends after it, at or before byte to.
+// Inside a run of touching copies of one unit the walks start from its
+// first copies only (see thirdCopy and trigRunCopy): a match starting at a
+// later copy is the same match with fewer leading repeats, and is chosen
+// only where one that overlaps the earlier starts ends right before that
+// copy: from is the start of the copy before it, to its own start. (One
+// ending at an earlier copy made the walks start there.)
+func (sc *scanner) endsAt(from, to int) bool {
+	if from < sc.last && sc.last <= to {
+		return true
+	}
+	if sc.scr == nil {
+		return false
+	}
+	cs := sc.scr.cands
+	for i := len(cs) - 1; i >= 0; i-- {
+		if len(cs)-i > maxEndsScan {
+			return true
+		}
+		if c := &cs[i]; c.start < from && from < c.end && c.end <= to && sc.m.entries[c.entry].id >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // thirdCopy reports whether the code point at start is the third (or a
 // later) touching copy of one leet symbol: a match starting there is
 // also one starting at the second copy, which reads the copies between as
 // repeats of its first letter with the same neighbour on its left (the
 // first copy, a separator), so that walk finds it, ending as far. This
-// holds when every word that takes leet takes repeat too.
+// holds when every word that takes leet takes repeat too. That match is
+// chosen unless one chosen before overlaps it: where that one ends right
+// before the copy, the copy is walked after all (endsAt).
 func (sc *scanner) thirdCopy(start int) bool {
 	t := sc.text
 	return sc.m.rd.leetRepeat && start >= 2 && t[start] < utf8.RuneSelf && t[start-1] == t[start] && t[start-2] == t[start] &&
@@ -1081,21 +1131,25 @@ func (w *walker) outputs(q *vpath) {
 	ends := [3]ending{{end: q.end, j: q.j, k: q.k}}
 	n := 1
 	tailEnd, tj, tk := q.end, q.j, q.k
-	lastJ := -1
+	lastJ, prevEnd := -1, 0 // the last unit of the run, and where the run ends before it
 	for {
 		u := w.unit(tj)
 		if u == nil || u.r != q.last || (tk == 0 && u.start != tailEnd && !w.invisibleOnly(tailEnd, u.start)) {
 			break
 		}
+		prevEnd = tailEnd
 		tailEnd, lastJ, tj, tk = u.end, tj, tj+1, 0
 	}
 	if lastJ >= 0 {
 		ends[0], n = ending{tailEnd, tj, tk, ReadRepeat}, 2
 		if u := &w.units[lastJ]; u.cls != clsLatin {
-			// All but the last copy: the next unit is that copy.
+			// All but the last copy: the next unit is that copy. The
+			// match ends at the copy before it (of this unit, or the end
+			// of the run before it), not at invisible characters that
+			// stand between them.
 			pe, pj, pk := u.start+int(u.n-1)*int(u.size), lastJ, int(u.n-1)
 			if u.n == 1 {
-				pe = u.start
+				pe = prevEnd
 			}
 			if pe > q.end {
 				ends[1], n = ending{pe, pj, pk, ReadRepeat}, 3

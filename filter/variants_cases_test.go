@@ -91,6 +91,18 @@ var varCases = []varCase{
 	{name: "exact double letters win the span", words: []string{"hello", "block:helo"}, text: "hello", want: []vm{{"hello", "hello", ""}}, dec: filter.Mask},
 	{name: "single letter word read with a repeat", words: []string{"helo"}, text: "hello", want: []vm{{"hello", "", "repeat"}}},
 	{name: "repeat of a double letter", words: []string{"hello"}, text: "helllllo", want: []vm{{"helllllo", "", "repeat"}}},
+	// An invalid byte parts two runs of one letter: the repeats after it
+	// are read anew (the run before it does not go on across it).
+	{name: "repeat after an invalid byte", words: []string{"ii"}, text: "iii\xffiii+", want: []vm{{"iii", "", "repeat"}, {"iii", "", "repeat"}}},
+	{name: "cjk repeat after an invalid byte", words: []string{"傻逼"}, text: "傻\xff傻傻逼", want: []vm{{"傻傻逼", "", "repeat"}}, fallback: [][]vm{{{"傻逼", "", ""}}}},
+	// A match may start inside a run of a CJK character (no boundary rule)
+	// where the match before ends inside it.
+	{name: "cjk repeat from inside a run", words: []string{"x/轮功", "功"}, cats: map[string]filter.Policy{"x": {}}, text: "轮功功功",
+		want: []vm{{"轮功", "轮功", ""}, {"功功", "功", "repeat"}}, fallback: [][]vm{{{"轮功", "轮功", ""}, {"功", "功", ""}, {"功", "功", ""}}}},
+	{name: "cjk repeat from inside a run, a word after", words: []string{"x/轮功", "功逼"}, cats: map[string]filter.Policy{"x": {}}, text: "轮功功功逼",
+		want: []vm{{"轮功", "轮功", ""}, {"功功逼", "功逼", "repeat"}}, fallback: [][]vm{{{"轮功", "轮功", ""}, {"功逼", "功逼", ""}}}},
+	{name: "cjk repeat from inside a run, an invisible character", words: []string{"x/轮功", "功"}, cats: map[string]filter.Policy{"x": {}}, text: "轮功\u200b功功",
+		want: []vm{{"轮功", "轮功", ""}, {"功功", "功", "repeat"}}, fallback: [][]vm{{{"轮功", "轮功", ""}, {"功", "功", ""}, {"功", "功", ""}}}},
 	{name: "cjk repeat across clause", words: []string{"傻逼"}, text: "傻，傻逼", want: []vm{{"傻逼", "", ""}}},
 	{name: "cjk repeat separated at the start", words: []string{"傻逼"}, text: "傻 傻逼", want: []vm{{"傻逼", "", ""}}},
 	{name: "cjk repeat at the end", words: []string{"傻逼"}, text: "傻逼逼逼", want: []vm{{"傻逼逼逼", "", "repeat"}}, fallback: [][]vm{{{"傻逼", "", ""}}}},
@@ -110,6 +122,10 @@ var varCases = []varCase{
 	{name: "leet doubled", words: []string{"asshole"}, text: "a$$hole", want: []vm{{"a$$hole", "", "leet"}}},
 	{name: "leet three symbols", words: []string{"asshole"}, text: "a$$$hole", want: []vm{{"a$$$hole", "", "leet"}}},
 	{name: "leet symbol before is a separator", words: []string{"shit"}, text: "$$hit", want: []vm{{"$$hit", "", "leet"}}},
+	// A leet character that ends a word, with more than 3 separators
+	// before the next letter.
+	{name: "leet at the end, the next letter out of reach", words: []string{"sis"}, text: "si-$ ... x", want: []vm{{"si-$", "", "leet"}}},
+	{name: "leet at the end of a double letter, the next letter out of reach", words: []string{"ass"}, text: "a.s! 5-**.h", want: []vm{{"a.s! 5", "", "leet"}}},
 	{name: "leet glued digit", words: []string{"shit"}, text: "sh1t2"},
 	{name: "leet glued letter", words: []string{"shit"}, text: "x$hit"},
 	{name: "leet number 1337", words: []string{"leet"}, text: "1337"},
@@ -134,6 +150,19 @@ var varCases = []varCase{
 	{name: "leet and repeat", words: []string{"shit"}, text: "sh11t", want: []vm{{"sh11t", "", "repeat,leet"}}},
 	// as$$ is a s $(s) $(absorbed), via repeat,leet, or a s $(separator)
 	// $(s), via leet: the smaller via (filter.Readings value) wins.
+	// The second $ (behind an invisible character) is glued to n: the
+	// match ends at the first $, not after the invisible character, and
+	// absorbs no repeat.
+	{name: "leet symbol, an invisible character and a glued repeat", words: []string{"as"}, text: "a，$\u200b$n", want: []vm{{"a，$", "", "leet"}}},
+	// A match may start at the third copy of a leet symbol where the match
+	// before ends at the second.
+	{name: "leet from the third copy of a symbol", words: []string{"@$$", "sis"}, text: "@$$$Is", want: []vm{{"@$$", "@$$", ""}, {"$Is", "sis", "leet"}},
+		fallback: [][]vm{{{"@$$", "@$$", ""}}}},
+	// The same where the symbol is a plain leet character, which the
+	// ASCII loop of the dense engine judges itself.
+	{name: "leet from the third copy, in the ASCII loop", words: []string{"ass", "sis"}, text: "a$$$is", want: []vm{{"a$$", "ass", "leet"}, {"$is", "sis", "leet"}}},
+	{name: "leet and repeat from a later copy of a symbol", words: []string{"@$$$", "ss"}, text: "@$$$$SS", want: []vm{{"@$$$", "@$$$", ""}, {"$SS", "ss", "repeat,leet"}},
+		fallback: [][]vm{{{"@$$$", "@$$$", ""}, {"SS", "ss", ""}}}},
 	{name: "smaller via on a tie", words: []string{"ass"}, text: "as$$", want: []vm{{"as$$", "", "leet"}}},
 	{name: "exact beats a stronger leet match", words: []string{"block:shit", "sh1t"}, text: "sh1t", want: []vm{{"sh1t", "sh1t", ""}}, dec: filter.Mask},
 	{name: "symbol word and leet", words: []string{"$", "shit"}, text: "$hit", want: []vm{{"$hit", "shit", "leet"}}, fallback: [][]vm{{{"$", "$", ""}}}},
