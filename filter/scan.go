@@ -104,7 +104,7 @@ type scanner struct {
 	pendFrom         int
 	py               *pyScan // the pinyin reading's walkers (pinyin.go)
 	pyLive           bool    // some pinyin walker is live: every word unit goes to it
-	pyNext           int     // the pinyin reading reads the word units from this byte on (pinyin.go)
+	pyNext           int     // the ASCII loop hands the pinyin reading the letters from this byte on (pinyin.go)
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
@@ -188,6 +188,7 @@ func (sc *scanner) scan(text string) {
 	sc.pyBegin()
 	tab := sc.m.tab
 	auto := &sc.m.auto
+	pyd := sc.m.py // the pinyin reading's tables, nil without it
 	dense, firstOut := auto.dense, auto.firstOut
 	// gf packs the gap length (above gapShift) and the flags: one
 	// register less in this loop.
@@ -212,17 +213,18 @@ func (sc *scanner) scan(text string) {
 				continue
 			}
 		}
-		e := uint32(tabSlow)
+		e, r := uint32(tabSlow), rune(c)
 		if c < utf8.RuneSelf {
 			e = tab[c]
 			i++
 		} else if c&0xF0 == 0xE0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
-			if r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			if r = rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
 				e = tab[r]
 				i += 3
 			}
 		} else if c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
-			e = tab[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]
+			r = rune(c&0x1F)<<6 | rune(text[i+1]&0x3F)
+			e = tab[r]
 			i += 2
 		}
 		cls := uint8(e >> tabClsShift)
@@ -264,7 +266,7 @@ func (sc *scanner) scan(text string) {
 			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
 		}
-		if start >= sc.pyNext {
+		if pyd != nil && (cls != clsCJK || sc.pyLive || sc.py.quickHan(pyd, pyd.scout[r], pyCut(gf))) {
 			sc.pinyinAt(text, start, i, cls, gf, pos)
 		}
 		sc.lastSym = sym
@@ -695,7 +697,7 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.resolve(cls == clsLatin)
 	}
 	m := sc.m
-	if start >= sc.pyNext {
+	if m.py != nil {
 		sc.pinyinWord(cls, start, end)
 	}
 	kind := trigUnit
