@@ -92,7 +92,7 @@ type pyData struct {
 	// the scan needs to know of it while no walker is live: for a CJK
 	// character its first reading and whether a key starts with it, for
 	// a Latin letter whether it spells pinyin and may begin a key (pk*).
-	scout []uint16
+	scout *[0x10000]uint16
 	// pair has a bit for each two syllables a key starts with, at
 	// a*pairStride+b: most pairs of characters of a text begin no key,
 	// and this table (23 KB) tells so without a look at the trie.
@@ -102,7 +102,7 @@ type pyData struct {
 	// last three characters of the text against it, one load a
 	// character, and most pairs that begin a key do not go on with the
 	// next character.
-	triple []uint64
+	triple *[1 << tripleLog]uint64
 }
 
 // Layout of pyData.scout (and of each half of pyScan.pend): pkLetter |
@@ -248,7 +248,7 @@ func (m *Matcher) buildPinyin(yield func()) {
 	if len(keys.end) == 0 {
 		return
 	}
-	d := &pyData{runes: slices.Clone(runes), runeAt: runeAt, triple: make([]uint64, 1<<tripleLog)}
+	d := &pyData{runes: slices.Clone(runes), runeAt: runeAt, triple: new([1 << tripleLog]uint64)}
 	d.build(&keys, yield)
 	for i := range keys.end {
 		if k := keys.key(int32(i)); len(k) >= 3 {
@@ -457,7 +457,7 @@ func (m *Matcher) markPinyin() {
 		}
 	}
 	n := m.norm
-	d.scout = make([]uint16, 0x10000)
+	d.scout = new([0x10000]uint16)
 	for r := range d.scout {
 		e := n.bmp[r]
 		if e&expFlag != 0 {
@@ -614,18 +614,16 @@ func pyCut(gf int) bool {
 
 // quickHan is the reading of a CJK character of scout entry e (its first
 // reading and pkRoot) while no walker is live, done inside scan's loop
-// (cut: see pyCut). It reports whether the reading must read the
+// (which has dropped what is pending where the reading breaks before the
+// character: pyCut). It reports whether the reading must read the
 // character itself (pyHan), because the two pending characters and it
 // may begin a key (pyData.triple: a hit is judged again by pyHan, as is
 // the rare character without a reading that hits), and otherwise keeps
 // it pending. One load of triple, and no branch that depends on the
 // syllables but the rare hit. Small enough for the compiler to inline
 // it in scan, whose registers a call would spill.
-func (p *pyScan) quickHan(d *pyData, e uint16, cut bool) bool {
+func (p *pyScan) quickHan(d *pyData, e uint16) bool {
 	pend := p.pend
-	if cut {
-		pend = 0
-	}
 	if w, b := tripleBits(pend, e); d.triple[w]&b == b {
 		return true
 	}
@@ -720,7 +718,10 @@ func (sc *scanner) pinyinWord(cls uint8, start, end int) {
 			// As scan's inline path reads it.
 			switch pe := d.scout[r]; {
 			case cls == clsCJK:
-				if !p.quickHan(d, pe, sc.gap > maxGap || sc.gapClause && sc.prevCJK) {
+				if sc.gap > maxGap || sc.gapClause && sc.prevCJK {
+					p.pend = 0 // (pyCut)
+				}
+				if !p.quickHan(d, pe) {
 					return
 				}
 			case !p.wantsLetter(d, pe, sc.gap, sc.lastLatin):

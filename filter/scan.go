@@ -248,16 +248,24 @@ func (sc *scanner) scan(text string) {
 			continue
 		}
 		if gf >= 1<<gapShift {
+			cut := gf >= (maxGap+1)<<gapShift
 			if gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK {
-				if sc.m.clause3 && gf < (maxGap+1)<<gapShift && auto.begins(sc.symAt(sc.starts[pos&(ringSize-1)]), e&tabSymMask) {
+				if sc.m.clause3 && !cut && auto.begins(sc.symAt(sc.starts[pos&(ringSize-1)]), e&tabSymMask) {
 					// The clause thread may start here: the characters on
 					// either side of the clause gap begin a word.
 					i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 					continue
 				}
+				cut = true
+			}
+			if cut {
+				// Every word and pinyin key under way breaks here: the
+				// characters pending for the reading are dropped (as pyHan
+				// and pyOther drop them, with the walkers: pyCut).
 				st = 0
-			} else if gf >= (maxGap+1)<<gapShift {
-				st = 0
+				if pyd != nil {
+					sc.py.pend = 0
+				}
 			}
 		}
 		sym := e & tabSymMask
@@ -266,7 +274,7 @@ func (sc *scanner) scan(text string) {
 			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
 		}
-		if pyd != nil && (cls != clsCJK || sc.pyLive || sc.py.quickHan(pyd, pyd.scout[r], pyCut(gf))) {
+		if pyd != nil && (cls != clsCJK || sc.pyLive || sc.py.quickHan(pyd, pyd.scout[uint16(r)])) {
 			sc.pinyinAt(text, start, i, cls, gf, pos)
 		}
 		sc.lastSym = sym
