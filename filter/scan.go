@@ -250,9 +250,11 @@ func (sc *scanner) scan(text string) {
 		if gf >= 1<<gapShift {
 			cut := gf >= (maxGap+1)<<gapShift
 			if gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK {
-				if sc.m.clause3 && !cut && auto.begins(sc.symAt(sc.starts[pos&(ringSize-1)]), e&tabSymMask) {
+				if sc.m.clause3 && !cut && auto.begins(sc.lastSym, e&tabSymMask) {
 					// The clause thread may start here: the characters on
-					// either side of the clause gap begin a word.
+					// either side of the clause gap begin a word. (lastSym
+					// is still the symbol of the character before the gap,
+					// as symAt would read it again from the text.)
 					i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 					continue
 				}
