@@ -42,10 +42,11 @@ import (
 // Nearly every character begins some key, but few three do: the walkers
 // of the last two characters are left pending (pyScan.pend) until a third
 // may go on with them (pyData.pair, a bit per two syllables, and triple, a
-// hashed bit per three), or a letter follows. While no walker is live the
-// main scan reads a CJK character for the reading itself, in the same
-// step as it reads the character for the automaton (pyScan.quickHan: one
-// load of pyData.scout, one of triple, two shifts of pend), and calls the
+// Bloom filter of two bits per three), or a letter follows. While no walker
+// is live the main scan reads a CJK character for the reading itself, in
+// the same step as it reads the character for the automaton
+// (pyScan.quickHan, inlined: one load of pyData.scout, one of triple, a
+// shift of pend), and calls the
 // reading only where three characters may begin a key; a letter or digit
 // goes to the reading (scanner.pinyinAt), which lets it pass at once
 // unless it is a letter that may spell a syllable.
