@@ -40,14 +40,16 @@ import (
 // thread's gap, as any word reads them.
 //
 // Nearly every character begins some key, but few three do: the walkers
-// of the last two characters are left pending (pyScan) until a third may
-// go on with them (pyData.pair, a bit per two syllables, and triple, a
-// hashed bit per three), or a letter follows. While no walker is live the
-// main scan does not call the reading at all: a scout (pyScout) reads
-// ahead on its own, one table load a code point, keeps the pending
-// characters as the reading would, and says where the reading must look
-// again (scanner.pyNext): three characters that may begin a key, a letter
-// that may spell one, or anything its table does not cover.
+// of the last two characters are left pending (pyScan.pend) until a third
+// may go on with them (pyData.pair, a bit per two syllables, and triple, a
+// Bloom filter of two bits per three), or a letter follows. While no walker
+// is live the main scan reads a CJK character for the reading itself, in
+// the same step as it reads the character for the automaton
+// (pyScan.quickHan, inlined: one load of pyData.scout, one of triple, a
+// shift of pend), and calls the
+// reading only where three characters may begin a key; a letter or digit
+// goes to the reading (scanner.pinyinAt), which lets it pass at once
+// unless it is a letter that may spell a syllable.
 
 // Limits of the pinyin reading.
 const (
@@ -87,54 +89,49 @@ type pyData struct {
 	// pinyin, entry i's from runeAt[i] (-1: not read).
 	runes  []rune
 	runeAt []int32
-	// scout has, by code point of the BMP, what the scout needs to know of
-	// it: its kind (pk*), and for a Chinese character its first reading
-	// and whether a key starts with it.
-	scout []uint16
+	// scout has, by code point of the BMP that folds to one rune, what
+	// the scan needs to know of it while no walker is live: for a CJK
+	// character its first reading and whether a key starts with it, for
+	// a Latin letter whether it spells pinyin and may begin a key (pk*).
+	scout *[0x10000]uint16
 	// pair has a bit for each two syllables a key starts with, at
 	// a*pairStride+b: most pairs of characters of a text begin no key,
 	// and this table (23 KB) tells so without a look at the trie.
 	pair []uint64
-	// triple has a bit for the hash of each three syllables a key starts
-	// with (tripleHash), 256 KB: the scout tests the last three
-	// characters of the text against it, one load a character, and most
-	// pairs that begin a key do not go on with the next character.
-	triple []uint64
+	// triple is a Bloom filter of the three syllables keys start with
+	// (tripleBits: two bits of one word each), 256 KB: the scan tests the
+	// last three characters of the text against it, one load a
+	// character, and most pairs that begin a key do not go on with the
+	// next character.
+	triple *[1 << tripleLog]uint64
 }
 
-// Layout of pyData.scout: kind<<pkShift | pkBegin | pkRoot | first reading.
+// Layout of pyData.scout (and of each half of pyScan.pend): pkLetter |
+// pkBegin | pkRoot | first reading.
 const (
-	pkSyl   = 1<<9 - 1 // the first reading of a character (0: none)
-	pkRoot  = 1 << 9   // a key starts with it
-	pkBegin = 1 << 10  // a letter that may begin a key
-	pkShift = 11
+	pkSyl    = 1<<9 - 1 // the first reading of a CJK character (0: none)
+	pkRoot   = 1 << 9   // a key starts with it
+	pkBegin  = 1 << 10  // a letter that may begin a key
+	pkLetter = 1 << 11  // a letter of a spaced script that spells pinyin
 )
-
-// Kinds of code point in pyData.scout.
-const (
-	pkInvisible = iota
-	pkSep
-	pkClause
-	pkHan    // a CJK character (pkSyl: its first reading, 0 for none)
-	pkLetter // a letter of a spaced script that spells pinyin
-	pkLatin  // another letter or digit of a spaced script
-	pkWord   // a letter or digit of a script without spaces
-	pkSlow   // folds to several runes: the reading itself looks
-	pkSeps   // folds to several separators (… is ...), pkClause set when one is clause punctuation
-)
-
-// pkClauseBit marks a pkSeps entry holding clause punctuation.
-const pkClauseBit = 1
 
 // pairStride is the row length of pyData.pair.
 const pairStride = pinyin.NumSyllables + 1
 
-// tripleBits is the size of pyData.triple, in bits (a power of two).
-const tripleBits = 1 << 21
+// tripleLog is the size of pyData.triple: 1<<tripleLog words.
+const tripleLog = 15
 
-// tripleHash returns the bit of the syllables a, b, c in pyData.triple.
-func tripleHash(a, b, c pinyin.Syllable) uint32 {
-	return (uint32(a)*pairStride*pairStride + uint32(b)*pairStride + uint32(c)) * 0x9E3779B1 >> (32 - 21)
+// tripleBits returns where pyData.triple holds the syllables of pend
+// (packed as pyScan.pend packs them) and of c (scout entries, as
+// pyData.entry gives them): a word, and two bits of it, which are both
+// set when the three may begin a key. Two bits make a chance hit of a
+// text's three syllables about ten times rarer than one bit of a table
+// the same size (zh-large on zh-chat: 2.1% of the characters hit, 85%
+// of them where a key does begin; with one bit 3.6% and 49%), and the
+// word takes one load as one bit would.
+func tripleBits(pend uint32, c uint16) (uint32, uint64) {
+	x := (uint64(pend)<<16 | uint64(c)) * 0x9E3779B97F4A7C15
+	return uint32(x >> (64 - tripleLog)), 1<<(x>>(64-tripleLog-6)&63) | 1<<(x>>(64-tripleLog-12)&63)
 }
 
 // pySlot is one slot of the double array.
@@ -148,6 +145,15 @@ func (d *pyData) memoryUsage() int {
 		return 0
 	}
 	return 8*len(d.slots) + 4*(len(d.outs)+len(d.outEnd)+len(d.runes)+len(d.runeAt)) + 2*len(d.scout) + 8*(len(d.pair)+len(d.triple))
+}
+
+// entry returns the scout entry of a CJK character of first reading s:
+// s, with pkRoot when a key starts with it.
+func (d *pyData) entry(s pinyin.Syllable) uint16 {
+	if s != 0 && d.slots[s].check&pyParent == 0 {
+		return uint16(s) | pkRoot
+	}
+	return uint16(s)
 }
 
 // child returns the child of state s by syllable c, or -1.
@@ -243,14 +249,14 @@ func (m *Matcher) buildPinyin(yield func()) {
 	if len(keys.end) == 0 {
 		return
 	}
-	d := &pyData{runes: slices.Clone(runes), runeAt: runeAt, triple: make([]uint64, tripleBits/64)}
+	d := &pyData{runes: slices.Clone(runes), runeAt: runeAt, triple: new([1 << tripleLog]uint64)}
+	d.build(&keys, yield)
 	for i := range keys.end {
 		if k := keys.key(int32(i)); len(k) >= 3 {
-			h := tripleHash(k[0], k[1], k[2])
-			d.triple[h/64] |= 1 << (h % 64)
+			w, b := tripleBits(uint32(d.entry(k[0]))<<16|uint32(d.entry(k[1])), d.entry(k[2]))
+			d.triple[w] |= b
 		}
 	}
-	d.build(&keys, yield)
 	m.py = d
 	m.spanLen = int32(min(ringSize, max(int(m.maxLen), spell)))
 	m.markPinyin()
@@ -452,54 +458,24 @@ func (m *Matcher) markPinyin() {
 		}
 	}
 	n := m.norm
-	d.scout = make([]uint16, 0x10000)
+	d.scout = new([0x10000]uint16)
 	for r := range d.scout {
 		e := n.bmp[r]
 		if e&expFlag != 0 {
-			v := uint16(pkSeps << pkShift)
-			for _, f := range n.exp[e&^expFlag] {
-				switch {
-				case f.cls == clsClause:
-					v |= pkClauseBit
-				case f.cls != clsSep:
-					v = pkSlow << pkShift
-				}
-				if v == pkSlow<<pkShift {
-					break
-				}
-			}
-			d.scout[r] = v
-			continue
+			continue // read by scanner.pinyinWord
 		}
 		f := rune(e & runeMask)
-		var v uint16
 		switch uint8(e >> runeBits) {
-		case clsInvisible:
-			v = pkInvisible << pkShift
-		case clsSep:
-			v = pkSep << pkShift
-		case clsClause:
-			v = pkClause << pkShift
 		case clsCJK:
-			v = pkHan << pkShift
-			if s := firstReading(f); s != 0 {
-				v |= uint16(s)
-				if d.child(0, s) >= 0 {
-					v |= pkRoot
-				}
-			}
+			d.scout[r] = d.entry(firstReading(f))
 		case clsLatin:
-			v = pkLatin << pkShift
 			if b := pinyinLetter(f); b != 0 {
-				v = pkLetter << pkShift
+				d.scout[r] = pkLetter
 				if first[b&0xFF] {
-					v |= pkBegin
+					d.scout[r] |= pkBegin
 				}
 			}
-		default:
-			v = pkWord << pkShift
 		}
-		d.scout[r] = v
 	}
 }
 
@@ -578,20 +554,15 @@ type pyWalker struct {
 // pyScan is a scan's pinyin state, kept by its scanner between scans.
 type pyScan struct {
 	cur, next []pyWalker
-	// The walkers that begin at the last two word units when they are
-	// characters are not made until a third character may go on with
-	// them (pyData.pair and triple say), or a letter follows: s1 is the
-	// first reading of the last unit (0: none, or no character), at1 its
-	// start, root1 tells that a key starts with s1; pair tells that the
-	// unit before, s0 at at0, and the last begin a key, gap1 that
-	// separators stand between them.
-	s0, s1   pinyin.Syllable
-	at0, at1 int
-	root1    bool
-	pair     bool
-	gap1     bool
-	prevCJK  bool // the last word unit is CJK
-	ctx      bool // the fields above hold for the next unit (else it starts afresh)
+	// pend holds the last two word units while they are CJK characters
+	// read one after the other, in pyData.scout's layout: the last in the
+	// low 16 bits, the one before in the high 16 (0: no such character,
+	// or one without a reading). Their walkers are not made until a third
+	// character may go on with them (pyData.pair and triple say), or a
+	// letter follows. Where they start, and whether separators stand
+	// between them, the scanner's ring tells: they are its word
+	// characters pos-1 and pos.
+	pend uint32
 	// The expansion being read (a code point folding to several runes)
 	// and the word runes of it read so far.
 	expAt, expIdx int
@@ -602,26 +573,22 @@ type pyScan struct {
 func (sc *scanner) pyReset() {
 	sc.pyLive, sc.pyNext = false, math.MaxInt
 	if sc.m.py != nil {
-		sc.pyNext = 0
-		p := sc.pyState()
-		p.ctx, p.expAt = false, -1
+		sc.pyState().expAt = -1
+		sc.pyAfresh()
 	}
 }
 
-// pyBegin starts the reading of sc.text: the scout reads from its start.
+// pyBegin starts the reading of sc.text.
 func (sc *scanner) pyBegin() {
 	if sc.m.py != nil {
 		sc.pyAfresh()
-		sc.py.prevCJK = false
-		sc.pyNext = sc.pyScout(0, false)
 	}
 }
 
 // pyBreak ends every pinyin reading at an invalid byte.
 func (sc *scanner) pyBreak() {
 	if sc.m.py != nil {
-		sc.pyLive, sc.pyNext = false, 0
-		sc.py.ctx = false
+		sc.pyAfresh()
 	}
 }
 
@@ -632,11 +599,72 @@ func (sc *scanner) pyState() *pyScan {
 	return sc.py
 }
 
+// pyAfresh starts the reading afresh: no walker, nothing pending.
+func (sc *scanner) pyAfresh() {
+	p := sc.py
+	p.cur, p.pend = p.cur[:0], 0
+	sc.pyLive, sc.pyNext = false, 0
+}
+
+// pyCut reports whether, by scan's packed gap and flags gf before a CJK
+// character, the reading breaks before it: more than maxGap separators,
+// or clause punctuation after a CJK character.
+func pyCut(gf int) bool {
+	return gf >= (maxGap+1)<<gapShift || gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK
+}
+
+// quickHan is the reading of a CJK character of scout entry e (its first
+// reading and pkRoot) while no walker is live, done inside scan's loop
+// (which has dropped what is pending where the reading breaks before the
+// character: pyCut). It reports whether the reading must read the
+// character itself (pyHan), because the two pending characters and it
+// may begin a key (pyData.triple: a hit is judged again by pyHan, as is
+// the rare character without a reading that hits), and otherwise keeps
+// it pending. One load of triple, and no branch that depends on the
+// syllables but the rare hit. Small enough for the compiler to inline
+// it in scan, whose registers a call would spill.
+func (p *pyScan) quickHan(d *pyData, e uint16) bool {
+	pend := p.pend
+	if w, b := tripleBits(pend, e); d.triple[w]&b == b {
+		return true
+	}
+	p.pend = pend<<16 | uint32(e)
+	return false
+}
+
+// wantsLetter reports whether the reading, with no walker live, must
+// read a letter or digit of a spaced script of scout entry e after gap
+// separators (leftLatin: the nearest visible character before is a
+// letter or digit of a spaced script): a letter that spells pinyin,
+// where a walker may start (not glued to a letter on its left), and that
+// may begin a key or go on from the pending characters. Otherwise the
+// reading would only drop what is pending.
+func (p *pyScan) wantsLetter(d *pyData, e uint16, gap int, leftLatin bool) bool {
+	switch {
+	case e&pkLetter == 0 || leftLatin:
+		return false
+	case e&pkBegin != 0:
+		return true
+	case gap > maxGap:
+		return false
+	}
+	return p.pend&pkRoot != 0 || d.pairs(pinyin.Syllable(p.pend>>16&pkSyl), pinyin.Syllable(p.pend&pkSyl))
+}
+
+// pairs reports whether some key starts with the syllables a, b (never
+// for 0).
+func (d *pyData) pairs(a, b pinyin.Syllable) bool {
+	i := uint(a)*pairStride + uint(b)
+	return d.pair[i/64]&(1<<(i%64)) != 0
+}
+
 // pinyinAt feeds the pinyin reading the word character text[start:end], a
 // code point of the BMP folding to one rune of class cls, from scan's
-// inline path, where gf is scan's packed gap and flags before it and pos
-// its count of word characters before it (stored in sc.pos: a candidate
-// added may settle those before it, see scanner).
+// inline path: a CJK character that quickHan hands on or that walkers
+// wait for, or any other word character. gf is scan's packed gap and
+// flags before it and pos its count of word characters before it
+// (stored in sc.pos: a candidate added may settle those before it, and
+// the ring at pos holds the pending characters).
 func (sc *scanner) pinyinAt(text string, start, end int, cls uint8, gf, pos int) {
 	sc.pos = pos
 	var r rune
@@ -648,31 +676,29 @@ func (sc *scanner) pinyinAt(text string, start, end int, cls uint8, gf, pos int)
 	default:
 		r = rune(text[start]&0x0F)<<12 | rune(text[start+1]&0x3F)<<6 | rune(text[start+2]&0x3F)
 	}
-	if !sc.py.ctx {
-		sc.pyAfresh()
+	d, p := sc.m.py, sc.py
+	e, gap, leftLatin := d.scout[r], gf>>gapShift, gf&fLastLatin != 0
+	switch {
+	case cls == clsCJK:
+		sc.pyHan(pinyin.Syllable(e&pkSyl), start, end, gap, pyCut(gf))
+	case sc.pyLive || p.wantsLetter(d, e, gap, leftLatin):
+		sc.pyOther(rune(sc.m.norm.bmp[r]&runeMask), cls, start, end, gap, leftLatin)
+	default:
+		p.pend = 0
 	}
-	if cls == clsCJK {
-		sc.pyHan(pinyin.Syllable(sc.m.py.scout[r]&pkSyl), start, end, gf>>gapShift, gf&fGapClause != 0)
-	} else {
-		sc.pyOther(rune(sc.m.norm.bmp[r]&runeMask), cls, start, end, gf>>gapShift, gf&fLastLatin != 0)
-	}
-	sc.pyAfter(end, cls == clsLatin, true)
+	sc.pyAfter(end, cls == clsLatin)
 }
 
 // pinyinWord feeds the pinyin reading the word character of class cls of
 // the code point text[start:end], from scanner.word: the code point's
 // fold, or the next word rune of its expansion.
 func (sc *scanner) pinyinWord(cls uint8, start, end int) {
-	p := sc.pyState()
-	if !p.ctx {
-		sc.pyAfresh()
-	}
+	p := sc.py
 	r, _ := utf8.DecodeRuneInString(sc.text[start:end])
 	n := sc.m.norm
 	e := n.lookup(r)
 	var f rune
-	exp := e&expFlag != 0
-	if exp {
+	if e&expFlag != 0 {
 		if p.expAt != start {
 			p.expAt, p.expIdx = start, 0
 		}
@@ -689,221 +715,75 @@ func (sc *scanner) pinyinWord(cls uint8, start, end int) {
 		p.expIdx++
 	} else {
 		f = rune(e & runeMask)
+		if d := sc.m.py; r < 0x10000 && !sc.pyLive {
+			// As scan's inline path reads it.
+			switch pe := d.scout[r]; {
+			case cls == clsCJK:
+				if sc.gap > maxGap || sc.gapClause && sc.prevCJK {
+					p.pend = 0 // (pyCut)
+				}
+				if !p.quickHan(d, pe) {
+					return
+				}
+			case !p.wantsLetter(d, pe, sc.gap, sc.lastLatin):
+				p.pend = 0
+				sc.pyAfter(end, cls == clsLatin)
+				return
+			}
+		}
 	}
 	if cls == clsCJK {
-		sc.pyHan(firstReading(f), start, end, sc.gap, sc.gapClause)
+		sc.pyHan(firstReading(f), start, end, sc.gap, sc.gap > maxGap || sc.gapClause && sc.prevCJK)
 	} else {
 		sc.pyOther(f, cls, start, end, sc.gap, sc.lastLatin)
 	}
-	// After a rune of an expansion the next one comes from the same
-	// code point: the reading looks at it too.
-	sc.pyAfter(end, cls == clsLatin, !exp)
+	sc.pyAfter(end, cls == clsLatin)
 }
 
-// pyAfresh starts the reading afresh: no walker, nothing pending.
-func (sc *scanner) pyAfresh() {
-	p := sc.py
-	p.cur, p.s1, p.root1, p.pair, p.ctx = p.cur[:0], 0, false, false, true
-}
-
-// pyAfter decides, after a word unit ending at byte end (a letter or
-// digit of a spaced script when latin), where the reading looks next:
-// at every unit while walkers are live, else where the scout says (or at
-// the next unit when scout is false).
-func (sc *scanner) pyAfter(end int, latin, scout bool) {
-	switch {
-	case len(sc.py.cur) > 0:
-		sc.pyLive, sc.pyNext = true, 0
-	case scout:
-		sc.pyLive, sc.pyNext = false, sc.pyScout(end, latin)
-	default:
-		sc.pyLive, sc.pyNext = false, 0
-	}
-}
-
-// pyScout reads the text on from byte i, where no walker is live and the
-// visible character before is a letter or digit of a spaced script when
-// latin, keeping the pending characters of pyScan as pyHan and pyOther
-// would, and returns the start of the first code point that the reading
-// must read itself: a character with which the pending two may begin a
-// key (by pyData.triple), a letter that spells pinyin after no letter or
-// digit, a code point its table does not cover (beyond the BMP, folding
-// to several runes, an invalid byte), or len(text).
-func (sc *scanner) pyScout(i int, latin bool) int {
-	p := sc.py
-	d := sc.m.py
-	text, tab := sc.text, d.scout
-	// s0 and s1 are pyScan's, with pkRoot set for root1 in s1.
-	s0, s1 := uint16(p.s0), uint16(p.s1)
-	if p.root1 {
-		s1 |= pkRoot
-	}
-	at0, at1, pr, gap1, prevCJK := p.at0, p.at1, p.pair, p.gap1, p.prevCJK
-	gap, clause := 0, false
-scan:
-	for i < len(text) {
-		c := text[i]
-		var r rune
-		n := 1
-		switch {
-		case c < utf8.RuneSelf:
-			r = rune(c)
-		case c&0xF0 == 0xE0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
-			r = rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
-			if r < 0x800 || 0xD800 <= r && r <= 0xDFFF {
-				break scan
-			}
-			n = 3
-		case c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
-			r = rune(c&0x1F)<<6 | rune(text[i+1]&0x3F)
-			n = 2
-		default:
-			break scan
+// pyAfter notes, after the reading has read a word unit ending at byte
+// end (a letter or digit of a spaced script when latin), whether walkers
+// are live. After a letter or digit with none, no walker starts before
+// the end of its run of letters and digits (a walker starts only at a
+// letter with no letter or digit on its left), so scan's ASCII loop may
+// read the rest of the run without the reading: scanner.pyNext.
+func (sc *scanner) pyAfter(end int, latin bool) {
+	sc.pyLive = len(sc.py.cur) > 0
+	if latin && !sc.pyLive && sc.m.auto.dense != nil {
+		text, lat := sc.text, &sc.m.ascii
+		for end < len(text) && lat[text[end]] >= 0 {
+			end++
 		}
-		e := tab[r]
-		switch e >> pkShift {
-		case pkInvisible:
-		case pkSep:
-			gap++
-			latin = false
-		case pkClause:
-			gap++
-			clause, latin = true, false
-		case pkSeps:
-			gap++ // one code point, as the main scan counts it
-			clause = clause || e&pkClauseBit != 0
-			latin = false
-		case pkHan:
-			if gap > maxGap || clause && prevCJK {
-				s1, pr = 0, false
-			}
-			j, ns0, ns1, hit := pyRun(text, i, tab[0x4E00:0xA000], d.triple, s0, s1, pr)
-			if j == i && !hit {
-				// Not a CJK Unified Ideograph: read it here.
-				j, ns0, ns1, hit = pyRunOne(i, n, e, d, s0, s1, pr)
-			}
-			switch k := (j - i) / 3; {
-			case k >= 2:
-				at0, at1, gap1 = j-6, j-3, false
-			case j > i: // one character, of n bytes
-				at0, at1, gap1 = at1, i, gap > 0
-			}
-			if j > i {
-				prevCJK, latin = true, false
-				gap, clause = 0, false
-			}
-			if j > i {
-				s0, s1 = ns0, ns1
-				k := uint(s0&pkSyl)*pairStride + uint(s1&pkSyl)
-				pr = d.pair[k/64]&(1<<(k%64)) != 0
-			}
-			if i = j; hit {
-				break scan
-			}
-			continue
-		case pkLetter:
-			if gap > maxGap {
-				s1, pr = 0, false
-			}
-			if !latin && (s1&pkRoot != 0 || pr || e&pkBegin != 0) {
-				break scan
-			}
-			s1, pr = 0, false
-			prevCJK, latin = false, true
-			gap, clause = 0, false
-		case pkLatin, pkWord:
-			s1, pr = 0, false
-			prevCJK, latin = false, e>>pkShift == pkLatin
-			gap, clause = 0, false
-		default:
-			break scan
-		}
-		i += n
+		sc.pyNext = end
 	}
-	p.s0, p.s1, p.root1 = pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), s1&pkRoot != 0
-	p.at0, p.at1, p.pair, p.gap1, p.prevCJK = at0, at1, pr, gap1, prevCJK
-	return i
-}
-
-// pyRun is the scout's loop over a run of CJK Unified Ideographs
-// (U+4E00–U+9FFF; tab is their part of pyData.scout) from text[i] on,
-// with nothing between them: s0 and s1 are the
-// scout's last two (first reading | pkRoot), pr whether they begin a key.
-// It returns where it stopped (the first code point that is no such
-// character, or one with which the two before may begin a key: hit), and
-// the last two there. One table load a character, and no branch that
-// depends on the pair: the test of the three is a bit of pyData.triple,
-// which has none for a first reading 0, and a hit is judged again by
-// pyHan.
-func pyRun(text string, i int, tab []uint16, triple []uint64, s0, s1 uint16, pr bool) (int, uint16, uint16, bool) {
-	if !pr {
-		s0 = 0 // (no key starts with 0)
-	}
-	for i+2 < len(text) {
-		c, c1, c2 := text[i], text[i+1], text[i+2]
-		if c&0xF0 != 0xE0 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
-			break
-		}
-		r := uint(c&0x0F)<<12 | uint(c1&0x3F)<<6 | uint(c2&0x3F) - 0x4E00
-		if r >= uint(len(tab)) {
-			break
-		}
-		e := tab[r]
-		if e>>pkShift != pkHan {
-			break
-		}
-		s := e & pkSyl
-		h := tripleHash(pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), pinyin.Syllable(s))
-		if triple[h/64]&(1<<(h%64)) != 0 && s != 0 && s0 != 0 {
-			return i, s0, s1, true
-		}
-		s0, s1 = s1, e&(pkSyl|pkRoot)
-		i += 3
-	}
-	return i, s0, s1, false
-}
-
-// pyRunOne is pyRun for the one CJK character at text[i:i+n] of scout
-// entry e.
-func pyRunOne(i, n int, e uint16, d *pyData, s0, s1 uint16, pr bool) (int, uint16, uint16, bool) {
-	s := e & pkSyl
-	if s == 0 {
-		return i + n, s1, 0, false
-	}
-	if h := tripleHash(pinyin.Syllable(s0&pkSyl), pinyin.Syllable(s1&pkSyl), pinyin.Syllable(s)); pr && d.triple[h/64]&(1<<(h%64)) != 0 {
-		return i, s0, s1, true
-	}
-	return i + n, s1, e & (pkSyl | pkRoot), false
 }
 
 // pyHan reads a CJK character of the text, whose first reading is s (0:
-// none), after gap separators (clause: some is clause punctuation). A
-// character of the text is read by its first reading alone: written as
-// itself it is one of its own readings, and standing for another
-// character it stands for it by its usual sound (docs/matching.md).
-func (sc *scanner) pyHan(s pinyin.Syllable, start, end, gap int, clause bool) {
+// none), after gap separators (cut: the reading breaks before it, see
+// pyCut). A character of the text is read by its first reading alone:
+// written as itself it is one of its own readings, and standing for
+// another character it stands for it by its usual sound
+// (docs/matching.md).
+func (sc *scanner) pyHan(s pinyin.Syllable, start, end, gap int, cut bool) {
 	p := sc.py
-	if gap > maxGap || clause && p.prevCJK {
-		p.cur, p.s1, p.root1, p.pair = p.cur[:0], 0, false, false
-	}
-	p.prevCJK = true
-	if s == 0 {
-		p.cur, p.s1, p.root1, p.pair = p.cur[:0], 0, false, false
-		return
+	if gap > maxGap || cut || s == 0 {
+		p.cur, p.pend = p.cur[:0], 0
+		if s == 0 {
+			return
+		}
 	}
 	d := sc.m.py
 	slots := d.slots
 	if len(p.cur) > 0 {
 		sc.pyStep(s, end, gap)
 	}
-	if p.pair {
-		if h := tripleHash(p.s0, p.s1, s); d.triple[h/64]&(1<<(h%64)) != 0 {
+	if s0, s1 := pinyin.Syllable(p.pend>>16&pkSyl), pinyin.Syllable(p.pend&pkSyl); d.pairs(s0, s1) {
+		if w, b := tripleBits(p.pend, d.entry(s)); d.triple[w]&b == b {
 			// The two characters before and this one may begin a key:
 			// their walker, of depth 3.
-			t2 := slots[p.s0].base + int32(p.s1)
+			t2 := slots[s0].base + int32(s1)
 			if t := slots[t2].base + int32(s); uint32(t) < uint32(len(slots)) && slots[t].check&pyParent == t2 {
-				w := pyWalker{start: p.at0, han: 7, node: t, base: slots[t].base, depth: 3, units: 3}
-				if p.gap1 {
+				w := pyWalker{start: sc.starts[(sc.pos-1)&(ringSize-1)], han: 7, node: t, base: slots[t].base, depth: 3, units: 3}
+				if sc.info[sc.pos&(ringSize-1)]&infoGap != 0 {
 					w.gaps |= 2
 				}
 				if gap > 0 {
@@ -913,10 +793,7 @@ func (sc *scanner) pyHan(s pinyin.Syllable, start, end, gap int, clause bool) {
 			}
 		}
 	}
-	i := uint(p.s1)*pairStride + uint(s)
-	p.pair = d.pair[i/64]&(1<<(i%64)) != 0 // (no bit for s1 = 0)
-	p.s0, p.at0, p.gap1 = p.s1, p.at1, gap > 0
-	p.s1, p.at1, p.root1 = s, start, slots[s].check&pyParent == 0
+	p.pend = p.pend<<16 | uint32(d.entry(s))
 }
 
 // pyStep moves the walkers on by the character of first reading s.
@@ -955,19 +832,20 @@ func (sc *scanner) pyStep(s pinyin.Syllable, end, gap int) {
 // (see pyScan) and appends them to cur.
 func (sc *scanner) pyPending(cur []pyWalker) []pyWalker {
 	p := sc.py
-	slots := sc.m.py.slots
-	if p.pair {
-		t := slots[p.s0].base + int32(p.s1)
-		w := pyWalker{start: p.at0, han: 3, node: t, base: slots[t].base, depth: 2, units: 2}
-		if p.gap1 {
+	d := sc.m.py
+	slots := d.slots
+	if s0, s1 := pinyin.Syllable(p.pend>>16&pkSyl), pinyin.Syllable(p.pend&pkSyl); d.pairs(s0, s1) {
+		t := slots[s0].base + int32(s1)
+		w := pyWalker{start: sc.starts[(sc.pos-1)&(ringSize-1)], han: 3, node: t, base: slots[t].base, depth: 2, units: 2}
+		if sc.info[sc.pos&(ringSize-1)]&infoGap != 0 {
 			w.gaps = 2
 		}
 		cur = append(cur, w)
 	}
-	if s := p.s1; p.root1 {
-		cur = append(cur, pyWalker{start: p.at1, han: 1, node: int32(s), base: slots[s].base, depth: 1, units: 1})
+	if s := pinyin.Syllable(p.pend & pkSyl); p.pend&pkRoot != 0 {
+		cur = append(cur, pyWalker{start: sc.starts[sc.pos&(ringSize-1)], han: 1, node: int32(s), base: slots[s].base, depth: 1, units: 1})
 	}
-	p.s1, p.root1, p.pair = 0, false, false
+	p.pend = 0
 	return cur
 }
 
@@ -979,7 +857,7 @@ func (sc *scanner) pyOther(f rune, cls uint8, start, end, gap int, leftLatin boo
 	p := sc.py
 	cur := p.cur
 	if gap > maxGap {
-		cur, p.s1, p.root1, p.pair = cur[:0], 0, false, false
+		cur, p.pend = cur[:0], 0
 	}
 	cur = sc.pyPending(cur)
 	next := p.next[:0]
@@ -994,7 +872,6 @@ func (sc *scanner) pyOther(f rune, cls uint8, start, end, gap int, leftLatin boo
 			next = sc.pySpell(next, pyWalker{start: start}, b, gap, end)
 		}
 	}
-	p.prevCJK = false
 	p.cur, p.next = next, cur[:0]
 }
 

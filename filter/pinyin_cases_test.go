@@ -58,6 +58,18 @@ var pyCases = []pyCase{
 	{name: "glued before", words: []string{"法轮功"}, text: "xfalungong", want: nil},
 	{name: "glued after", words: []string{"法轮功"}, text: "falungongs", want: nil},
 	{name: "glued digit", words: []string{"法轮功"}, text: "falungong8", want: nil},
+	// The scan's own reading of what stays pending (scan.go, pyScan):
+	// runs of letters and digits the reading passes over, and the breaks.
+	{name: "after a run of letters", words: []string{"法轮功"}, text: "abc falungong", want: []string{"falungong~"}},
+	{name: "after a run of digits", words: []string{"法轮功"}, text: "123 fa lun gong", want: []string{"fa lun gong~"}},
+	{name: "glued to a run of digits", words: []string{"法轮功"}, text: "123falungong", want: nil},
+	{name: "runs then characters", words: []string{"法轮功"}, text: "ok 12 ab 发轮gong", want: []string{"发轮gong~"}},
+	{name: "three separators between characters", words: []string{"法轮功"}, text: "发 轮   功", want: []string{"发 轮   功~"}},
+	{name: "four separators before the third character", words: []string{"法轮功"}, text: "发 轮    功", want: nil},
+	{name: "four separators between characters, then again", words: []string{"法轮功"}, text: "发    轮功发轮功", want: []string{"发轮功~"}},
+	{name: "clause punctuation between characters", words: []string{"法轮功"}, text: "发轮，功", want: nil},
+	{name: "kana between", words: []string{"法轮功"}, text: "发轮の功", want: nil},
+	{name: "after a kana", words: []string{"法轮功"}, text: "の发轮功", want: []string{"发轮功~"}},
 	{name: "tone digits are not read", words: []string{"法轮功"}, text: "fa3lun2gong1", want: nil},
 	{name: "glued to a character", words: []string{"法轮功"}, text: "我falungong了", want: []string{"falungong~"}},
 	{name: "four separators", words: []string{"法轮功"}, text: "fa    lungong", want: nil},

@@ -106,7 +106,7 @@ type scanner struct {
 	pendFrom         int
 	py               *pyScan // the pinyin reading's walkers (pinyin.go)
 	pyLive           bool    // some pinyin walker is live: every word unit goes to it
-	pyNext           int     // the pinyin reading reads the word units from this byte on (pinyin.go)
+	pyNext           int     // the ASCII loop hands the pinyin reading the letters from this byte on (pinyin.go)
 	// letterAhead's last answer, for the starts from aheadFrom up to aheadTo.
 	aheadFrom, aheadTo int
 	ahead              bool
@@ -194,6 +194,7 @@ func (sc *scanner) scan(text string) {
 	sc.pyBegin()
 	tab := sc.m.tab
 	auto := &sc.m.auto
+	pyd := sc.m.py // the pinyin reading's tables, nil without it
 	dense, firstOut := auto.dense, auto.firstOut
 	// gf packs the gap length (above gapShift) and the flags: one
 	// register less in this loop.
@@ -218,17 +219,18 @@ func (sc *scanner) scan(text string) {
 				continue
 			}
 		}
-		e := uint32(tabSlow)
+		e, r := uint32(tabSlow), rune(c)
 		if c < utf8.RuneSelf {
 			e = tab[c]
 			i++
 		} else if c&0xF0 == 0xE0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
-			if r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			if r = rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
 				e = tab[r]
 				i += 3
 			}
 		} else if c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
-			e = tab[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]
+			r = rune(c&0x1F)<<6 | rune(text[i+1]&0x3F)
+			e = tab[r]
 			i += 2
 		}
 		cls := uint8(e >> tabClsShift)
@@ -252,16 +254,26 @@ func (sc *scanner) scan(text string) {
 			continue
 		}
 		if gf >= 1<<gapShift {
+			cut := gf >= (maxGap+1)<<gapShift
 			if gf&(fGapClause|fPrevCJK) == fGapClause|fPrevCJK && cls == clsCJK {
-				if sc.m.clause3 && gf < (maxGap+1)<<gapShift && auto.begins(sc.symAt(sc.starts[pos&(ringSize-1)]), e&tabSymMask) {
+				if sc.m.clause3 && !cut && auto.begins(sc.lastSym, e&tabSymMask) {
 					// The clause thread may start here: the characters on
-					// either side of the clause gap begin a word.
+					// either side of the clause gap begin a word. (lastSym
+					// is still the symbol of the character before the gap,
+					// as symAt would read it again from the text.)
 					i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 					continue
 				}
+				cut = true
+			}
+			if cut {
+				// Every word and pinyin key under way breaks here: the
+				// characters pending for the reading are dropped (as pyHan
+				// and pyOther drop them, with the walkers: pyCut).
 				st = 0
-			} else if gf >= (maxGap+1)<<gapShift {
-				st = 0
+				if pyd != nil {
+					sc.py.pend = 0
+				}
 			}
 		}
 		sym := e & tabSymMask
@@ -270,7 +282,7 @@ func (sc *scanner) scan(text string) {
 			i, st, pos, gf = sc.viaMethods(text, start, st, pos, gf)
 			continue
 		}
-		if start >= sc.pyNext {
+		if pyd != nil && (cls != clsCJK || sc.pyLive || sc.py.quickHan(pyd, pyd.scout[uint16(r)])) {
 			sc.pinyinAt(text, start, i, cls, gf, pos)
 		}
 		sc.lastSym = sym
@@ -804,7 +816,7 @@ func (sc *scanner) word(cls uint8, sym uint32, start, end int, trig bool) {
 		sc.resolve(cls == clsLatin)
 	}
 	m := sc.m
-	if start >= sc.pyNext {
+	if m.py != nil {
 		sc.pinyinWord(cls, start, end)
 	}
 	kind := trigUnit
