@@ -564,6 +564,9 @@ func (sc *scanner) trigger(kind int, start int) {
 		return
 	}
 	sc.accrue(start)
+	if !sc.worthWalking(kind, start) {
+		return
+	}
 	if kind == trigRunCopy && (m.auto.child(0, sc.lastSym) == 0 ||
 		!sc.endsAt(sc.starts[(sc.pos-1)&(ringSize-1)], sc.starts[sc.pos&(ringSize-1)])) {
 		return // no key starts with the letter, or no match needs to start at the copy before
@@ -645,6 +648,105 @@ func (sc *scanner) trigger(kind int, start int) {
 		w.walkFrom(vpath{t: t, d: d, gap: sc.gap, clause: sc.gapClause, touch: sc.gap == 0, last: last,
 			lastCJK: lastCJK, carriers: d, end: lastEnd, tailOK: true})
 	}
+}
+
+// worthWalking is a cheap look, before the walker is set up, at whether
+// the walks of a trigger at byte start may find anything; it answers no
+// only where trigger's own checks (mayStart, mayAbsorb) would rule out
+// every walk. A leet character (ASCII, beginning no variant form, no mark
+// after it) must stand for a letter that goes on from the root (with a
+// plain letter ahead, see letterAhead) or from a state of the main
+// thread's suffix chain, or such a state must end a key; a repeat needs a
+// state of the chain that ends a key or goes on with the next code point
+// after the touching copies, or with a further copy. Anything else (a
+// look-alike, a variant form, a combining mark, a repeat followed by a
+// trigger, a separator or what the table does not cover) is walked.
+func (sc *scanner) worthWalking(kind int, start int) bool {
+	m := sc.m
+	rd := m.rd
+	text := sc.text
+	c := text[start]
+	switch kind {
+	case trigUnit:
+		if c >= utf8.RuneSelf || rd.any&ReadLeet == 0 || start+1 < len(text) && text[start+1] >= utf8.RuneSelf {
+			return true
+		}
+		if _, ok := rd.formAt[rune(c)]; ok {
+			return true
+		}
+		ls := &rd.leet[c]
+		if ls[0] == 0 {
+			return true
+		}
+		if sc.pos > 0 && text[sc.starts[sc.pos&(ringSize-1)]] == c && sc.repeatGoesOn(start) {
+			return true // a repeat of the character before: a walk may absorb it
+		}
+		a := &m.auto
+		if !sc.lastLatin && (a.child(0, ls[0]) != 0 || ls[1] != 0 && a.child(0, ls[1]) != 0) && sc.letterAhead(text, start) {
+			return true
+		}
+		return sc.chainGoesOn(ls[0], ls[1], 1)
+	case trigRepeat:
+		return sc.repeatGoesOn(start)
+	}
+	return true
+}
+
+// maxLookCopies bounds the copies repeatGoesOn looks past.
+const maxLookCopies = 16
+
+// repeatGoesOn tells, for worthWalking, whether a walk may absorb the
+// repeat in the code point at byte start of the word character before:
+// whether a state of the chain ends a key or goes on with the first code
+// point after it that is no further copy (of the same symbol, touching),
+// or with a further copy. Each code point looked at must be a word
+// character the table covers and no trigger, within maxLookCopies copies,
+// else it answers yes.
+func (sc *scanner) repeatGoesOn(start int) bool {
+	m := sc.m
+	text := sc.text
+	_, n := utf8.DecodeRuneInString(text[start:])
+	var next, again uint32
+	for j, copies := start+n, 0; j < len(text); copies++ {
+		r, n := utf8.DecodeRuneInString(text[j:])
+		if r >= 0x10000 || copies > maxLookCopies {
+			return true // (a long run: the walks read it once, runFrom)
+		}
+		e := m.tab[r]
+		if e&(tabSlow|tabTrig) != 0 || !isWordClass(uint8(e>>tabClsShift)) {
+			return true
+		}
+		if next = e & tabSymMask; next != sc.lastSym {
+			break
+		}
+		next, again, j = 0, sc.lastSym, j+n // a further copy
+	}
+	minDepth := 1
+	if sc.gap > 0 {
+		minDepth = 2 // the first carrier's repeats must touch it
+	}
+	return sc.chainGoesOn(next, again, minDepth)
+}
+
+// chainGoesOn reports whether a state of the main thread's suffix chain
+// that a walk may start from (at least minDepth symbols deep, within the
+// word characters read) ends a key or has a child by symbol x or y (0:
+// none).
+func (sc *scanner) chainGoesOn(x, y uint32, minDepth int) bool {
+	if sc.gap > maxGap {
+		return false
+	}
+	a := &sc.m.auto
+	for t := sc.state; t > 0; t = a.states[t].fail {
+		d := int(a.depth[t])
+		if d < minDepth || d > sc.pos {
+			continue
+		}
+		if a.states[t].term == t || x != 0 && a.child(t, x) != 0 || y != 0 && a.child(t, y) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // mayStart tells whether the trigger unit, read otherwise than plainly,
