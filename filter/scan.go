@@ -498,31 +498,76 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 }
 
 // letterAhead reports whether a match starting at the leet character
-// text[i] may hold a plain Latin letter: whether one comes (or a
-// non-ASCII byte, which might be a look-alike one) before more than
-// maxGap separators in a row or the end of the text. A digit or symbol
-// may stand for a letter or (a symbol) a separator, and repeats absorb
-// any number of copies, so nothing else bounds a match. Runs of digits
-// and symbols with no letter near, the bulk of an adversarial text, thus
-// start no walk from the root. The answer holds for every start before
-// the byte that decided it, which the scanner keeps (aheadFrom, aheadTo,
-// ahead), so that a text is read about once whatever its triggers.
+// ending at text[i] may hold a plain Latin letter: whether one comes (or a
+// non-ASCII Latin letter, a look-alike or another trigger, or a code point
+// the table does not cover) before more than maxGap separators in a row,
+// an invalid byte or the end of the text. A digit or symbol may stand for
+// a letter or (a symbol) a separator, and repeats absorb any number of
+// copies, so nothing else bounds a match. Runs of digits and symbols with
+// no letter near, the bulk of an adversarial text, and those in Chinese
+// text thus start no walk from the root. The answer holds for every start
+// before the byte that decided it, which the scanner keeps (aheadFrom,
+// aheadTo, ahead), so that a text is read about once whatever its
+// triggers.
 func (sc *scanner) letterAhead(text string, i int) bool {
 	if sc.aheadFrom <= i && i < sc.aheadTo {
 		return sc.ahead
 	}
-	lat := &sc.m.ascii
+	m := sc.m
 	res, gap, j := false, 0, i+1
-	for ; j < len(text); j++ {
+	for j < len(text) {
 		c := text[j]
-		if c >= utf8.RuneSelf || c|0x20 >= 'a' && c|0x20 <= 'z' {
-			res = true
-			break
+		cls := uint8(clsCJK) // a word character that is no Latin letter
+		if c < utf8.RuneSelf {
+			if c|0x20 >= 'a' && c|0x20 <= 'z' {
+				res = true
+				break
+			}
+			if v := m.ascii[c]; v == asciiSep || v == asciiClause {
+				cls = clsSep
+			}
+			j++
+		} else {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if r == utf8.RuneError && n == 1 {
+				break // an invalid byte: no match goes across it
+			}
+			j += n
+			e := m.norm.lookup(r)
+			f, k := rune(e&runeMask), uint8(e>>runeBits)
+			switch {
+			case e&expFlag != 0:
+				res = true // several runes: not looked into
+			case k == clsInvisible:
+				cls = clsInvisible
+			case f < utf8.RuneSelf:
+				// Read as the ASCII character it folds to (a full-width
+				// one).
+				if f|0x20 >= 'a' && f|0x20 <= 'z' {
+					res = true
+				} else if v := m.ascii[f]; v == asciiSep || v == asciiClause {
+					cls = clsSep
+				}
+			case k == clsLatin || m.rd != nil && m.isTrigRune(f):
+				res = true // a letter of a spaced script, a look-alike, a form
+			case k <= clsClause:
+				cls = clsSep
+			}
+			if res {
+				j -= n
+				break
+			}
 		}
-		if v := lat[c]; v != asciiSep && v != asciiClause {
+		switch cls {
+		case clsSep:
+			if gap++; gap > maxGap {
+				res = false
+				sc.aheadFrom, sc.aheadTo, sc.ahead = i, j, res
+				return res
+			}
+		case clsInvisible:
+		default:
 			gap = 0
-		} else if gap++; gap > maxGap {
-			break
 		}
 	}
 	sc.aheadFrom, sc.aheadTo, sc.ahead = i, j, res

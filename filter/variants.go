@@ -665,24 +665,38 @@ func (sc *scanner) worthWalking(kind int, start int) bool {
 	m := sc.m
 	rd := m.rd
 	text := sc.text
-	c := text[start]
 	switch kind {
 	case trigUnit:
-		if c >= utf8.RuneSelf || rd.any&ReadLeet == 0 || start+1 < len(text) && text[start+1] >= utf8.RuneSelf {
+		// The code point folds to one ASCII leet character (full-width
+		// ones too), and no combining mark follows it.
+		r, n := utf8.DecodeRuneInString(text[start:])
+		f := r
+		if r >= utf8.RuneSelf {
+			if r >= 0x10000 || m.tab[r]&tabSlow != 0 {
+				return true
+			}
+			f = rune(m.norm.bmp[r] & runeMask)
+		}
+		if f >= utf8.RuneSelf || rd.any&ReadLeet == 0 || rd.leet[f][0] == 0 {
 			return true
 		}
-		if _, ok := rd.formAt[rune(c)]; ok {
+		if _, ok := rd.formAt[f]; ok {
 			return true
 		}
-		ls := &rd.leet[c]
-		if ls[0] == 0 {
-			return true
+		if end := start + n; end < len(text) && text[end] >= utf8.RuneSelf {
+			r2, _ := utf8.DecodeRuneInString(text[end:])
+			if e := m.norm.lookup(r2); e&expFlag != 0 || uint8(e>>runeBits) == clsInvisible {
+				return true // a mark may compose with it
+			}
 		}
-		if sc.pos > 0 && text[sc.starts[sc.pos&(ringSize-1)]] == c && sc.repeatGoesOn(start) {
-			return true // a repeat of the character before: a walk may absorb it
+		ls := &rd.leet[f]
+		if sc.pos > 0 {
+			if last, _ := sc.lastRune(); last == f && sc.repeatGoesOn(start) {
+				return true // a repeat of the character before: a walk may absorb it
+			}
 		}
 		a := &m.auto
-		if !sc.lastLatin && (a.child(0, ls[0]) != 0 || ls[1] != 0 && a.child(0, ls[1]) != 0) && sc.letterAhead(text, start) {
+		if !sc.lastLatin && (a.child(0, ls[0]) != 0 || ls[1] != 0 && a.child(0, ls[1]) != 0) && sc.letterAhead(text, start+n-1) {
 			return true
 		}
 		return sc.chainGoesOn(ls[0], ls[1], 1)
@@ -778,7 +792,7 @@ func (w *walker) mayStart(t int32, leftOK bool) bool {
 		t2 := a.child(t, s)
 		return t2 != 0 && (a.states[t2].term == t2 || w.goesOn(t2, u))
 	}
-	if rd.any&ReadLeet != 0 && u.r < utf8.RuneSelf && (t != 0 || w.sc.letterAhead(w.sc.text, u.start)) {
+	if rd.any&ReadLeet != 0 && u.r < utf8.RuneSelf && (t != 0 || w.sc.letterAhead(w.sc.text, u.start+int(u.size)-1)) {
 		// (From the root a match must read a plain letter later on.)
 		if l := &rd.leet[u.r]; try(l[0]) || try(l[1]) {
 			return true
