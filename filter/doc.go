@@ -56,10 +56,12 @@
 // takes [Matcher.ActionOf] (Review under VariantReview); on the same span
 // a match without readings wins. The zero Options reads none. Where the
 // scan meets a character some reading could read otherwise, it walks the
-// trie from the states of its suffix chain (variants.go); text with no
-// such character takes the plain paths. docs/design-variants.md says how
-// and what it costs; the work a text may take is bounded (a few hundred
-// thousand walk steps, docs/matching.md "Limits").
+// trie from the states of its suffix chain (variants.go), after cheap
+// checks that rule most of them out (the ASCII loop's reach, letterAhead,
+// worthWalking); text with no such character takes the plain paths.
+// docs/design-variants.md says how and what it costs; the work a text may
+// take is bounded (262,144 walk steps, and a few more for each byte as the
+// scan passes it, docs/matching.md "Limits").
 //
 // # How
 //
@@ -93,9 +95,9 @@
 // first reading and Latin letters through the spelling trie of
 // internal/pinyin; the words of a key reached are judged against the text
 // before they become candidates. While no walker is live the main scan
-// does not call the reading: a scout reads ahead, one table load a
-// character and a bit of a hashed filter of the keys' first three
-// syllables, and says where the reading must look again.
+// reads a Chinese character for the reading in the same step as for the
+// automaton (its first reading, and a Bloom filter of the keys' first
+// three syllables) and calls the reading only where a key may begin.
 //
 // # Limits and errors
 //
@@ -128,6 +130,6 @@
 // it (BenchmarkCompile, BenchmarkMessages). The pinyin reading adds its
 // syllable trie and tables (about 400 KB besides the trie): zh-large holds
 // 23.7 MB with every reading on (11.6 MB without pinyin) and builds in
-// about 0.33 s, zh-xlarge 38.6 MB (21.0 MB) in about 0.51 s, on a shared
-// 2-core machine (BenchmarkCompileReadings).
+// about 0.33 s, zh-xlarge 38.6 MB (21.0 MB) in about 0.45 s, on a shared
+// 2-core machine (BenchmarkCompile).
 package filter
