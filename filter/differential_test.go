@@ -166,23 +166,7 @@ func FuzzFilter(f *testing.F) {
 			t.Fatalf("Compile: %v", err)
 		}
 		res := m.Filter(nil, text)
-		bounds := map[int]bool{len(text): true}
-		for i := 0; i < len(text); {
-			bounds[i] = true
-			_, n := utf8.DecodeRuneInString(text[i:])
-			i += n
-		}
-		for _, mt := range res.Matches {
-			if mt.Start < 0 || mt.End > len(text) || mt.Start >= mt.End {
-				t.Fatalf("match %v out of range for %q", mt, text)
-			}
-			if !bounds[mt.Start] || !bounds[mt.End] {
-				t.Fatalf("match %v not on rune boundaries in %q", mt, text)
-			}
-		}
-		if utf8.RuneCountInString(res.Text) != utf8.RuneCountInString(text) {
-			t.Fatalf("masked %q has another rune count than %q", res.Text, text)
-		}
+		checkResult(t, text, res)
 		sparse, err := filter.Compile(words, filter.WithEngine(filter.Options{Allow: allow}, false))
 		if err != nil {
 			t.Fatalf("Compile (sparse): %v", err)
@@ -235,5 +219,29 @@ func TestConcurrentUse(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// checkResult checks what every Filter result holds whatever the words:
+// matches in text order and apart, each non-empty and on code point
+// boundaries of text (an invalid byte is one code point), and a masked
+// text of as many code points.
+func checkResult(t *testing.T, text string, res filter.Result) {
+	t.Helper()
+	bounds := map[int]bool{len(text): true}
+	for i := 0; i < len(text); {
+		bounds[i] = true
+		_, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+	}
+	last := 0
+	for _, mt := range res.Matches {
+		if mt.Start < last || mt.End > len(text) || mt.Start >= mt.End || !bounds[mt.Start] || !bounds[mt.End] {
+			t.Fatalf("match %v out of order, out of range or not on code point boundaries in %q", mt, text)
+		}
+		last = mt.End
+	}
+	if utf8.RuneCountInString(res.Text) != utf8.RuneCountInString(text) {
+		t.Fatalf("masked %q has another rune count than %q", res.Text, text)
 	}
 }

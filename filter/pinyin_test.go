@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/wordfilter/wordfilter/filter"
 	"github.com/wordfilter/wordfilter/internal/pinyin"
@@ -248,20 +247,7 @@ func FuzzFilterPinyin(f *testing.F) {
 			t.Fatalf("Compile: %v", err)
 		}
 		res := m.Filter(nil, text)
-		bounds := map[int]bool{len(text): true}
-		for i := 0; i < len(text); {
-			bounds[i] = true
-			_, n := utf8.DecodeRuneInString(text[i:])
-			i += n
-		}
-		for _, mt := range res.Matches {
-			if mt.Start < 0 || mt.End > len(text) || mt.Start >= mt.End || !bounds[mt.Start] || !bounds[mt.End] {
-				t.Fatalf("match %v out of range or not on rune boundaries in %q", mt, text)
-			}
-		}
-		if utf8.RuneCountInString(res.Text) != utf8.RuneCountInString(text) {
-			t.Fatalf("masked %q has another rune count than %q", res.Text, text)
-		}
+		checkResult(t, text, res)
 		for _, o := range []filter.Options{filter.WithEngine(opts, false), filter.WithEngine(opts, true), filter.WithSettleAt(opts, 1)} {
 			if got := filter.MustCompile(words, o).AppendMatches(nil, text); !slices.Equal(got, res.Matches) {
 				t.Fatalf("another layout or settling: %v, default: %v", got, res.Matches)
