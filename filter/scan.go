@@ -498,10 +498,10 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 }
 
 // letterAhead reports whether a match starting at the leet character
-// ending at text[i] may hold a plain Latin letter: whether one comes (or a
-// non-ASCII Latin letter, a look-alike or another trigger, or a code point
-// the table does not cover) before more than maxGap separators in a row,
-// an invalid byte or the end of the text. A digit or symbol may stand for
+// ending at text[i] may hold a plain Latin letter: whether one comes (or
+// a letter of another spaced script, or a code point that folds to
+// several) before more than maxGap separators in a row, an invalid byte or
+// the end of the text. A look-alike or a variant form is no plain letter. A digit or symbol may stand for
 // a letter or (a symbol) a separator, and repeats absorb any number of
 // copies, so nothing else bounds a match. Runs of digits and symbols with
 // no letter near, the bulk of an adversarial text, and those in Chinese
@@ -548,8 +548,8 @@ func (sc *scanner) letterAhead(text string, i int) bool {
 				} else if v := m.ascii[f]; v == asciiSep || v == asciiClause {
 					cls = clsSep
 				}
-			case k == clsLatin || m.rd != nil && m.isTrigRune(f):
-				res = true // a letter of a spaced script, a look-alike, a form
+			case k == clsLatin:
+				res = true // a letter of a spaced script (Latin or not: not looked into)
 			case k <= clsClause:
 				cls = clsSep
 			}

@@ -719,7 +719,10 @@ const maxLookCopies = 16
 func (sc *scanner) repeatGoesOn(start int) bool {
 	m := sc.m
 	text := sc.text
-	_, n := utf8.DecodeRuneInString(text[start:])
+	r0, n := utf8.DecodeRuneInString(text[start:])
+	if r0 >= 0x10000 || m.tab[r0]&tabSlow != 0 {
+		return true // it folds to several runes: a further copy may be one of them
+	}
 	var next, again uint32
 	for j, copies := start+n, 0; j < len(text); copies++ {
 		r, n := utf8.DecodeRuneInString(text[j:])

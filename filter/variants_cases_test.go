@@ -158,6 +158,8 @@ var varCases = []varCase{
 	// before ends at the second.
 	{name: "leet from the third copy of a symbol", words: []string{"@$$", "sis"}, text: "@$$$Is", want: []vm{{"@$$", "@$$", ""}, {"$Is", "sis", "leet"}},
 		fallback: [][]vm{{{"@$$", "@$$", ""}}}},
+	// A repeat inside a character that folds to several (ß is ss).
+	{name: "a repeat inside an expansion", words: []string{"ass"}, text: "a$sß", want: []vm{{"a$sß", "", "repeat"}}},
 	// The same where the symbol is a plain leet character, which the
 	// ASCII loop of the dense engine judges itself.
 	{name: "leet from the third copy, in the ASCII loop", words: []string{"ass", "sis"}, text: "a$$$is", want: []vm{{"a$$", "ass", "leet"}, {"$is", "sis", "leet"}}},
