@@ -275,7 +275,7 @@ func TestRealCorpusAgainstReference(t *testing.T) {
 		}
 		hits := 0
 		for i := 0; i < len(lines); i += step {
-			checkAgainstRef(t, m, ref, lines[i].Text, nil, nil)
+			checkAgainstRef(t, m, ref.filter(lines[i].Text, '*'), lines[i].Text, nil, nil)
 			hits += len(m.AppendMatches(nil, lines[i].Text))
 		}
 		t.Logf("%s × %s: %d matches in %d messages", set.dict, set.corpus, hits, len(lines)/step)

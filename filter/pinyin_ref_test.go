@@ -67,20 +67,10 @@ func newPyRef(words []filter.Word, allow []string, pol filter.Policy, cats map[s
 		}
 		return pol
 	}
-	key := func(rs []rune, sep []bool) string {
-		var b strings.Builder
-		for i, r := range rs {
-			if sep[i] {
-				b.WriteByte(0)
-			}
-			b.WriteRune(r)
-		}
-		return b.String()
-	}
 	var ws []filter.Word
 	for _, w := range words {
 		rs, sep, _ := refKey(w.Text)
-		k := key(rs, sep)
+		k := sepKey(rs, sep)
 		if id, ok := seen[k]; ok {
 			if w.Action > ws[id].Action {
 				ws[id] = w

@@ -142,20 +142,6 @@ func pyDict(r *rand.Rand) ([]filter.Word, []string, filter.Policy, map[string]fi
 	return words, allow, pol, cats
 }
 
-// checkPinyinRef compares m with the reference on text.
-func checkPinyinRef(t *testing.T, m *filter.Matcher, ref *pyRef, text string, words []filter.Word, allow []string) {
-	t.Helper()
-	got := m.Filter(nil, text)
-	want := ref.filter(text, '*')
-	if !slices.Equal(got.Matches, want.Matches) || got.Text != want.Text || got.Decision != want.Decision {
-		t.Fatalf("words %q allow %q text %q (dense %v):\n got %v %q %v\nwant %v %q %v",
-			words, allow, text, m.IsDense(), got.Decision, got.Text, got.Matches, want.Decision, want.Text, want.Matches)
-	}
-	if c := m.Contains(text); c != (len(want.Matches) > 0) {
-		t.Fatalf("Contains(%q) = %v, want %v (words %q allow %q)", text, c, !c, words, allow)
-	}
-}
-
 // TestPinyinDifferential compares random dictionaries read with pinyin
 // with the brute-force reference on random texts, with both automaton
 // layouts and with candidates settled one at a time.
@@ -194,7 +180,7 @@ func pinyinDifferential(t *testing.T, r *rand.Rand, rounds, parts int) {
 			}
 			text := b.String()
 			for _, m := range ms {
-				checkPinyinRef(t, m, ref, text, words, allow)
+				checkAgainstRef(t, m, ref.filter(text, '*'), text, words, allow)
 			}
 		}
 	}
@@ -253,7 +239,7 @@ func FuzzFilterPinyin(f *testing.F) {
 				t.Fatalf("another layout or settling: %v, default: %v", got, res.Matches)
 			}
 		}
-		checkPinyinRef(t, m, newPyRef(words, allow, pol, nil), text, words, allow)
+		checkAgainstRef(t, m, newPyRef(words, allow, pol, nil).filter(text, '*'), text, words, allow)
 	})
 }
 

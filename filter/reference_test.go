@@ -160,16 +160,6 @@ func refKey(text string) ([]rune, []bool, []int) {
 func newRef(words []filter.Word, allow []string) *refMatcher {
 	m := &refMatcher{}
 	seen := map[string]int{}
-	keyOf := func(rs []rune, sep []bool) string {
-		var b strings.Builder
-		for i, r := range rs {
-			if sep[i] {
-				b.WriteByte(0)
-			}
-			b.WriteRune(r)
-		}
-		return b.String()
-	}
 	symbolOf := func(text string) []rune { // whitespace at either end left out
 		var out []rune
 		for _, f := range refFold(text) {
@@ -189,7 +179,7 @@ func newRef(words []filter.Word, allow []string) *refMatcher {
 		if len(rs) == 0 {
 			sym = symbolOf(w.Text)
 		}
-		k := keyOf(rs, sep) + "\x02" + string(sym)
+		k := sepKey(rs, sep) + "\x02" + string(sym)
 		if id, ok := seen[k]; ok {
 			if w.Action > m.words[id].Action {
 				m.words[id] = w
@@ -359,4 +349,17 @@ func refResult(text string, ms []filter.Match, mask rune, actionOf func(filter.M
 		res.Text = b.String()
 	}
 	return res
+}
+
+// sepKey is the key of a folded word for the references' duplicate
+// checks: its runes, with a 0 byte where the word writes a separator.
+func sepKey(rs []rune, sep []bool) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if sep[i] {
+			b.WriteByte(0)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
