@@ -20,6 +20,9 @@ type automaton struct {
 	// bound (see Matcher.setEmitBounds).
 	dense  []int32
 	stride int
+	// rowMul turns a row offset into its state with a multiplication
+	// (rowState) instead of a division.
+	rowMul uint64
 	perm   []int32 // while building: old state number → new
 	outs   []int32 // entry indexes: the outputs of s are outs[states[s].out:states[s+1].out]
 	// States are numbered so that exactly those from firstOut on have
@@ -160,6 +163,18 @@ func (m *Matcher) setEmitBounds() {
 		a.dense[s*a.stride+bc] = bound<<boundShift | int32(a.depth[s])
 	}
 }
+
+// rowState returns the state whose dense row starts at offset row: row
+// times rowMul, the stride's reciprocal rounded up in 32 fractional
+// bits, is exact while the state number times the rounding error (less
+// than the stride) stays under 1<<32, as it does for every table under
+// denseLimit entries.
+func (a *automaton) rowState(row int32) int32 {
+	return int32(uint64(row) * a.rowMul >> 32)
+}
+
+// rowMulOf returns the rowMul of a dense table of the given stride.
+func rowMulOf(stride int) uint64 { return (1<<32 + uint64(stride) - 1) / uint64(stride) }
 
 // rowDepth returns the depth of the state whose dense row starts at
 // offset row.
@@ -358,6 +373,7 @@ func (a *automaton) linkFailures(nstates int, first []int32, inSym []uint32, yie
 // each entry the next state times the stride.
 func (a *automaton) fillDense(nstates, nsym int, first []int32, inSym []uint32, yield func()) {
 	a.stride = nsym + 2 // symbols 0..nsym and the bound column
+	a.rowMul = rowMulOf(a.stride)
 	a.dense = make([]int32, nstates*a.stride)
 	copy(a.dense, a.root)
 	// Fill rows in BFS order (a failure link is shallower than its

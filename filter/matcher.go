@@ -601,11 +601,11 @@ func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
 // allocation when dst has room (none is needed for a clean text).
 func (m *Matcher) Filter(dst []Match, text string) Result {
 	ms := m.AppendMatches(dst, text)
-	res := Result{Text: text, Matches: ms, Decision: m.Decision(ms[len(dst):])}
-	if res.Decision > Review {
-		res.Text = m.maskText(text, ms[len(dst):])
+	d := m.Decision(ms[len(dst):])
+	if d > Review {
+		text = m.maskText(text, ms[len(dst):])
 	}
-	return res
+	return Result{Text: text, Matches: ms, Decision: d}
 }
 
 // maskText returns text with the non-review matches of ms masked.

@@ -213,7 +213,7 @@ func (sc *scanner) scan(text string) {
 			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), auto.stride-1)
 			if st = int32(s); hit {
 				sc.pos = pos
-				sc.emit(st/int32(auto.stride), i)
+				sc.emit(auto.rowState(st), i)
 			}
 			if i != start {
 				continue
@@ -305,7 +305,7 @@ func (sc *scanner) scan(text string) {
 		if st >= firstOut {
 			sc.pos = pos
 			if dense != nil {
-				sc.emit(st/int32(auto.stride), i)
+				sc.emit(auto.rowState(st), i)
 			} else {
 				sc.emit(st, i)
 			}
@@ -703,8 +703,8 @@ const gapShift = 4
 
 // sync stores scan's local copies back into the scanner.
 func (sc *scanner) sync(st int32, pos, gf int) {
-	if sc.m.auto.dense != nil {
-		st /= int32(sc.m.auto.stride)
+	if a := &sc.m.auto; a.dense != nil {
+		st = a.rowState(st)
 	}
 	sc.state, sc.pos, sc.gap = st, pos, gf>>gapShift
 	sc.setFlags(uint8(gf & (1<<gapShift - 1)))
@@ -968,7 +968,7 @@ func (sc *scanner) step(st int32, sym uint32) int32 {
 	case sym == 0:
 		return 0
 	case a.dense != nil:
-		return a.dense[int(st)*a.stride+int(sym)] / int32(a.stride)
+		return a.rowState(a.dense[int(st)*a.stride+int(sym)])
 	}
 	return a.next(st, sym)
 }
