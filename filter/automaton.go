@@ -14,11 +14,14 @@ type automaton struct {
 	root   []int32 // root transitions, by symbol
 	states []state
 	slots  []slot
-	// dense[s*stride+sym] is the next state times stride (the offset of
-	// its row, which saves a multiplication a character), or dense is nil.
-	// The last column of a row is not a transition but the state's emit
-	// bound (see Matcher.setEmitBounds).
-	dense  []int32
+	// dense[s*stride+sym] is the next state, or dense is nil. The scan
+	// keeps the offset of the state's row (the state times stride) and
+	// multiplies each entry by the stride: the multiplication costs less
+	// than twice the table's size in cache (en: 650 KB against 1.3 MB,
+	// which outgrows a core's L2). The last column of a row is not a
+	// transition but the state's emit bound and depth (see
+	// Matcher.setEmitBounds).
+	dense  []uint16
 	stride int
 	// rowMul turns a row offset into its state with a multiplication
 	// (rowState) instead of a division.
@@ -69,7 +72,7 @@ func (a *automaton) outputs(t int32) []int32 {
 }
 
 func (a *automaton) memoryUsage() int {
-	return 4*len(a.root) + 16*len(a.states) + 8*len(a.slots) + 4*len(a.dense) + 4*len(a.outs) + 8*len(a.extends) + len(a.depth)
+	return 4*len(a.root) + 16*len(a.states) + 8*len(a.slots) + 2*len(a.dense) + 4*len(a.outs) + 8*len(a.extends) + len(a.depth)
 }
 
 // child returns the trie child of state s by symbol sym (no failure link
@@ -160,7 +163,7 @@ func (m *Matcher) setEmitBounds() {
 				bound = max(bound, n)
 			}
 		}
-		a.dense[s*a.stride+bc] = bound<<boundShift | int32(a.depth[s])
+		a.dense[s*a.stride+bc] = uint16(bound<<boundShift | int32(a.depth[s])) // both at most MaxWordRunes+1
 	}
 }
 
@@ -175,6 +178,10 @@ func (a *automaton) rowState(row int32) int32 {
 
 // rowMulOf returns the rowMul of a dense table of the given stride.
 func rowMulOf(stride int) uint64 { return (1<<32 + uint64(stride) - 1) / uint64(stride) }
+
+// goes returns the offset of the row of the state that the state of row
+// goes to by symbol sym.
+func (a *automaton) goes(row, sym int) int { return int(a.dense[row+sym]) * a.stride }
 
 // rowDepth returns the depth of the state whose dense row starts at
 // offset row.
@@ -249,7 +256,7 @@ func buildAutomaton(flat []uint32, keyEnd []int32, nsym int, kind engineKind, yi
 			a.extends[sl.check/64] |= 1 << (sl.check % 64)
 		}
 	}
-	if kind == engineDense || (kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
+	if nstates <= maxDenseStates && (kind == engineDense || kind == engineAuto && nstates*(nsym+1) <= denseLimit) {
 		a.fillDense(nstates, nsym, first, inSym, yield)
 	}
 	a.perm = nil
@@ -369,13 +376,17 @@ func (a *automaton) linkFailures(nstates int, first []int32, inSym []uint32, yie
 	}
 }
 
-// fillDense builds the full transition table of the renumbered states,
-// each entry the next state times the stride.
+// maxDenseStates is the most states a dense table can number.
+const maxDenseStates = 1 << 16
+
+// fillDense builds the full transition table of the renumbered states.
 func (a *automaton) fillDense(nstates, nsym int, first []int32, inSym []uint32, yield func()) {
 	a.stride = nsym + 2 // symbols 0..nsym and the bound column
 	a.rowMul = rowMulOf(a.stride)
-	a.dense = make([]int32, nstates*a.stride)
-	copy(a.dense, a.root)
+	a.dense = make([]uint16, nstates*a.stride)
+	for c, t := range a.root {
+		a.dense[c] = uint16(t)
+	}
 	// Fill rows in BFS order (a failure link is shallower than its
 	// state): the row of s is the row of fail(s) plus the children of s.
 	for old := 1; old < nstates; old++ {
@@ -384,12 +395,8 @@ func (a *automaton) fillDense(nstates, nsym int, first []int32, inSym []uint32, 
 		row := a.dense[s*a.stride : (s+1)*a.stride]
 		copy(row, a.dense[int(a.states[s].fail)*a.stride:])
 		for v := first[old]; v < first[old+1]; v++ {
-			row[inSym[v]] = a.perm[v]
+			row[inSym[v]] = uint16(a.perm[v])
 		}
-	}
-	for i, t := range a.dense {
-		pace(yield, i)
-		a.dense[i] = t * int32(a.stride)
 	}
 }
 

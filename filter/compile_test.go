@@ -281,3 +281,37 @@ func TestRealCorpusAgainstReference(t *testing.T) {
 		t.Logf("%s × %s: %d matches in %d messages", set.dict, set.corpus, hits, len(lines)/step)
 	}
 }
+
+// TestDenseStatesLimit compiles a dictionary of more states than a dense
+// table can number (every 8-letter word over four letters: 87,380 states,
+// few enough symbols that the table would fit its size limit) with the
+// dense table asked for: it must fall back to the sparse one and match as
+// that does, not wrap state numbers around.
+func TestDenseStatesLimit(t *testing.T) {
+	var words []filter.Word
+	for n := range 1 << 16 {
+		var b [8]byte
+		for k := range b {
+			b[k] = "abcd"[n>>(2*k)&3]
+		}
+		words = append(words, filter.Word{Text: string(b[:]), Action: filter.Mask})
+	}
+	for _, dense := range []bool{true, false} {
+		m := filter.MustCompile(words, filter.WithEngine(filter.Options{}, dense))
+		if m.IsDense() {
+			t.Fatalf("%d states in a dense table", m.States())
+		}
+		for _, text := range []string{"dcbadcba", "x abcdabcd y", "dddddddd, aaaaaaaa"} {
+			res := m.Filter(nil, text)
+			want := strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'd' {
+					return '*'
+				}
+				return r
+			}, text)
+			if res.Text != want {
+				t.Errorf("dense %v: %q filtered to %q, want %q", dense, text, res.Text, want)
+			}
+		}
+	}
+}

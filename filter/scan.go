@@ -195,14 +195,14 @@ func (sc *scanner) scan(text string) {
 	tab := sc.m.tab
 	auto := &sc.m.auto
 	pyd := sc.m.py // the pinyin reading's tables, nil without it
-	dense, firstOut := auto.dense, auto.firstOut
+	dense, firstOut, stride := auto.dense, auto.firstOut, int32(auto.stride)
 	// gf packs the gap length (above gapShift) and the flags: one
 	// register less in this loop.
 	st, pos, gf := sc.state, sc.pos, sc.gap<<gapShift|int(sc.flags())
 	if dense != nil {
 		// st is the offset of the state's row in dense.
-		st *= int32(auto.stride)
-		firstOut *= int32(auto.stride)
+		st *= stride
+		firstOut *= stride
 	}
 	for i := 0; i < len(text); {
 		start := i
@@ -210,7 +210,7 @@ func (sc *scanner) scan(text string) {
 		if c < utf8.RuneSelf && dense != nil && !sc.pending && gf&fClauseLive == 0 && !sc.pyLive {
 			// It stops at once only on a class it leaves to the code below.
 			s, hit := 0, false
-			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), auto.stride-1)
+			i, s, pos, gf, hit = sc.ascii(text, i, int(st), pos, gf, &sc.m.ascii, dense, int(firstOut), int(stride))
 			if st = int32(s); hit {
 				sc.pos = pos
 				sc.emit(auto.rowState(st), i)
@@ -289,7 +289,7 @@ func (sc *scanner) scan(text string) {
 		if sym == 0 {
 			st = 0
 		} else if dense != nil {
-			st = dense[st+int32(sym)]
+			st = int32(dense[st+int32(sym)]) * stride
 		} else {
 			st = auto.next(st, sym)
 		}
@@ -333,7 +333,7 @@ func (sc *scanner) scan(text string) {
 // letter or digit), and only when the state's bound (see setEmitBounds)
 // says that an output may start early enough. That spares an emit for
 // "ass" in "class" and for "hell" in "hello".
-func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, dense []int32, out, bc int) (next, st, npos, ngf int, hit bool) {
+func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, dense []uint16, out, stride int) (next, st, npos, ngf int, hit bool) {
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
 	lastRun := 0 // letters of the last run (< 1: unknown), for leetMatters
@@ -376,7 +376,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		if gf == fLastLatin {
 			run = -ringSize
 		}
-		s = int(dense[s+int(sym)])
+		s = int(dense[s+int(sym)]) * stride
 		last = sym
 		pos++
 		sc.starts[pos&(ringSize-1)] = i
@@ -400,7 +400,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 				if sym < 0 {
 					break
 				}
-				s = int(dense[s+int(sym)])
+				s = int(dense[s+int(sym)]) * stride
 				sc.starts[(i+pk)&(ringSize-1)] = i
 				sc.info[(i+pk)&(ringSize-1)] = infoLeftLatin
 				i++
@@ -415,11 +415,11 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 					break
 				}
 				if sym == last {
-					if run := i + rk; int(uint8(dense[s+bc])) >= run && sc.repeatMatters(text, i, s, sym, run) {
+					if run := i + rk; int(uint8(dense[s+stride-1])) >= run && sc.repeatMatters(text, i, s, sym, run) {
 						break
 					}
 				}
-				s = int(dense[s+int(sym)])
+				s = int(dense[s+int(sym)]) * stride
 				last = sym
 				sc.starts[(i+pk)&(ringSize-1)] = i
 				sc.info[(i+pk)&(ringSize-1)] = infoLeftLatin
@@ -428,7 +428,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 		}
 		pos, run = i-1+pk, i+rk
 		lastRun = run
-		if s >= out && int(dense[s+bc]) >= run<<boundShift {
+		if s >= out && int(dense[s+stride-1]) >= run<<boundShift {
 			sc.lastSym = uint32(last)
 			return i, s, pos, gf, true
 		}
@@ -463,14 +463,14 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 			if l == 0 {
 				continue
 			}
-			if t := int(a.dense[int(l)]); root && t != 0 && sc.reach(text, i+1, t, 1, false, int32(l), 0, &budget) {
+			if t := a.goes(0, int(l)); root && t != 0 && sc.reach(text, i+1, t, 1, false, int32(l), 0, &budget) {
 				return true
 			}
 			if gap > maxGap || s == 0 {
 				continue
 			}
 			need := max(run, 1) + 1
-			if t := int(a.dense[s+int(l)]); a.rowDepth(t) >= need && sc.reach(text, i+1, t, need, true, int32(l), 0, &budget) {
+			if t := a.goes(s, int(l)); a.rowDepth(t) >= need && sc.reach(text, i+1, t, need, true, int32(l), 0, &budget) {
 				return true
 			}
 			if sc.m.repeat && l == sc.lastSym && sc.reach(text, i+1, s, max(run, 2), true, int32(l), gap, &budget) {
@@ -487,7 +487,7 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 		if l == 0 {
 			continue
 		}
-		if t := int(a.dense[s+int(l)]); a.rowDepth(t) >= need && sc.reach(text, i+1, t, need, true, int32(l), 0, &budget) {
+		if t := a.goes(s, int(l)); a.rowDepth(t) >= need && sc.reach(text, i+1, t, need, true, int32(l), 0, &budget) {
 			return true
 		}
 		if sc.m.repeat && l == sc.lastSym && sc.reach(text, i+1, s, need-1, true, int32(l), 0, &budget) {
@@ -659,7 +659,7 @@ func (sc *scanner) reach(text string, j, t, need int, plain bool, last int32, ga
 		if v == last && m.repeat {
 			return sc.reachStep(text, j, t, need, plain, last, gap, v, letter, budget)
 		}
-		nt := int(a.dense[t+int(v)])
+		nt := a.goes(t, int(v))
 		if need++; a.rowDepth(nt) < need {
 			return false
 		}
@@ -677,7 +677,7 @@ func (sc *scanner) reachStep(text string, j, t, need int, plain bool, last int32
 	if v == last && m.repeat && sc.reach(text, j+1, t, need, plain, last, gap, budget) {
 		return true
 	}
-	nt := int(a.dense[t+int(v)])
+	nt := a.goes(t, int(v))
 	if a.rowDepth(nt) < need+1 {
 		return false
 	}
@@ -968,7 +968,7 @@ func (sc *scanner) step(st int32, sym uint32) int32 {
 	case sym == 0:
 		return 0
 	case a.dense != nil:
-		return a.rowState(a.dense[int(st)*a.stride+int(sym)])
+		return int32(a.dense[int(st)*a.stride+int(sym)])
 	}
 	return a.next(st, sym)
 }
