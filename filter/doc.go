@@ -121,8 +121,8 @@
 // memory held is about 16 bytes an automaton state plus 8 a double-array
 // slot, plus a 256 KB table of the Basic Multilingual Plane (and the
 // words themselves). Dictionaries small enough (states × alphabet ≤ 1M
-// cells, like an English list of a few thousand words) get a full
-// transition table. The normalisation tables, shared by every Matcher,
+// cells and at most 65,536 states, like an English list of a few
+// thousand words) get a full transition table of 2 bytes a cell. The normalisation tables, shared by every Matcher,
 // are built once per process on first use (about 300 KB, a few tens of
 // milliseconds). Measured build times, held and allocated memory and
 // scanning speed per dictionary size are in docs/benchmarks.md ("Engine
