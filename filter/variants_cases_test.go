@@ -235,6 +235,11 @@ var varCases = []varCase{
 		fixed: &filter.Policy{}, cats: map[string]filter.Policy{"x": {Readings: filter.ReadLeet}},
 		text: "sh1t happens", want: []vm{{"sh1t", "", "leet"}}},
 	{name: "allow with lookalike", words: []string{"fuck"}, allow: []string{"fuck off"}, text: "fu" + cyrC + "k " + cyrO + "ff"},
+	// docs/matching.md: a list word inside an everyday word that doubles
+	// one of its letters, and the allow phrase that stops it.
+	{name: "everyday word read with repeat", words: []string{"god"}, text: "good job", want: []vm{{"good", "", "repeat"}}},
+	{name: "everyday word allowed", words: []string{"god"}, allow: []string{"good"}, text: "good job, goood job"},
+	{name: "everyday word allowed, word elsewhere", words: []string{"god"}, allow: []string{"good"}, text: "good god", want: []vm{{"god", "", ""}}},
 
 	// categories and actions
 	{name: "category without readings", words: []string{"ads/fuck"}, cats: map[string]filter.Policy{"ads": {}}, text: "fuuuck"},
