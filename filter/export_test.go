@@ -70,3 +70,17 @@ func FoldClasses(r rune) ([]rune, []string) {
 	}
 	return rs, cls
 }
+
+// WalkSteps filters text and returns the steps its variant walks took.
+func (m *Matcher) WalkSteps(text string) int {
+	sc := acquireScanner(m)
+	sc.scan(text)
+	n := sc.walkSpent
+	if sc.scr != nil {
+		sc.finish()
+		sc.release()
+	}
+	sc.out = nil
+	scannerPool.Put(sc)
+	return n
+}

@@ -1,6 +1,7 @@
 package filter_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,6 +60,42 @@ func TestVariantAfterPadding(t *testing.T) {
 		res := m.Filter(nil, text)
 		if !strings.HasSuffix(res.Text, " you ****") {
 			t.Errorf("after %d bytes of %q: the text ends %q, want sh1t masked", size, pad, res.Text[len(res.Text)-12:])
+		}
+	}
+}
+
+// TestPaddingWalksNothing: a run of digits and symbols with no plain
+// letter within the reach of a match (docs/matching.md, "Limits") starts
+// no walk, so that it cannot spend the steps the text after it is granted:
+// under words spelt with i and l, the walks of a padding and $h1t glued
+// to it take as many steps after 1 MiB (128 KiB under the race detector)
+// of the padding as after 16 KiB, the steps of the starts within reach of
+// the h, and $h1t is masked. (Before the reach was bounded, the steps grew
+// with the padding until they used up all the text was granted.)
+func TestPaddingWalksNothing(t *testing.T) {
+	var words []filter.Word
+	for n := range 64 {
+		var b strings.Builder
+		for k := range 6 {
+			b.WriteByte("il"[n>>k&1])
+		}
+		words = append(words, filter.Word{Text: b.String() + "x", Action: filter.Mask})
+	}
+	words = append(words, filter.Word{Text: "shit", Action: filter.Mask})
+	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
+	size := 1 << 20
+	if raceEnabled {
+		size = 128 << 10
+	}
+	for _, pad := range []string{"!|", "|", "| ", "1|", "1!|", "!|$", "|!!", "0!|", "!\u200d|", "\uff01|"} {
+		pad, _ = strconv.Unquote(`"` + pad + `"`)
+		short := strings.Repeat(pad, (16<<10)/len(pad)) + "$h1t"
+		text := strings.Repeat(pad, size/len(pad)) + "$h1t"
+		if s, l := m.WalkSteps(short), m.WalkSteps(text); l > s+s/8 {
+			t.Errorf("%q: the walks took %d steps after %d bytes, %d after %d", pad, l, size, s, 16<<10)
+		}
+		if res := m.Filter(nil, text); !strings.HasSuffix(res.Text, "****") {
+			t.Errorf("after %d bytes of %q: the text ends %q, want $h1t masked", size, pad, res.Text[len(res.Text)-12:])
 		}
 	}
 }

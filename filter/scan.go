@@ -97,6 +97,7 @@ type scanner struct {
 	w                *walker // the variant readings' walker, kept between triggers
 	walkBudget       int     // steps the walks of this text may still take (variants.go)
 	walkPaid         int     // the bytes before this one have granted their steps to walkBudget
+	walkSpent        int     // steps the walks of this text took (for tests)
 	gap              int     // separator code points since the last word character
 	sepCp            int     // byte offset of the code point of the last separator
 	gapClause        bool    // the gap holds clause punctuation
@@ -107,9 +108,10 @@ type scanner struct {
 	py               *pyScan // the pinyin reading's walkers (pinyin.go)
 	pyLive           bool    // some pinyin walker is live: every word unit goes to it
 	pyNext           int     // the ASCII loop hands the pinyin reading the letters from this byte on (pinyin.go)
-	// letterAhead's last answer, for the starts from aheadFrom up to aheadTo.
-	aheadFrom, aheadTo int
-	ahead              bool
+	// letterAhead's last answer, for the starts from aheadFrom up to
+	// aheadTo: ahead for those from aheadMin on, no before.
+	aheadFrom, aheadTo, aheadMin int
+	ahead                        bool
 
 	// Ring of the last ringSize word characters, by pos: the byte offset
 	// where each starts, and info = gap before it <<1 | left neighbour is Latin.
@@ -187,7 +189,7 @@ func acquireScanner(m *Matcher) *scanner {
 func (sc *scanner) scan(text string) {
 	sc.text = text
 	sc.aheadTo = 0
-	sc.walkBudget, sc.walkPaid = walkBase, 0
+	sc.walkBudget, sc.walkPaid, sc.walkSpent = walkBase, 0, 0
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
 	}
@@ -500,78 +502,101 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 // letterAhead reports whether a match starting at the leet character
 // ending at text[i] may hold a plain Latin letter: whether one comes (or
 // a letter of another spaced script, or a code point that folds to
-// several) before more than maxGap separators in a row, an invalid byte or
-// the end of the text. A look-alike or a variant form is no plain letter. A digit or symbol may stand for
-// a letter or (a symbol) a separator, and repeats absorb any number of
-// copies, so nothing else bounds a match. Runs of digits and symbols with
-// no letter near, the bulk of an adversarial text, and those in Chinese
-// text thus start no walk from the root. The answer holds for every start
-// before the byte that decided it, which the scanner keeps (aheadFrom,
-// aheadTo, ahead), so that a text is read about once whatever its
-// triggers.
+// several) near enough, before more than maxGap separators in a row, an
+// invalid byte or the end of the text. A look-alike or a variant form is
+// no plain letter. A digit or symbol may stand for a letter or (a symbol)
+// a separator, and repeats absorb any number of copies, but the gap
+// between two letters of a match holds at most maxGap separators, so a
+// match reaches no further than readingData.aheadUnits units, a unit being
+// a run of visible code points that fold alike (invisible ones between
+// them left out, which merges more than the walks' units do, so that the
+// count errs low). Runs of digits and symbols with no letter near, the bulk
+// of an adversarial text, and those in Chinese text thus start no walk
+// from the root. The answer for every start before the byte that decided
+// it follows from one reading, which the scanner keeps (aheadFrom,
+// aheadTo, aheadMin, ahead), so that a text is read about twice at most
+// whatever its triggers.
 func (sc *scanner) letterAhead(text string, i int) bool {
 	if sc.aheadFrom <= i && i < sc.aheadTo {
-		return sc.ahead
+		return sc.ahead && i >= sc.aheadMin
 	}
+	j, res, units := sc.readAhead(text, i, -1)
+	sc.aheadFrom, sc.aheadTo, sc.aheadMin, sc.ahead = i, j, i, res
+	if limit := sc.m.rd.aheadUnits; res && units > limit {
+		// Starts from the one where units-limit units have begun are near
+		// enough: read again to that unit.
+		sc.aheadMin, _, _ = sc.readAhead(text, i, units-limit)
+		return false
+	}
+	return res
+}
+
+// readAhead reads the text after the code point ending at text[i] for
+// letterAhead: it returns where a letter or the end of what a match may
+// span stops the reading, whether a letter did, and the units read
+// before. With stopAt >= 0 it returns instead at the start of unit number
+// stopAt (counted from 1).
+func (sc *scanner) readAhead(text string, i int, stopAt int) (int, bool, int) {
 	m := sc.m
-	res, gap, j := false, 0, i+1
+	gap, units, j := 0, 0, i+1
+	prev := rune(-1)
 	for j < len(text) {
 		c := text[j]
 		cls := uint8(clsCJK) // a word character that is no Latin letter
+		f, n := rune(c), 1
 		if c < utf8.RuneSelf {
 			if c|0x20 >= 'a' && c|0x20 <= 'z' {
-				res = true
-				break
+				return j, true, units
 			}
 			if v := m.ascii[c]; v == asciiSep || v == asciiClause {
 				cls = clsSep
 			}
-			j++
 		} else {
-			r, n := utf8.DecodeRuneInString(text[j:])
+			var r rune
+			r, n = utf8.DecodeRuneInString(text[j:])
 			if r == utf8.RuneError && n == 1 {
-				break // an invalid byte: no match goes across it
+				return j, false, units // an invalid byte: no match goes across it
 			}
-			j += n
 			e := m.norm.lookup(r)
-			f, k := rune(e&runeMask), uint8(e>>runeBits)
+			k := uint8(e >> runeBits)
+			f = rune(e & runeMask)
 			switch {
 			case e&expFlag != 0:
-				res = true // several runes: not looked into
+				return j, true, units // several runes: not looked into
 			case k == clsInvisible:
 				cls = clsInvisible
 			case f < utf8.RuneSelf:
 				// Read as the ASCII character it folds to (a full-width
 				// one).
 				if f|0x20 >= 'a' && f|0x20 <= 'z' {
-					res = true
+					return j, true, units
 				} else if v := m.ascii[f]; v == asciiSep || v == asciiClause {
 					cls = clsSep
 				}
 			case k == clsLatin:
-				res = true // a letter of a spaced script (Latin or not: not looked into)
+				return j, true, units // a letter of a spaced script (Latin or not: not looked into)
 			case k <= clsClause:
 				cls = clsSep
 			}
-			if res {
-				j -= n
-				break
-			}
 		}
+		if cls != clsInvisible && f != prev {
+			if units++; units == stopAt {
+				return j, false, units
+			}
+			prev = f
+		}
+		j += n
 		switch cls {
 		case clsSep:
 			if gap++; gap > maxGap {
-				res = false
-				sc.aheadFrom, sc.aheadTo, sc.ahead = i, j, res
-				return res
+				return j, false, units
 			}
 		case clsInvisible:
 		default:
 			gap = 0
 		}
 	}
-	sc.aheadFrom, sc.aheadTo, sc.ahead = i, j, res
-	return res
+	return j, false, units
 }
 
 // repeatMatters tells the ASCII loop whether the repeat text[i] (of

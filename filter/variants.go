@@ -78,6 +78,12 @@ type readingData struct {
 	sepAt     [2]uint64   // bit i: some entry taking a reading writes a separator before its letter i
 	// leetRepeat tells that every entry taking leet takes repeat too.
 	leetRepeat bool
+	// aheadUnits bounds the units (see scanner.letterAhead) from the
+	// start of a match to any of its letters: each letter takes at most
+	// the units of the longest written form, and the gap after it at
+	// most maxGap separators with a run of repeats before, between and
+	// after them.
+	aheadUnits int
 	leet       [128][2]uint32 // symbols of the letters each ASCII leet character stands for
 }
 
@@ -171,6 +177,11 @@ func (m *Matcher) buildReadings(opts Options) {
 	if rd.any&ReadVariants != 0 {
 		m.compileForms(opts.Variants)
 	}
+	letter := 1 // units of one letter: a code point, or a written form with separators inside
+	for _, f := range rd.forms {
+		letter = max(letter, len(f.runes)+maxGap*(len(f.runes)-1))
+	}
+	rd.aheadUnits = int(m.maxLen)*(letter+2*maxGap+1) + 2 // (2: the counting's ends, see letterAhead)
 	// Mark the triggers in tab.
 	n := m.norm
 	for r := range m.tab {
@@ -397,6 +408,7 @@ const memoAfter = 64
 // visited reports whether the walk has been at p before, once it is long.
 func (w *walker) visited(p *vpath) bool {
 	w.sc.walkBudget--
+	w.sc.walkSpent++
 	if w.walkSteps++; w.walkSteps < memoAfter {
 		return false
 	}
@@ -1024,8 +1036,11 @@ func (w *walker) search(p vpath) {
 		q.via |= ReadRepeat
 		q.tailOK = p.tailOK && p.touch
 		q.touch = true
-		if atTrig && u.n > 1 {
-			nextPos(&q) // one copy: the walk may read the next as a letter
+		if (atTrig || !isWordClass(u.cls)) && u.n > 1 {
+			// One copy: the walk may read the next as a letter (at the
+			// trigger), or (a symbol) as a separator, which a word may
+			// need after repeats (s$$$$a for "s a").
+			nextPos(&q)
 			q.end = cend
 		} else {
 			q.j, q.k = p.j+1, 0 // the rest of the run (consume first, then absorb)

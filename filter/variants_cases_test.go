@@ -225,6 +225,13 @@ var varCases = []varCase{
 	{name: "variant latin form in a latin word, glued", words: []string{"fuck"}, variants: []string{"f ph"}, text: "phuck"},
 	{name: "variant latin form in a latin word", words: []string{"fuck"}, variants: []string{"f ph"}, text: "ph uck", want: []vm{{"ph uck", "", "variants"}}},
 
+	// A run of a symbol read as a letter, its repeats, then separators:
+	// without repeat, the last copies alone.
+	{name: "repeats then separators of one symbol run", words: []string{"s a"}, text: "$$$$$a",
+		want: []vm{{"$$$$$a", "", "repeat,leet"}}, fallback: [][]vm{{{"$$$$a", "", "leet"}}}},
+	{name: "repeats then separators after an invalid byte", words: []string{"s a"}, text: "@t\xff$$$$$a",
+		want: []vm{{"$$$$$a", "", "repeat,leet"}}, fallback: [][]vm{{{"$$$$a", "", "leet"}}}},
+
 	// allow phrases
 	{name: "allow read with leet", words: []string{"shit"}, allow: []string{"shit happens"}, text: "sh1t happens"},
 	{name: "allow read with leet, word elsewhere", words: []string{"shit"}, allow: []string{"shit happens"}, text: "sh1t", want: []vm{{"sh1t", "", "leet"}}},
