@@ -8,20 +8,26 @@ import (
 	"github.com/wordfilter/wordfilter/filter"
 )
 
-// TestWalkBudget: a text made to cost the variant walks the most (a long
-// run of ambiguous leet characters under words spelt with the letters
-// they stand for) still ends, finds the variant match before it and every
-// exact match after it: past the budget only the variant readings stop.
-func TestWalkBudget(t *testing.T) {
+// ilWords returns a list that runs of | and ! cost the walks the most:
+// every i/l spelling of six letters, then x.
+func ilWords() []filter.Word {
 	var words []filter.Word
-	for n := range 64 { // every i/l spelling of six letters, then x
+	for n := range 64 {
 		var b strings.Builder
 		for k := range 6 {
 			b.WriteByte("il"[n>>k&1])
 		}
 		words = append(words, filter.Word{Text: b.String() + "x", Action: filter.Mask})
 	}
-	words = append(words, filter.Word{Text: "fuck", Action: filter.Block})
+	return words
+}
+
+// TestWalkBudget: a text made to cost the variant walks the most (a long
+// run of ambiguous leet characters under words spelt with the letters
+// they stand for) still ends, finds the variant match before it and every
+// exact match after it: past the budget only the variant readings stop.
+func TestWalkBudget(t *testing.T) {
+	words := append(ilWords(), filter.Word{Text: "fuck", Action: filter.Block})
 	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
 	text := "fuuuck " + strings.Repeat("!|", 20000) + " fuck"
 	res := m.Filter(nil, text)
@@ -73,15 +79,7 @@ func TestVariantAfterPadding(t *testing.T) {
 // the h, and $h1t is masked. (Before the reach was bounded, the steps grew
 // with the padding until they used up all the text was granted.)
 func TestPaddingWalksNothing(t *testing.T) {
-	var words []filter.Word
-	for n := range 64 {
-		var b strings.Builder
-		for k := range 6 {
-			b.WriteByte("il"[n>>k&1])
-		}
-		words = append(words, filter.Word{Text: b.String() + "x", Action: filter.Mask})
-	}
-	words = append(words, filter.Word{Text: "shit", Action: filter.Mask})
+	words := append(ilWords(), filter.Word{Text: "shit", Action: filter.Mask})
 	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
 	size := 1 << 20
 	if raceEnabled {
