@@ -75,7 +75,7 @@ func FoldClasses(r rune) ([]rune, []string) {
 func (m *Matcher) WalkSteps(text string) int {
 	sc := acquireScanner(m)
 	sc.scan(text)
-	n := sc.walkSpent
+	n := sc.walkSpent()
 	if sc.scr != nil {
 		sc.finish()
 		sc.release()

@@ -97,7 +97,6 @@ type scanner struct {
 	w                *walker // the variant readings' walker, kept between triggers
 	walkBudget       int     // steps the walks of this text may still take (variants.go)
 	walkPaid         int     // the bytes before this one have granted their steps to walkBudget
-	walkSpent        int     // steps the walks of this text took (for tests)
 	gap              int     // separator code points since the last word character
 	sepCp            int     // byte offset of the code point of the last separator
 	gapClause        bool    // the gap holds clause punctuation
@@ -189,7 +188,7 @@ func acquireScanner(m *Matcher) *scanner {
 func (sc *scanner) scan(text string) {
 	sc.text = text
 	sc.aheadTo = 0
-	sc.walkBudget, sc.walkPaid, sc.walkSpent = walkBase, 0, 0
+	sc.walkBudget, sc.walkPaid = walkBase, 0
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
 	}
@@ -515,7 +514,9 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 // from the root. The answer for every start before the byte that decided
 // it follows from one reading, which the scanner keeps (aheadFrom,
 // aheadTo, aheadMin, ahead), so that a text is read about twice at most
-// whatever its triggers.
+// whatever its triggers; a later start may count one unit more than that
+// reading gives it (the code point after it starts a unit of its own), which
+// the 2 units of slack in aheadUnits cover.
 func (sc *scanner) letterAhead(text string, i int) bool {
 	if sc.aheadFrom <= i && i < sc.aheadTo {
 		return sc.ahead && i >= sc.aheadMin

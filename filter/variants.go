@@ -181,7 +181,7 @@ func (m *Matcher) buildReadings(opts Options) {
 	for _, f := range rd.forms {
 		letter = max(letter, len(f.runes)+maxGap*(len(f.runes)-1))
 	}
-	rd.aheadUnits = int(m.maxLen)*(letter+2*maxGap+1) + 2 // (2: the counting's ends, see letterAhead)
+	rd.aheadUnits = int(m.maxLen)*(letter+2*maxGap+1) + 2 // (2 of slack: see letterAhead)
 	// Mark the triggers in tab.
 	n := m.norm
 	for r := range m.tab {
@@ -317,13 +317,22 @@ const (
 // accrue grants the walks the steps of the bytes of the text before byte
 // at that it has not granted yet (see walkBase).
 func (sc *scanner) accrue(at int) {
-	from := sc.walkPaid
-	if at <= from {
-		return
+	if from := sc.walkPaid; at > from {
+		sc.walkBudget += grantOf(at) - grantOf(from)
+		sc.walkPaid = at
 	}
-	rich := max(0, min(at, walkRichBytes)-from)
-	sc.walkBudget += rich*walkPerByte + (at-from-rich)*walkLatePerByte
-	sc.walkPaid = at
+}
+
+// grantOf is the steps the first n bytes of a text grant its walks,
+// besides walkBase.
+func grantOf(n int) int {
+	rich := min(n, walkRichBytes)
+	return rich*walkPerByte + (n-rich)*walkLatePerByte
+}
+
+// walkSpent returns the steps the walks of the text have taken so far.
+func (sc *scanner) walkSpent() int {
+	return walkBase + grantOf(sc.walkPaid) - sc.walkBudget
 }
 
 // walker is the working state of the walks from one trigger.
@@ -408,7 +417,6 @@ const memoAfter = 64
 // visited reports whether the walk has been at p before, once it is long.
 func (w *walker) visited(p *vpath) bool {
 	w.sc.walkBudget--
-	w.sc.walkSpent++
 	if w.walkSteps++; w.walkSteps < memoAfter {
 		return false
 	}
