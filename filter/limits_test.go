@@ -97,3 +97,45 @@ func TestPaddingWalksNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestLongSymbolRun: a long run of a leet symbol is read as one letter and
+// its repeats at the cost of a short run: the walks take as many steps
+// after 1 MiB of $ (128 KiB under the race detector) as after 64 bytes,
+// and the match spans the whole run. (Before, a walk read such a run one
+// copy at a time, ran out of steps after about 2,000 copies and missed
+// $$$…$h1t.)
+func TestLongSymbolRun(t *testing.T) {
+	var words []filter.Word
+	for _, w := range []string{"shit", "ass", "s a"} {
+		words = append(words, filter.Word{Text: w, Action: filter.Mask})
+	}
+	size := 1 << 20
+	if raceEnabled {
+		size = 128 << 10
+	}
+	for _, dense := range []bool{false, true} {
+		opts := filter.WithEngine(filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}}, dense)
+		m := filter.MustCompile(words, opts)
+		for _, c := range []struct {
+			before, after string
+			start         int // of the match
+		}{
+			{"", "h1t", 0},
+			{"a", "", 0},
+			{"x ", "h!t", 2},
+			// s is glued to the first $, which a match cannot start at,
+			// and $ is no repeat of s: "s a" starts at the second.
+			{"s", "a", 2},
+		} {
+			short := c.before + strings.Repeat("$", 64) + c.after
+			text := c.before + strings.Repeat("$", size) + c.after
+			if s, l := m.WalkSteps(short), m.WalkSteps(text); l > s {
+				t.Errorf("dense %v, %q + $ + %q: the walks took %d steps after %d $, %d after 64", dense, c.before, c.after, l, size, s)
+			}
+			res := m.Filter(nil, text)
+			if len(res.Matches) != 1 || res.Matches[0].Start != c.start || res.Matches[0].End != len(text) {
+				t.Errorf("dense %v, %q + %d $ + %q: matches %v, want one from byte %d to the end", dense, c.before, size, c.after, res.Matches, c.start)
+			}
+		}
+	}
+}

@@ -1047,9 +1047,17 @@ func (w *walker) search(p vpath) {
 		if (atTrig || !isWordClass(u.cls)) && u.n > 1 {
 			// One copy: the walk may read the next as a letter (at the
 			// trigger), or (a symbol) as a separator, which a word may
-			// need after repeats (s$$$$a for "s a").
-			nextPos(&q)
-			q.end = cend
+			// need after repeats (s$$$$a for "s a"). Of a long run of a
+			// symbol, all but the last few copies at once: a match reads
+			// at most maxGap of them as separators and one as a letter,
+			// and reading those among the last copies instead reaches the
+			// same points (a run of 4,000 $ before h1t is still shit).
+			if k := int(u.n) - (maxGap + 2); !atTrig && p.k < k {
+				q.k, q.end = k, u.copyEnd(k-1)
+			} else {
+				nextPos(&q)
+				q.end = cend
+			}
 		} else {
 			q.j, q.k = p.j+1, 0 // the rest of the run (consume first, then absorb)
 			q.end = u.end

@@ -166,6 +166,16 @@ var varCases = []varCase{
 	{name: "leet and repeat from a later copy of a symbol", words: []string{"@$$$", "ss"}, text: "@$$$$SS", want: []vm{{"@$$$", "@$$$", ""}, {"$SS", "ss", "repeat,leet"}},
 		fallback: [][]vm{{{"@$$$", "@$$$", ""}, {"SS", "ss", ""}}}},
 	{name: "smaller via on a tie", words: []string{"ass"}, text: "as$$", want: []vm{{"as$$", "", "leet"}}},
+	// A long run of a leet symbol: one letter and its repeats, the walk
+	// taking most copies at once (limits_test.go has 1 MiB of them).
+	{name: "a long run of a leet symbol", words: []string{"shit"}, text: strings.Repeat("$", 40) + "h1t",
+		want: []vm{{strings.Repeat("$", 40) + "h1t", "", "repeat,leet"}}, fallback: [][]vm{{{"$$$$h1t", "", "leet"}}}}, // three $ as separators
+	{name: "a long run of a leet symbol, two letters and a separator", words: []string{"ass", "s a"},
+		text: "a" + strings.Repeat("$", 40) + " s" + strings.Repeat("$", 20) + "a",
+		// ass takes the plain s as its second s; s is glued to the first
+		// $ after it, where "s a" cannot start.
+		want:     []vm{{"a" + strings.Repeat("$", 40) + " s", "ass", "repeat,leet"}, {strings.Repeat("$", 19) + "a", "s a", "repeat,leet"}},
+		fallback: [][]vm{{{"a$$$$$$$$", "ass", "leet"}, {"$$$$a", "s a", "leet"}}}},
 	{name: "exact beats a stronger leet match", words: []string{"block:shit", "sh1t"}, text: "sh1t", want: []vm{{"sh1t", "sh1t", ""}}, dec: filter.Mask},
 	{name: "symbol word and leet", words: []string{"$", "shit"}, text: "$hit", want: []vm{{"$hit", "shit", "leet"}}, fallback: [][]vm{{{"$", "$", ""}}}},
 	{name: "symbol words take no reading", words: []string{"@$$"}, text: "@@$$", want: []vm{{"@$$", "", ""}}},

@@ -53,6 +53,9 @@ type varGen struct {
 	allow    []string
 	variants []filter.Variant
 	opts     refOpts
+	// maxRep is the most repeats render writes after a piece (3 unless
+	// set): long runs of a symbol take another path in the walks.
+	maxRep int
 }
 
 func (g *varGen) pick(s []string) string { return s[g.r.IntN(len(s))] }
@@ -197,7 +200,7 @@ func (g *varGen) render(b *strings.Builder, w string) {
 		b.WriteString(piece)
 		if g.r.IntN(3) == 0 { // repeats of the piece's last character
 			last, _ := utf8.DecodeLastRuneInString(piece)
-			for range 1 + g.r.IntN(3) {
+			for range 1 + g.r.IntN(max(g.maxRep, 3)) {
 				if g.r.IntN(3) == 0 {
 					b.WriteString(g.pick(varSeps))
 				}
@@ -283,9 +286,13 @@ func varMatches(text string, ms []filter.Match) string {
 func TestVariantsDifferential(t *testing.T) {
 	t.Run("none", func(t *testing.T) { variantsDifferential(t, rand.New(rand.NewPCG(21, 22)), false) })
 	t.Run("readings", func(t *testing.T) { variantsDifferential(t, rand.New(rand.NewPCG(23, 24)), true) })
+	t.Run("long-runs", func(t *testing.T) { variantsDifferential(t, rand.New(rand.NewPCG(25, 26)), true, 12) })
 }
 
-func variantsDifferential(t *testing.T, r *rand.Rand, readings bool) {
+// variantsDifferential compares the engine with the reference on random
+// dictionaries and texts, with the readings when readings is set, and
+// runs of up to maxRep[0] repeats in the texts.
+func variantsDifferential(t *testing.T, r *rand.Rand, readings bool, maxRep ...int) {
 	rounds := 1500
 	switch {
 	case raceEnabled: // Compile is slow under the race detector
@@ -293,8 +300,14 @@ func variantsDifferential(t *testing.T, r *rand.Rand, readings bool) {
 	case testing.Short():
 		rounds = 200
 	}
+	if len(maxRep) > 0 {
+		rounds /= 3
+	}
 	for range rounds {
 		g := newVarGen(r)
+		if len(maxRep) > 0 {
+			g.maxRep = maxRep[0]
+		}
 		g.opts = refOpts{Variants: g.variants}
 		if readings {
 			g.randPolicies()
