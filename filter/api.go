@@ -80,4 +80,11 @@ type Result struct {
 	Decision Action
 	// Matches lists the matches in text order, Review ones included.
 	Matches []Match
+	// Incomplete tells that a work limit stopped a variant reading
+	// somewhere in the text (docs/matching.md, "Limits"), so that a
+	// variant match there may be missing; section 3's matches are all
+	// found whatever the limits. Only texts made to cost the readings the
+	// most get there (a long run like "a!|!|!|…" or "x x x x…" under a
+	// list whose words those characters spell).
+	Incomplete bool
 }

@@ -61,7 +61,8 @@
 // worthWalking); text with no such character takes the plain paths.
 // docs/design-variants.md says how and what it costs; the work a text may
 // take is bounded (262,144 walk steps, and a few more for each byte as the
-// scan passes it, docs/matching.md "Limits").
+// scan passes it, docs/matching.md "Limits"); Result.Incomplete and
+// AppendMatchesChecked tell when a bound stopped a reading.
 //
 // # How
 //
@@ -122,12 +123,13 @@
 // slot, plus a 256 KB table of the Basic Multilingual Plane (and the
 // words themselves). Dictionaries small enough (states × alphabet ≤ 1M
 // cells and at most 65,536 states, like an English list of a few
-// thousand words) get a full transition table of 2 bytes a cell. The normalisation tables, shared by every Matcher,
-// are built once per process on first use (about 300 KB, a few tens of
-// milliseconds). Measured build times, held and allocated memory and
-// scanning speed per dictionary size are in docs/benchmarks.md ("Engine
-// build" and "Engine per message"), each with the command that measures
-// it (BenchmarkCompile, BenchmarkMessages). The pinyin reading adds its
+// thousand words) get a full transition table of 2 bytes a cell. The
+// normalisation tables, shared by every Matcher, are built once per
+// process on first use (about 300 KB, a few tens of milliseconds).
+// Measured build times, held and allocated memory and scanning speed per
+// dictionary size are in docs/benchmarks.md ("Engine build" and "Engine
+// per message"), each with the command that measures it
+// (BenchmarkCompile, BenchmarkMessages). The pinyin reading adds its
 // syllable trie and tables (about 400 KB besides the trie): zh-large holds
 // 23.7 MB with every reading on (11.6 MB without pinyin) and builds in
 // about 0.33 s, zh-xlarge 38.6 MB (21.0 MB) in about 0.45 s, on a shared

@@ -44,6 +44,53 @@ func TestWalkBudget(t *testing.T) {
 	if res.Decision != filter.Block {
 		t.Errorf("decision %v, want block", res.Decision)
 	}
+	if !res.Incomplete {
+		t.Error("Incomplete = false for a text whose walks ran out of steps")
+	}
+	if ms, incomplete := m.AppendMatchesChecked(nil, text); !incomplete || len(ms) != len(res.Matches) {
+		t.Errorf("AppendMatchesChecked: %d matches, incomplete %v; Filter: %d, true", len(ms), incomplete, len(res.Matches))
+	}
+	if res := m.Filter(nil, "fuuuck sh1t !|!|!| fuck"); res.Incomplete || len(res.Matches) != 2 {
+		t.Errorf("a short text: %d matches, Incomplete %v; want 2, false", len(res.Matches), res.Incomplete)
+	}
+}
+
+// TestRealTextComplete: real chat messages, one by one and a megabyte of
+// them as one text, never reach a limit of the readings under the shared
+// lists with every reading on: Result.Incomplete is a sign of a text made
+// to cost them (docs/matching.md, "Limits").
+func TestRealTextComplete(t *testing.T) {
+	for _, set := range []struct{ dict, corpus string }{
+		{"dicts/en.txt", "corpus/en-chat.txt"},
+		{"dicts/zh-large.txt", "corpus/zh-chat.txt"},
+		{"dicts/zh-large.txt", "corpus/zh-long.txt"},
+	} {
+		var words []filter.Word
+		for _, w := range readWords(t, set.dict, filter.Mask) {
+			if filter.CheckWord(w.Text) == "" {
+				words = append(words, w)
+			}
+		}
+		m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
+		lines := readWords(t, set.corpus, filter.Mask)
+		step := 1
+		if raceEnabled {
+			step = 20
+		}
+		var all strings.Builder
+		for i := 0; i < len(lines); i += step {
+			if res := m.Filter(nil, lines[i].Text); res.Incomplete {
+				t.Errorf("%s, %s line %d: Incomplete", set.dict, set.corpus, i+1)
+			}
+			if all.Len() < 1<<20 {
+				all.WriteString(lines[i].Text)
+				all.WriteByte('\n')
+			}
+		}
+		if res := m.Filter(nil, all.String()); res.Incomplete {
+			t.Errorf("%s, %s: Incomplete for the first %d bytes as one text", set.dict, set.corpus, all.Len())
+		}
+	}
 }
 
 // TestVariantAfterPadding checks that a padding of digits, symbols and

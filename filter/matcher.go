@@ -582,6 +582,13 @@ func (m *Matcher) Contains(text string) bool {
 // leftmost-longest without overlap, and returns the extended slice. It
 // allocates only when dst must grow.
 func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
+	dst, _ = m.AppendMatchesChecked(dst, text)
+	return dst
+}
+
+// AppendMatchesChecked is AppendMatches that also tells whether a work
+// limit stopped a variant reading in text (see Result.Incomplete).
+func (m *Matcher) AppendMatchesChecked(dst []Match, text string) (ms []Match, incomplete bool) {
 	sc := acquireScanner(m)
 	sc.out = dst
 	sc.scan(text)
@@ -590,9 +597,10 @@ func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
 		dst = sc.out
 		sc.release()
 	}
+	incomplete = sc.incomplete
 	sc.out = nil
 	scannerPool.Put(sc)
-	return dst
+	return dst, incomplete
 }
 
 // Filter filters text: it appends the matches to dst (which may be nil)
@@ -600,12 +608,12 @@ func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
 // text itself when nothing was masked, so a clean text costs no
 // allocation when dst has room (none is needed for a clean text).
 func (m *Matcher) Filter(dst []Match, text string) Result {
-	ms := m.AppendMatches(dst, text)
+	ms, incomplete := m.AppendMatchesChecked(dst, text)
 	d := m.Decision(ms[len(dst):])
 	if d > Review {
 		text = m.maskText(text, ms[len(dst):])
 	}
-	return Result{Text: text, Matches: ms, Decision: d}
+	return Result{Text: text, Matches: ms, Decision: d, Incomplete: incomplete}
 }
 
 // maskText returns text with the non-review matches of ms masked.

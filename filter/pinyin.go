@@ -894,6 +894,8 @@ func (sc *scanner) pySpell(next []pyWalker, w pyWalker, b uint16, gap, end int) 
 	w.units++
 	if len(next) < maxPinyinWalkers {
 		next = append(next, w)
+	} else {
+		sc.incomplete = true
 	}
 	slots := sc.m.py.slots
 	for _, s := range sp.Ends() {
@@ -924,8 +926,12 @@ func (sc *scanner) pyReached(next []pyWalker, w *pyWalker, flags int32, end int,
 		// in Latin letters.)
 		sc.pyOutput(w, end, latin)
 	}
-	if flags&pyLeaf == 0 && w.depth < maxPinyinChars && len(next) < maxPinyinWalkers {
-		next = append(next, *w)
+	if flags&pyLeaf == 0 && w.depth < maxPinyinChars {
+		if len(next) < maxPinyinWalkers {
+			next = append(next, *w)
+		} else {
+			sc.incomplete = true
+		}
 	}
 	return next
 }

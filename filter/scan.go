@@ -97,6 +97,7 @@ type scanner struct {
 	w                *walker // the variant readings' walker, kept between triggers
 	walkBudget       int     // steps the walks of this text may still take (variants.go)
 	walkPaid         int     // the bytes before this one have granted their steps to walkBudget
+	incomplete       bool    // a work limit stopped a reading (Result.Incomplete)
 	gap              int     // separator code points since the last word character
 	sepCp            int     // byte offset of the code point of the last separator
 	gapClause        bool    // the gap holds clause punctuation
@@ -188,7 +189,7 @@ func acquireScanner(m *Matcher) *scanner {
 func (sc *scanner) scan(text string) {
 	sc.text = text
 	sc.aheadTo = 0
-	sc.walkBudget, sc.walkPaid = walkBase, 0
+	sc.walkBudget, sc.walkPaid, sc.incomplete = walkBase, 0, false
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
 	}

@@ -444,7 +444,11 @@ func (w *walker) visited(p *vpath) bool {
 // A unit is final (its copies all counted) once the one after it is
 // decoded, or the text has ended.
 func (w *walker) unit(j int) *vunit {
-	for j+1 >= len(w.units) && w.next < len(w.sc.text) && len(w.units) < maxWalkUnits {
+	for j+1 >= len(w.units) && w.next < len(w.sc.text) {
+		if len(w.units) >= maxWalkUnits {
+			w.sc.incomplete = true
+			break
+		}
 		w.decode()
 	}
 	if j >= len(w.units) {
@@ -1014,7 +1018,11 @@ func (w *walker) walkFrom(p vpath) {
 
 // search explores every way to read on from p.
 func (w *walker) search(p vpath) {
-	if w.steps++; w.steps > maxTriggerWork || w.walkSteps >= maxWalkSteps || w.sc.walkBudget <= 0 || w.visited(&p) {
+	if w.steps++; w.steps > maxTriggerWork || w.walkSteps >= maxWalkSteps || w.sc.walkBudget <= 0 {
+		w.sc.incomplete = true // a limit, not the end of the ways to read on
+		return
+	}
+	if w.visited(&p) {
 		return
 	}
 	u := w.unit(p.j)

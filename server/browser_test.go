@@ -188,4 +188,20 @@ func TestBrowserConsole(t *testing.T) {
 	if v := b.waitText(`#dict-info`, "v2"); !strings.Contains(v, "v2") {
 		b.failf("after the reload: the view shows %q, not version v2", v)
 	}
+
+	// A text that reaches a limit of the variant readings says so; one
+	// that does not, not.
+	hidden := func() bool {
+		return value(b, "#try-incomplete hidden", chromedp.Evaluate[bool](`document.querySelector("#try-incomplete").hidden`))
+	}
+	if !hidden() {
+		b.failf("the incomplete note shows after %q", "<img src=x onerror=alert(1)>fuck")
+	}
+	ts.src.cur.Store(ilDict(t))
+	b.do("costly text", chromedp.Navigate(base), chromedp.WaitVisible(chromedp.CSS(`#try-text`)),
+		chromedp.SetValue(chromedp.CSS(`#try-text`), "sh1t "+strings.Repeat("!|", 3000)+" x"),
+		chromedp.Click(chromedp.CSS(`#try-submit`)), chromedp.WaitVisible(chromedp.CSS(`#try-incomplete`)))
+	if mark := b.text(`#try-marked mark`); mark != "sh1t" || hidden() {
+		b.failf("costly text: mark %q, incomplete note hidden %v; want sh1t, false", mark, hidden())
+	}
 }

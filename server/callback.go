@@ -75,8 +75,11 @@ type call struct {
 	decision filter.Action  // strongest action seen
 	refuse   bool           // the answer is a refusal
 	hostile  string         // the hostile kind that refuses the call, or ""
-	category string         // category of the match that decided
-	offender string         // text holding that match (logged only with LogText)
+	// incomplete tells that a work limit stopped a variant reading in a
+	// judged text (filter.Result.Incomplete): counted, the answer as judged.
+	incomplete bool
+	category   string // category of the match that decided
+	offender   string // text holding that match (logged only with LogText)
 
 	out     jsonObject // the allow answer being built
 	msg     msgReq     // decoded message callback (kept here to avoid an allocation)
@@ -100,6 +103,7 @@ func (c *call) reset() {
 	c.matches = c.matches[:0]
 	c.texts = c.texts[:0]
 	c.decision, c.refuse, c.hostile, c.category, c.offender = filter.Pass, false, "", "", ""
+	c.incomplete = false
 	c.out.b = c.out.b[:0]
 	c.out.empty = true
 	c.msg = msgReq{}
@@ -134,7 +138,9 @@ func (c *call) judge(text string, strict bool, start, end int) int {
 		return -1
 	}
 	m0 := len(c.matches)
-	c.matches = c.d.Matcher.AppendMatches(c.matches, text)
+	var incomplete bool
+	c.matches, incomplete = c.d.Matcher.AppendMatchesChecked(c.matches, text)
+	c.incomplete = c.incomplete || incomplete
 	if len(c.matches) == m0 {
 		return -1
 	}
@@ -346,6 +352,9 @@ func (s *Server) judgeCall(ctx *fasthttp.RequestCtx, route *routeMetrics, d *dic
 	}
 	for _, m := range c.matches {
 		s.met.match(d.Matcher.Word(m.Word).Category, m.Via)
+	}
+	if c.incomplete {
+		route.incomplete.Inc()
 	}
 	if c.refuse {
 		route.requests[filter.Block].Inc()

@@ -35,6 +35,9 @@ var latencyBuckets = []float64{
 type routeMetrics struct {
 	latency  latencyRecorder
 	requests [numDecisions]decisionCounter
+	// incomplete counts the requests with a text where a work limit
+	// stopped a variant reading (filter.Result.Incomplete).
+	incomplete *metrics.Counter
 }
 
 // serverMetrics is the per-Server metrics.Set and its metrics; nothing is
@@ -79,6 +82,7 @@ func newServerMetrics(src Source) *serverMetrics {
 			latency: latencyRecorder{h: m.set.NewPrometheusHistogramExt(
 				`wordfilter_request_duration_seconds{command="`+name+`"}`, latencyBuckets), t: m.traffic},
 		}
+		r.incomplete = m.set.NewCounter(`wordfilter_incomplete_total{command="` + name + `"}`)
 		for d := range r.requests {
 			r.requests[d] = decisionCounter{c: m.set.NewCounter(
 				`wordfilter_requests_total{command="` + name + `",decision="` + decisionLabel(d) + `"}`), t: m.traffic, d: d}

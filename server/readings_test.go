@@ -91,3 +91,55 @@ func TestCallbacksJudgeTheMatchAction(t *testing.T) {
 		t.Errorf("modify of a leet match of a mask word = %+v, want the content masked", resp)
 	}
 }
+
+// ilDict is a dictionary whose words (every i/l spelling of six letters,
+// then x; and shit) make a run of ! and | cost the variant readings the
+// most.
+func ilDict(t *testing.T) *dict.Dictionary {
+	t.Helper()
+	var words strings.Builder
+	for n := range 64 {
+		for k := range 6 {
+			words.WriteByte("il"[n>>k&1])
+		}
+		words.WriteString("x\n")
+	}
+	words.WriteString("shit\n")
+	d, err := dict.LoadFS(fstest.MapFS{"profanity.txt": {Data: []byte(words.String())}}, "d", filter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestIncompleteCounted: a text made to cost the variant readings more
+// than a text may (a run of ! and | under words spelt with i and l,
+// docs/matching.md "Limits") is answered as judged, with "incomplete":true
+// in /v1/filter (left out for other texts) and counted by command in
+// wordfilter_incomplete_total, for the REST API and a callback alike.
+func TestIncompleteCounted(t *testing.T) {
+	ts := newTCPTestServer(t, server.Config{})
+	ts.src.cur.Store(ilDict(t))
+	costly := "sh1t " + strings.Repeat("!|", 3000) + " x" // (a letter after the run: it may end a word)
+	r := ts.do("POST", "/v1/filter", []byte(`{"text":"`+costly+`"}`))
+	if r.status != 200 || !strings.HasPrefix(string(r.body), `{"decision":"mask","text":"**** !|`) || !strings.HasSuffix(string(r.body), `,"incomplete":true}`) {
+		t.Errorf("POST /v1/filter of a costly text = %d %.80s…%s, want sh1t masked and incomplete", r.status, r.body, r.body[max(0, len(r.body)-60):])
+	}
+	if r := ts.do("POST", "/v1/filter", []byte(`{"text":"sh1t !|!|"}`)); r.status != 200 || strings.Contains(string(r.body), "incomplete") {
+		t.Errorf("POST /v1/filter of a short text = %d %s, want no incomplete", r.status, r.body)
+	}
+	resp, _ := ts.callback("/callbackExample/"+cmdModify, msgBody(t, cmdModify, 101, `{"content":"`+costly+`"}`))
+	if resp.refused(t) || resp.Content == nil || !strings.HasPrefix(*resp.Content, `{"content":"**** !|`) {
+		t.Errorf("modify of a costly text = %+v, want allow with sh1t masked", resp)
+	}
+	body := string(ts.do("GET", "/metrics", nil).body)
+	for _, line := range []string{
+		`wordfilter_incomplete_total{command="filter"} 1`,
+		`wordfilter_incomplete_total{command="` + cmdModify + `"} 1`,
+		`wordfilter_incomplete_total{command="` + cmdGroup + `"} 0`,
+	} {
+		if !strings.Contains(body, "\n"+line+"\n") {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
+}

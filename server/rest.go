@@ -143,6 +143,9 @@ func (s *Server) report(d *dict.Dictionary, text string, explain bool, route *ro
 	}
 	r := build(d, text)
 	route.requests[r.Action].Inc()
+	if r.Incomplete {
+		route.incomplete.Inc()
+	}
 	for _, m := range r.Matches {
 		s.met.match(m.Category, m.Readings)
 	}

@@ -20,6 +20,9 @@ type Report struct {
 	Text     string        `json:"text"`
 	Matches  []Match       `json:"matches"`
 	Version  string        `json:"version"`
+	// Incomplete tells that a work limit stopped a variant reading in the
+	// text (filter.Result.Incomplete); left out of the JSON when false.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // Match is one match of a Report: the dictionary word, its category, the
@@ -70,11 +73,12 @@ func Explain(d *dict.Dictionary, text string) Report { return build(d, text, tru
 func build(d *dict.Dictionary, text string, explain bool) Report {
 	res := d.Matcher.Filter(nil, text)
 	r := Report{
-		Action:   res.Decision,
-		Decision: res.Decision.String(),
-		Text:     res.Text,
-		Matches:  make([]Match, 0, len(res.Matches)),
-		Version:  d.Version,
+		Action:     res.Decision,
+		Decision:   res.Decision.String(),
+		Text:       res.Text,
+		Matches:    make([]Match, 0, len(res.Matches)),
+		Version:    d.Version,
+		Incomplete: res.Incomplete,
 	}
 	for _, m := range res.Matches {
 		w := d.Matcher.Word(m.Word)

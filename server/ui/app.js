@@ -113,6 +113,7 @@
     d.textContent = decision;
     d.className = "decision " + decision;
     $("try-version").textContent = res.version || "";
+    $("try-incomplete").hidden = res.incomplete !== true;
     $("try-filtered").textContent = res.text;
     $("try-filtered").lang = lang;
     const marked = $("try-marked");
