@@ -60,7 +60,7 @@
 // checks that rule most of them out (the ASCII loop's reach, letterAhead,
 // worthWalking); text with no such character takes the plain paths.
 // docs/design-variants.md says how and what it costs; the work a text may
-// take is bounded (262,144 walk steps, and a few more for each byte as the
+// take is bounded (8,192 walk steps, and a few more for each byte as the
 // scan passes it, docs/matching.md "Limits"); Result.Incomplete and
 // AppendMatchesChecked tell when a bound stopped a reading.
 //

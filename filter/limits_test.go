@@ -186,3 +186,28 @@ func TestLongSymbolRun(t *testing.T) {
 		}
 	}
 }
+
+// TestShortTextCost: a short text made to cost the walks the most (x and
+// xx between separators under words of two, three and six x: every x
+// starts walks that read on through the run) takes no more steps than the
+// text's grant (walkBase and 32 a byte) and a walk's worth over it, is
+// reported incomplete, and its words are still found. (With the old
+// base of 262,144 steps, 256 bytes of "xx " took 210,539 steps, 14 ms.)
+func TestShortTextCost(t *testing.T) {
+	var words []filter.Word
+	for _, w := range []string{"xx", "xxx", "xxxxxx", "shit"} {
+		words = append(words, filter.Word{Text: w, Action: filter.Mask})
+	}
+	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
+	for _, pad := range []string{"xx ", "x ", "x$"} {
+		text := strings.Repeat(pad, 256/len(pad)) + " sh1t"
+		grant := 1<<13 + 32*len(text)
+		if steps := m.WalkSteps(text); steps > grant+1<<11 {
+			t.Errorf("%d bytes of %q: the walks took %d steps, more than the text's %d and a walk's 2,048", len(text), pad, steps, grant)
+		}
+		res := m.Filter(nil, text)
+		if !res.Incomplete || len(res.Matches) < 2 || !strings.HasSuffix(res.Text, " ****") {
+			t.Errorf("%d bytes of %q: %d matches, Incomplete %v, text ends %q; want x words and sh1t masked, incomplete", len(text), pad, len(res.Matches), res.Incomplete, res.Text[len(res.Text)-8:])
+		}
+	}
+}

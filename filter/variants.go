@@ -300,15 +300,18 @@ func (u *vunit) copyEnd(k int) int {
 // for each byte walkPerByte (the first walkRichBytes of the text) or
 // walkLatePerByte (after them), granted as the scan passes the byte
 // (scanner.accrue), so that a costly stretch cannot spend what the text
-// after it is granted (about 4.3 million steps for 1 MiB, 0.3 s of one
-// core). A text that needs more (thousands of ambiguous characters in a
-// row under a dictionary whose words follow them) is read as far as they
-// reach: docs/matching.md states the limits.
+// after it is granted (about 4.1 million steps for 1 MiB, 0.3 s of one
+// core). walkBase is 5 times what the costliest message of the shared
+// chat corpora takes (1,633 steps), and small, so that a short text made
+// to cost the walks the most costs about a millisecond a kilobyte. A text
+// that needs more (thousands of ambiguous characters in a row under a
+// dictionary whose words follow them) is read as far as they reach, and
+// reported Incomplete: docs/matching.md states the limits.
 const (
 	maxWalkUnits    = 1 << 14
 	maxWalkSteps    = 1 << 11
 	maxTriggerWork  = 1 << 14
-	walkBase        = 1 << 18
+	walkBase        = 1 << 13
 	walkPerByte     = 32
 	walkRichBytes   = 1 << 16
 	walkLatePerByte = 2
