@@ -84,3 +84,18 @@ func (m *Matcher) WalkSteps(text string) int {
 	scannerPool.Put(sc)
 	return n
 }
+
+// CheckSteps filters text and returns the steps the ASCII loop's checks of
+// leet characters and repeats took.
+func (m *Matcher) CheckSteps(text string) int {
+	sc := acquireScanner(m)
+	sc.scan(text)
+	n := sc.checkSteps
+	if sc.scr != nil {
+		sc.finish()
+		sc.release()
+	}
+	sc.out = nil
+	scannerPool.Put(sc)
+	return n
+}

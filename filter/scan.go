@@ -98,6 +98,7 @@ type scanner struct {
 	walkBudget       int     // steps the walks of this text may still take (variants.go)
 	walkPaid         int     // the bytes before this one have granted their steps to walkBudget
 	incomplete       bool    // a work limit stopped a reading (Result.Incomplete)
+	checkSteps       int     // steps the ASCII loop's checks (leetMatters, repeatMatters) took
 	gap              int     // separator code points since the last word character
 	sepCp            int     // byte offset of the code point of the last separator
 	gapClause        bool    // the gap holds clause punctuation
@@ -189,7 +190,7 @@ func acquireScanner(m *Matcher) *scanner {
 func (sc *scanner) scan(text string) {
 	sc.text = text
 	sc.aheadTo = 0
-	sc.walkBudget, sc.walkPaid, sc.incomplete = walkBase, 0, false
+	sc.walkBudget, sc.walkPaid, sc.incomplete, sc.checkSteps = walkBase, 0, false, 0
 	if sc.w != nil {
 		sc.w.runFrom, sc.w.runTo = 0, 0
 	}
@@ -339,6 +340,9 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 	// The state is an int so that the load of the next state, which every
 	// letter waits for, needs no sign extension after it.
 	lastRun := 0 // letters of the last run (< 1: unknown), for leetMatters
+	if gf == fLastLatin {
+		lastRun = sc.runBack(pos) // a run goes on from before this call
+	}
 	rep := sc.m.repeat
 	last := int32(sc.lastSym) // the symbol of the last letter, stored in sc.lastSym on the way out
 	for i < len(text) {
@@ -372,11 +376,16 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 			s = 0
 		}
 		// run counts the letters of the run, which starts here unless the
-		// letter before was Latin too (after a non-ASCII Latin letter: its
-		// start is unknown, so no emit is skipped).
+		// letter before was Latin too: after a leet digit read as itself
+		// the run goes on (the pre-checks of the digits of 1l1l… then see
+		// it as long as it is, and give up at once); after a non-ASCII
+		// Latin letter its start is unknown, so no emit is skipped.
 		run := 1
 		if gf == fLastLatin {
 			run = -ringSize
+			if lastRun > 0 {
+				run = lastRun + 1
+			}
 		}
 		s = int(dense[s+int(sym)]) * stride
 		last = sym
@@ -439,6 +448,18 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 	return i, s, pos, gf, false
 }
 
+// runBack returns the number of word characters of the run of Latin
+// letters and digits that word character pos ends, as the ring records
+// their left neighbours: at most ringSize, a lower bound for a longer run
+// (a shorter run only makes the ASCII loop's checks answer yes more often).
+func (sc *scanner) runBack(pos int) int {
+	n := 1
+	for n < ringSize && sc.info[(pos-n+1)&(ringSize-1)]&infoLeftLatin != 0 {
+		n++
+	}
+	return n
+}
+
 // leetMatters tells the ASCII loop whether the leet character text[i]
 // may start a variant match, where the dense automaton is at row s, after
 // the gap and flags gf, and run is the number of letters of the last run
@@ -453,6 +474,7 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 	a := &sc.m.auto
 	budget := reachBudget
+	defer sc.countChecks(&budget)
 	ls := &sc.m.rd.leet[text[i]]
 	gap := gf >> gapShift
 	if gf&fLastLatin == 0 {
@@ -614,8 +636,13 @@ func (sc *scanner) repeatMatters(text string, i, s int, sym int32, need int) boo
 		return false // no state of the chain holds the run
 	}
 	budget := reachBudget
+	defer sc.countChecks(&budget)
 	return sc.reach(text, i+1, s, max(need, 1), true, sym, 0, &budget)
 }
+
+// countChecks adds the steps a check took, reachBudget less what is left
+// of budget, to scanner.checkSteps.
+func (sc *scanner) countChecks(budget *int) { sc.checkSteps += reachBudget - max(*budget, 0) }
 
 // reachBudget bounds the steps of the reach calls of one check: past it,
 // the check answers yes and the walks decide.
