@@ -72,25 +72,20 @@ func FoldClasses(r rune) ([]rune, []string) {
 }
 
 // WalkSteps filters text and returns the steps its variant walks took.
-func (m *Matcher) WalkSteps(text string) int {
-	sc := acquireScanner(m)
-	sc.scan(text)
-	n := sc.walkSpent()
-	if sc.scr != nil {
-		sc.finish()
-		sc.release()
-	}
-	sc.out = nil
-	scannerPool.Put(sc)
-	return n
-}
+func (m *Matcher) WalkSteps(text string) int { return m.afterScan(text, (*scanner).walkSpent) }
 
 // CheckSteps filters text and returns the steps the ASCII loop's checks of
 // leet characters and repeats took.
 func (m *Matcher) CheckSteps(text string) int {
+	return m.afterScan(text, func(sc *scanner) int { return sc.checkSteps })
+}
+
+// afterScan filters text and returns what read tells of the scanner
+// before it goes back to the pool.
+func (m *Matcher) afterScan(text string, read func(*scanner) int) int {
 	sc := acquireScanner(m)
 	sc.scan(text)
-	n := sc.checkSteps
+	n := read(sc)
 	if sc.scr != nil {
 		sc.finish()
 		sc.release()

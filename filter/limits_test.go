@@ -128,19 +128,32 @@ func TestVariantAfterPadding(t *testing.T) {
 func TestPaddingWalksNothing(t *testing.T) {
 	words := append(ilWords(), filter.Word{Text: "shit", Action: filter.Mask})
 	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
+	var pads []string
+	for _, pad := range []string{"!|", "|", "| ", "1|", "1!|", "!|$", "|!!", "0!|", "!\u200d|", "\uff01|"} {
+		pad, _ = strconv.Unquote(`"` + pad + `"`)
+		pads = append(pads, pad)
+	}
+	checkPaddings(t, m, pads, "$h1t", "****", "the walks", m.WalkSteps)
+}
+
+// checkPaddings checks, for each padding, that the steps count counts
+// (what of, named by what) do not grow from 16 KiB of the padding followed
+// by tail to 1 MiB of it (128 KiB under the race detector), and that the
+// filtered text then ends with end.
+func checkPaddings(t *testing.T, m *filter.Matcher, pads []string, tail, end, what string, count func(string) int) {
+	t.Helper()
 	size := 1 << 20
 	if raceEnabled {
 		size = 128 << 10
 	}
-	for _, pad := range []string{"!|", "|", "| ", "1|", "1!|", "!|$", "|!!", "0!|", "!\u200d|", "\uff01|"} {
-		pad, _ = strconv.Unquote(`"` + pad + `"`)
-		short := strings.Repeat(pad, (16<<10)/len(pad)) + "$h1t"
-		text := strings.Repeat(pad, size/len(pad)) + "$h1t"
-		if s, l := m.WalkSteps(short), m.WalkSteps(text); l > s+s/8 {
-			t.Errorf("%q: the walks took %d steps after %d bytes, %d after %d", pad, l, size, s, 16<<10)
+	for _, pad := range pads {
+		short := strings.Repeat(pad, (16<<10)/len(pad)) + tail
+		text := strings.Repeat(pad, size/len(pad)) + tail
+		if s, l := count(short), count(text); l > s+s/8 {
+			t.Errorf("%q: %s took %d steps after %d bytes, %d after %d", pad, what, l, size, s, 16<<10)
 		}
-		if res := m.Filter(nil, text); !strings.HasSuffix(res.Text, "****") {
-			t.Errorf("after %d bytes of %q: the text ends %q, want $h1t masked", size, pad, res.Text[len(res.Text)-12:])
+		if res := m.Filter(nil, text); !strings.HasSuffix(res.Text, end) {
+			t.Errorf("after %d bytes of %q: the text ends %q, want %q", size, pad, res.Text[len(res.Text)-12:], end)
 		}
 	}
 }
@@ -226,18 +239,5 @@ func TestGluedLeetRunChecks(t *testing.T) {
 		words = append(words, filter.Word{Text: w, Action: filter.Mask})
 	}
 	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
-	size := 1 << 20
-	if raceEnabled {
-		size = 128 << 10
-	}
-	for _, pad := range []string{"1l", "o0o", "5s", "l1l", "0o"} {
-		short := strings.Repeat(pad, (16<<10)/len(pad)) + " sh1t"
-		text := strings.Repeat(pad, size/len(pad)) + " sh1t"
-		if s, l := m.CheckSteps(short), m.CheckSteps(text); l > s+s/8 {
-			t.Errorf("%q: the checks took %d steps after %d bytes, %d after %d", pad, l, size, s, 16<<10)
-		}
-		if res := m.Filter(nil, text); !strings.HasSuffix(res.Text, " ****") {
-			t.Errorf("after %d bytes of %q: the text ends %q, want sh1t masked", size, pad, res.Text[len(res.Text)-8:])
-		}
-	}
+	checkPaddings(t, m, []string{"1l", "o0o", "5s", "l1l", "0o"}, " sh1t", " ****", "the checks", m.CheckSteps)
 }
