@@ -6,18 +6,15 @@ import (
 	"testing"
 
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/costly"
 )
 
 // ilWords returns a list that runs of | and ! cost the walks the most:
 // every i/l spelling of six letters, then x.
 func ilWords() []filter.Word {
 	var words []filter.Word
-	for n := range 64 {
-		var b strings.Builder
-		for k := range 6 {
-			b.WriteByte("il"[n>>k&1])
-		}
-		words = append(words, filter.Word{Text: b.String() + "x", Action: filter.Mask})
+	for _, w := range costly.ILWords() {
+		words = append(words, filter.Word{Text: w, Action: filter.Mask})
 	}
 	return words
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/wordfilter/wordfilter/internal/costly"
 	"github.com/wordfilter/wordfilter/server"
 )
 
@@ -199,7 +200,7 @@ func TestBrowserConsole(t *testing.T) {
 	}
 	ts.src.cur.Store(ilDict(t))
 	b.do("costly text", chromedp.Navigate(base), chromedp.WaitVisible(chromedp.CSS(`#try-text`)),
-		chromedp.SetValue(chromedp.CSS(`#try-text`), "sh1t "+strings.Repeat("!|", 3000)+" x"),
+		chromedp.SetValue(chromedp.CSS(`#try-text`), costly.Text),
 		chromedp.Click(chromedp.CSS(`#try-submit`)), chromedp.WaitVisible(chromedp.CSS(`#try-incomplete`)))
 	if mark := b.text(`#try-marked mark`); mark != "sh1t" || hidden() {
 		b.failf("costly text: mark %q, incomplete note hidden %v; want sh1t, false", mark, hidden())

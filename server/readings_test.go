@@ -7,6 +7,7 @@ import (
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/costly"
 	"github.com/wordfilter/wordfilter/server"
 )
 
@@ -92,20 +93,11 @@ func TestCallbacksJudgeTheMatchAction(t *testing.T) {
 	}
 }
 
-// ilDict is a dictionary whose words (every i/l spelling of six letters,
-// then x; and shit) make a run of ! and | cost the variant readings the
-// most.
+// ilDict is a dictionary of costly.List, under which a run of ! and |
+// costs the variant readings the most.
 func ilDict(t *testing.T) *dict.Dictionary {
 	t.Helper()
-	var words strings.Builder
-	for n := range 64 {
-		for k := range 6 {
-			words.WriteByte("il"[n>>k&1])
-		}
-		words.WriteString("x\n")
-	}
-	words.WriteString("shit\n")
-	d, err := dict.LoadFS(fstest.MapFS{"profanity.txt": {Data: []byte(words.String())}}, "d", filter.Options{})
+	d, err := dict.LoadFS(fstest.MapFS{"profanity.txt": {Data: []byte(costly.List())}}, "d", filter.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,15 +112,14 @@ func ilDict(t *testing.T) *dict.Dictionary {
 func TestIncompleteCounted(t *testing.T) {
 	ts := newTCPTestServer(t, server.Config{})
 	ts.src.cur.Store(ilDict(t))
-	costly := "sh1t " + strings.Repeat("!|", 3000) + " x" // (a letter after the run: it may end a word)
-	r := ts.do("POST", "/v1/filter", []byte(`{"text":"`+costly+`"}`))
+	r := ts.do("POST", "/v1/filter", []byte(`{"text":"`+costly.Text+`"}`))
 	if r.status != 200 || !strings.HasPrefix(string(r.body), `{"decision":"mask","text":"**** !|`) || !strings.HasSuffix(string(r.body), `,"incomplete":true}`) {
 		t.Errorf("POST /v1/filter of a costly text = %d %.80s…%s, want sh1t masked and incomplete", r.status, r.body, r.body[max(0, len(r.body)-60):])
 	}
 	if r := ts.do("POST", "/v1/filter", []byte(`{"text":"sh1t !|!|"}`)); r.status != 200 || strings.Contains(string(r.body), "incomplete") {
 		t.Errorf("POST /v1/filter of a short text = %d %s, want no incomplete", r.status, r.body)
 	}
-	resp, _ := ts.callback("/callbackExample/"+cmdModify, msgBody(t, cmdModify, 101, `{"content":"`+costly+`"}`))
+	resp, _ := ts.callback("/callbackExample/"+cmdModify, msgBody(t, cmdModify, 101, `{"content":"`+costly.Text+`"}`))
 	if resp.refused(t) || resp.Content == nil || !strings.HasPrefix(*resp.Content, `{"content":"**** !|`) {
 		t.Errorf("modify of a costly text = %+v, want allow with sh1t masked", resp)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wordfilter/wordfilter/dict"
 	"github.com/wordfilter/wordfilter/filter"
+	"github.com/wordfilter/wordfilter/internal/costly"
 	"github.com/wordfilter/wordfilter/internal/report"
 )
 
@@ -315,5 +316,25 @@ func TestCheckStreams(t *testing.T) {
 	inW.Close()
 	if code := <-done; code != 0 {
 		t.Fatalf("check exited %d, want 0", code)
+	}
+}
+
+// TestCheckJSONIncomplete: a line made to cost the variant readings more
+// than a text may (costly.Text under costly.List) is
+// printed as judged with "incomplete":true; the next line has no such key.
+func TestCheckJSONIncomplete(t *testing.T) {
+	dir := writeDictFolder(t, map[string]string{"profanity.txt": costly.List()})
+	in := costly.Text + "\nsh1t\n"
+	code, out, errOut := runCmd(t, in, "check", "-json", "-dict", dir)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 0 || errOut != "" || len(lines) != 2 {
+		t.Fatalf("check -json = %d, %d lines, stderr %q", code, len(lines), errOut)
+	}
+	var r report.Report
+	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil || !r.Incomplete || !strings.HasPrefix(r.Text, "**** !|") {
+		t.Errorf("line 1: incomplete %v, text %.12q (%v); want incomplete and sh1t masked", r.Incomplete, r.Text, err)
+	}
+	if strings.Contains(lines[1], "incomplete") {
+		t.Errorf("line 2 = %q, want no incomplete", lines[1])
 	}
 }
