@@ -238,3 +238,24 @@ func TestGluedLeetRunChecks(t *testing.T) {
 	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
 	checkPaddings(t, m, []string{"1l", "o0o", "5s", "l1l", "0o"}, " sh1t", " ****", "the checks", m.CheckSteps)
 }
+
+// TestCheckShadow: in a stretch of short words of letters and leet
+// characters that words spelt with i and l could be read from (l1 l1 …),
+// every check of the ASCII loop would run out of steps and leave the
+// character to the walks anyway; after one has, the checks of the next
+// bytes leave it to them at once (checkShadow). They take under 4 steps a
+// byte of such a stretch (before: 24 to 48), and the word after it is
+// still masked.
+func TestCheckShadow(t *testing.T) {
+	m := filter.MustCompile(append(ilWords(), filter.Word{Text: "shit", Action: filter.Mask}),
+		filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
+	for _, pad := range []string{"l1 ", "1 l ", "i1 ", "l|!"} {
+		text := strings.Repeat(pad, (64<<10)/len(pad)) + " sh1t"
+		if steps := m.CheckSteps(text); steps > 4*len(text) {
+			t.Errorf("%q: the checks took %d steps over %d bytes, more than 4 a byte", pad, steps, len(text))
+		}
+		if res := m.Filter(nil, text); !strings.HasSuffix(res.Text, " ****") {
+			t.Errorf("after 64 KiB of %q: the text ends %q, want sh1t masked", pad, res.Text[len(res.Text)-8:])
+		}
+	}
+}
