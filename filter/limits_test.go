@@ -94,7 +94,8 @@ func TestRealTextComplete(t *testing.T) {
 // leet characters in front of a message does not use up the readings'
 // budget (see docs/matching.md, "Limits") before the word after it: 1 MiB
 // of each (128 KiB under the race detector), then sh1t. Under these
-// words spelt with i and l, 4 KB of "!|" used to be enough.
+// words spelt with i and l, a budget not granted byte by byte would be
+// spent by 4 KB of "!|".
 func TestVariantAfterPadding(t *testing.T) {
 	var words []filter.Word
 	for _, w := range []string{"shit", "idiot", "ill", "lol", "oil", "loli", "lilo", "ass", "asia"} {
@@ -120,8 +121,8 @@ func TestVariantAfterPadding(t *testing.T) {
 // under words spelt with i and l, the walks of a padding and $h1t glued
 // to it take as many steps after 1 MiB (128 KiB under the race detector)
 // of the padding as after 16 KiB, the steps of the starts within reach of
-// the h, and $h1t is masked. (Before the reach was bounded, the steps grew
-// with the padding until they used up all the text was granted.)
+// the h, and $h1t is masked. (Were the reach unbounded, the steps would
+// grow with the padding until they used up all the text was granted.)
 func TestPaddingWalksNothing(t *testing.T) {
 	words := append(ilWords(), filter.Word{Text: "shit", Action: filter.Mask})
 	m := filter.MustCompile(words, filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})
@@ -158,8 +159,8 @@ func checkPaddings(t *testing.T, m *filter.Matcher, pads []string, tail, end, wh
 // TestLongSymbolRun: a long run of a leet symbol is read as one letter and
 // its repeats at the cost of a short run: the walks take as many steps
 // after 1 MiB of $ (128 KiB under the race detector) as after 64 bytes,
-// and the match spans the whole run. (Before, a walk read such a run one
-// copy at a time, ran out of steps after about 2,000 copies and missed
+// and the match spans the whole run. (A walk reading such a run a copy at
+// a time would run out of steps after about 2,000 copies and miss
 // $$$…$h1t.)
 func TestLongSymbolRun(t *testing.T) {
 	var words []filter.Word
@@ -201,8 +202,8 @@ func TestLongSymbolRun(t *testing.T) {
 // xx between separators under words of two, three and six x: every x
 // starts walks that read on through the run) takes no more steps than the
 // text's grant (walkBase and 32 a byte) and a walk's worth over it, is
-// reported incomplete, and its words are still found. (With the old
-// base of 262,144 steps, 256 bytes of "xx " took 210,539 steps, 14 ms.)
+// reported incomplete, and its words are still found. (With a base of
+// 262,144 steps, 256 bytes of "xx " take 210,539 steps, 14 ms.)
 func TestShortTextCost(t *testing.T) {
 	var words []filter.Word
 	for _, w := range []string{"xx", "xxx", "xxxxxx", "shit"} {
@@ -227,9 +228,9 @@ func TestShortTextCost(t *testing.T) {
 // how long the run is, also after it stopped to emit or handed a
 // character to the general path (scanner.runBack): no key can start inside
 // the run, so the checks of its digits end at once, and the steps they
-// take do not grow with the run. (They took about 48 steps a digit before,
-// and a megabyte of 1l a second of CPU.) A word after the run is still
-// found.
+// take do not grow with the run (were the run's length lost, about 48
+// steps a digit, and a second of CPU for a megabyte of 1l). A word after
+// the run is still found.
 func TestGluedLeetRunChecks(t *testing.T) {
 	var words []filter.Word
 	for _, w := range []string{"lil", "lol", "oil", "loli", "idiot", "shit", "soso", "sis"} {
@@ -244,8 +245,8 @@ func TestGluedLeetRunChecks(t *testing.T) {
 // every check of the ASCII loop would run out of steps and leave the
 // character to the walks anyway; after one has, the checks of the next
 // bytes leave it to them at once (checkShadow). They take under 4 steps a
-// byte of such a stretch (before: 24 to 48), and the word after it is
-// still masked.
+// byte of such a stretch (24 to 48 with every check looking), and the
+// word after it is still masked.
 func TestCheckShadow(t *testing.T) {
 	m := filter.MustCompile(append(ilWords(), filter.Word{Text: "shit", Action: filter.Mask}),
 		filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}})

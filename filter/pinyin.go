@@ -892,11 +892,7 @@ func (sc *scanner) pySpell(next []pyWalker, w pyWalker, b uint16, gap, end int) 
 	}
 	w.spell = sp
 	w.units++
-	if len(next) < maxPinyinWalkers {
-		next = append(next, w)
-	} else {
-		sc.incomplete = true
-	}
+	next = sc.pyKeep(next, &w)
 	slots := sc.m.py.slots
 	for _, s := range sp.Ends() {
 		if s.Interjection() {
@@ -927,12 +923,18 @@ func (sc *scanner) pyReached(next []pyWalker, w *pyWalker, flags int32, end int,
 		sc.pyOutput(w, end, latin)
 	}
 	if flags&pyLeaf == 0 && w.depth < maxPinyinChars {
-		if len(next) < maxPinyinWalkers {
-			next = append(next, *w)
-		} else {
-			sc.incomplete = true
-		}
+		next = sc.pyKeep(next, w)
 	}
+	return next
+}
+
+// pyKeep appends w to the walkers kept, unless maxPinyinWalkers are: the
+// text is then reported incomplete.
+func (sc *scanner) pyKeep(next []pyWalker, w *pyWalker) []pyWalker {
+	if len(next) < maxPinyinWalkers {
+		return append(next, *w)
+	}
+	sc.incomplete = true
 	return next
 }
 
