@@ -199,17 +199,17 @@ func (c *call) addMasked(key, text string, i int) {
 // what an element read as JSON had judged when it turns out not to be JSON.
 type verdict struct {
 	decision           filter.Action
-	refuse             bool
+	refuse, incomplete bool
 	category, offender string
 	texts, matches     int
 }
 
 func (c *call) save() verdict {
-	return verdict{c.decision, c.refuse, c.category, c.offender, len(c.texts), len(c.matches)}
+	return verdict{c.decision, c.refuse, c.incomplete, c.category, c.offender, len(c.texts), len(c.matches)}
 }
 
 func (c *call) restore(v verdict) {
-	c.decision, c.refuse, c.category, c.offender = v.decision, v.refuse, v.category, v.offender
+	c.decision, c.refuse, c.incomplete, c.category, c.offender = v.decision, v.refuse, v.incomplete, v.category, v.offender
 	c.texts, c.matches = c.texts[:v.texts], c.matches[:v.matches]
 }
 

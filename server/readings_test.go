@@ -134,3 +134,27 @@ func TestIncompleteCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestIncompleteRejudged: a message content that reads as a JSON object
+// up to some trailing bytes is judged again as plain text, and only that
+// judgement counts: the costly string read through its escapes (each !
+// and | written \u0021 and \u007c) reaches a work limit, the raw text
+// with its escapes does not, so the callback is not counted incomplete.
+func TestIncompleteRejudged(t *testing.T) {
+	ts := newTCPTestServer(t, server.Config{})
+	ts.src.cur.Store(ilDict(t))
+	escaped := strings.NewReplacer("!", `\u0021`, "|", `\u007c`).Replace(costly.Text)
+	for _, content := range []string{
+		`{"content":"` + escaped + `"}`,   // JSON: judged through its escapes
+		`{"content":"` + escaped + `"} x`, // not JSON: judged as it is, no limit reached
+	} {
+		resp, _ := ts.callback("/callbackExample/"+cmdModify, msgBody(t, cmdModify, 101, content))
+		if resp.refused(t) || resp.Content == nil || !strings.Contains(*resp.Content, "****") {
+			t.Fatalf("modify of %.40q… = %+v, want allow with sh1t masked", content, resp)
+		}
+	}
+	body := string(ts.do("GET", "/metrics", nil).body)
+	if line := `wordfilter_incomplete_total{command="` + cmdModify + `"} 1`; !strings.Contains(body, "\n"+line+"\n") {
+		t.Errorf("/metrics lacks %q: the content judged as plain text was counted incomplete by its JSON reading", line)
+	}
+}
