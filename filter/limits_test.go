@@ -156,15 +156,18 @@ func checkPaddings(t *testing.T, m *filter.Matcher, pads []string, tail, end, wh
 	}
 }
 
-// TestLongSymbolRun: a long run of a leet symbol is read as one letter and
-// its repeats at the cost of a short run: the walks take as many steps
-// after 1 MiB of $ (128 KiB under the race detector) as after 64 bytes,
-// and the match spans the whole run. (A walk reading such a run a copy at
-// a time would run out of steps after about 2,000 copies and miss
-// $$$…$h1t.)
-func TestLongSymbolRun(t *testing.T) {
+// TestLongRun: a long run of copies of one character is read as one unit
+// at the cost of a short run: a leet symbol as one letter and its
+// repeats, a letter or a CJK character as a carrier and its repeats,
+// invisible code points between the copies (one or two, at uneven
+// distances) parting none of them. The walks take as many steps after
+// 1 MiB of copies (128 KiB under the race detector) as after 64, and the
+// match spans the whole run, the text not reported incomplete. (A walk
+// reading such a run a copy at a time runs out of steps after about
+// 2,000 copies and misses $$$…$h1t.)
+func TestLongRun(t *testing.T) {
 	var words []filter.Word
-	for _, w := range []string{"shit", "ass", "s a"} {
+	for _, w := range []string{"shit", "ass", "s a", "fuck", "傻逼"} {
 		words = append(words, filter.Word{Text: w, Action: filter.Mask})
 	}
 	size := 1 << 20
@@ -175,24 +178,31 @@ func TestLongSymbolRun(t *testing.T) {
 		opts := filter.WithEngine(filter.Options{Policy: filter.Policy{Readings: filter.AllReadings}}, dense)
 		m := filter.MustCompile(words, opts)
 		for _, c := range []struct {
-			before, after string
-			start         int // of the match
+			before, copy, after string
+			start               int // of the match
 		}{
-			{"", "h1t", 0},
-			{"a", "", 0},
-			{"x ", "h!t", 2},
+			{"", "$", "h1t", 0},
+			{"a", "$", "", 0},
+			{"x ", "$", "h!t", 2},
 			// s is glued to the first $, which a match cannot start at,
 			// and $ is no repeat of s: "s a" starts at the second.
-			{"s", "a", 2},
+			{"s", "$", "a", 2},
+			{"s", "\u200b$", "a", 8},
+			{"", "$\u200b$\u200c\u200d", "h1t", 0},
+			{"", "s\u200b", "hit", 0},
+			{"", "s\u200bs\u200c\u00ad", "hit", 0},
+			{"f", "u\u200d", "ck", 0},
+			{"", "傻\u200b傻\u200c\u200d", "逼", 0},
 		} {
-			short := c.before + strings.Repeat("$", 64) + c.after
-			text := c.before + strings.Repeat("$", size) + c.after
+			short := c.before + strings.Repeat(c.copy, 64) + c.after
+			text := c.before + strings.Repeat(c.copy, size/len(c.copy)) + c.after
 			if s, l := m.WalkSteps(short), m.WalkSteps(text); l > s {
-				t.Errorf("dense %v, %q + $ + %q: the walks took %d steps after %d $, %d after 64", dense, c.before, c.after, l, size, s)
+				t.Errorf("dense %v, %q + %q…: the walks took %d steps after %d bytes, %d after 64 copies", dense, c.before, c.copy, l, len(text), s)
 			}
 			res := m.Filter(nil, text)
-			if len(res.Matches) != 1 || res.Matches[0].Start != c.start || res.Matches[0].End != len(text) {
-				t.Errorf("dense %v, %q + %d $ + %q: matches %v, want one from byte %d to the end", dense, c.before, size, c.after, res.Matches, c.start)
+			if len(res.Matches) != 1 || res.Matches[0].Start != c.start || res.Matches[0].End != len(text) || res.Incomplete {
+				t.Errorf("dense %v, %q + %d bytes of %q + %q: matches %v incomplete %v, want one from byte %d to the end, complete",
+					dense, c.before, len(text), c.copy, c.after, res.Matches, res.Incomplete, c.start)
 			}
 		}
 	}

@@ -194,7 +194,7 @@ func (sc *scanner) scan(text string) {
 	sc.walkBudget, sc.walkPaid, sc.incomplete, sc.checkSteps = walkBase, 0, false, 0
 	sc.outOfSteps = -1 << 30
 	if sc.w != nil {
-		sc.w.runFrom, sc.w.runTo = 0, 0
+		sc.w.run, sc.w.copyMemo = wholeRun{}, copyMemo{}
 	}
 	sc.pyBegin()
 	tab := sc.m.tab
@@ -487,7 +487,8 @@ func (sc *scanner) leetMatters(text string, i, s, gf, run int) bool {
 		// the third copy of a symbol it starts at the second too (see
 		// thirdCopy), which was checked, unless a match ends right
 		// before this copy (endsAt).
-		root := (!sc.thirdCopy(i) || sc.endsAt(i-1, i)) && sc.letterAhead(text, i)
+		prev := sc.thirdCopy(i)
+		root := (prev < 0 || sc.endsAt(prev, i)) && sc.letterAhead(text, i)
 		for _, l := range ls {
 			if l == 0 {
 				continue

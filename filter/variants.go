@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -272,25 +273,114 @@ func (m *Matcher) compileForms(vs []Variant) {
 }
 
 // vunit is one unit of the text as a walk reads it: a folded rune of a
-// code point, or a run of touching copies of one code point.
+// code point, or a run of touching copies of one code point (invisible
+// code points between copies do not part them, as they part no letters
+// of a word).
 type vunit struct {
 	r          rune   // the folded rune
 	alt        rune   // the letter a combining mark composes it into (lookalike), or 0
 	sym        uint32 // the symbol of r (0: in no key)
-	start, end int    // byte span (of every copy)
+	start, end int    // byte span (of every copy: from the first one's start to the last one's end)
 	size       int32  // bytes of one copy
 	n          int32  // copies
 	cls        uint8
 	trig       bool // r may be read otherwise than as itself (leet, look-alike, form)
+	gapped     bool // invisible code points stand between some copies: they are not size bytes apart
 }
 
-// copyEnd returns the end of copy k of u.
-func (u *vunit) copyEnd(k int) int {
-	if u.n == 1 {
+// copyEnd returns the end of copy k of unit u.
+func (w *walker) copyEnd(u *vunit, k int) int {
+	switch {
+	case u.n == 1 || k == int(u.n)-1:
 		return u.end
+	case !u.gapped:
+		return u.start + (k+1)*int(u.size)
 	}
-	return u.start + (k+1)*int(u.size)
+	return w.copyAt(u, k) + int(u.size)
 }
+
+// copyAt returns the start of copy k of the gapped unit u, reading the
+// code points from the copy of u that copyAt found last (w.copyMemo), or
+// back from u's last copy when that is nearer: walks read copies in
+// order, from a run's first ones or its last few, so each call reads
+// about as many code points as the copies it moves.
+func (w *walker) copyAt(u *vunit, k int) int {
+	cp := w.sc.text[u.start : u.start+int(u.size)]
+	at, c := u.start, 0
+	if m := &w.copyMemo; m.from == u.start && m.k <= k {
+		at, c = m.at, m.k
+	}
+	if last := int(u.n) - 1; last-k < k-c {
+		at, c = u.end-len(cp), last
+		for ; c > k; c-- {
+			at = w.prevCopy(at, cp)
+		}
+	}
+	for ; c < k; c++ {
+		at = w.nextCopy(at, cp)
+	}
+	w.copyMemo = copyMemo{from: u.start, k: k, at: at}
+	return at
+}
+
+// copyIndex returns the number of the copy of the gapped unit u that
+// starts at byte i, reading on from w.copyMemo as copyAt does.
+func (w *walker) copyIndex(u *vunit, i int) int {
+	cp := w.sc.text[u.start : u.start+int(u.size)]
+	at, k := u.start, 0
+	if m := &w.copyMemo; m.from == u.start && m.at <= i {
+		at, k = m.at, m.k
+	}
+	for ; at < i; k++ {
+		at = w.nextCopy(at, cp)
+	}
+	w.copyMemo = copyMemo{from: u.start, k: k, at: at}
+	return k
+}
+
+// nextCopy returns the start of the copy cp after the one at byte at,
+// past the invisible code points between them (the end of the text if
+// none follows, which a unit's copies rule out).
+func (w *walker) nextCopy(at int, cp string) int {
+	text := w.sc.text
+	for at += len(cp); at < len(text) && !strings.HasPrefix(text[at:], cp); {
+		_, n := utf8.DecodeRuneInString(text[at:])
+		at += n
+	}
+	return at
+}
+
+// prevCopy returns the start of the copy cp before the one at byte at,
+// before the invisible code points between them (0 if none does, which a
+// unit's copies rule out).
+func (w *walker) prevCopy(at int, cp string) int {
+	text := w.sc.text
+	for at > 0 {
+		_, n := utf8.DecodeLastRuneInString(text[:at])
+		if at -= n; text[at:at+n] == cp {
+			break
+		}
+	}
+	return at
+}
+
+// wholeRun is a unit of several copies decoded whole (walker.run): its
+// span, its copies, and whether invisible code points stand between them.
+type wholeRun struct {
+	from, to, n int
+	gapped      bool
+}
+
+// keepRun remembers the unit u, a whole run, in w.run.
+func (w *walker) keepRun(u *vunit) {
+	w.run = wholeRun{from: u.start, to: u.end, n: int(u.n), gapped: u.gapped}
+}
+
+// copyMemo is the copy of a gapped unit that copyAt found last: copy k of
+// the unit starting at byte from starts at byte at. Copies are a property
+// of the text, so it holds whatever units are decoded again from the same
+// start.
+type copyMemo struct{ from, k, at int }
 
 // Limits of the walks, so that no text costs more than a bounded amount
 // of work a byte however its ambiguous characters are arranged: the
@@ -350,16 +440,17 @@ type walker struct {
 	beforeLatin bool
 	noMerge     bool // keep touching copies apart (walks from several starts)
 	walkSteps   int  // steps of the current walk
-	// runFrom, runTo is the last run of touching copies of one code point
-	// decoded whole in this text (so a trigger inside it need not decode
-	// it again).
-	runFrom, runTo int
-	nfc            []byte               // scratch of composed
-	seen           map[memoKey]struct{} // the points a long walk has been at
-	frame          walkFrame
-	best           cand // best word candidate of the frame (entry -1: none)
-	bestA          cand // longest allow occurrence of the frame (entry -1: none)
-	bestAc         Action
+	// run is the last run of touching copies of one code point decoded
+	// whole in this text (so a trigger inside it need not decode it
+	// again).
+	run      wholeRun
+	copyMemo copyMemo             // see copyAt
+	nfc      []byte               // scratch of composed
+	seen     map[memoKey]struct{} // the points a long walk has been at
+	frame    walkFrame
+	best     cand // best word candidate of the frame (entry -1: none)
+	bestA    cand // longest allow occurrence of the frame (entry -1: none)
+	bestAc   Action
 }
 
 // walkFrame is what one walk knows of the units before the trigger.
@@ -502,13 +593,15 @@ func (w *walker) decode() {
 		return
 	}
 	if n := len(w.units); n > 0 && !w.noMerge {
-		// A touching copy of the code point before?
-		if u := &w.units[n-1]; u.end == i && int(u.size) == size && u.r == f.r && u.alt == 0 &&
-			u.end-int(u.n)*int(u.size) == u.start && text[i-size:i] == text[i:i+size] && !w.markAt(w.next) {
+		// A touching copy of the code point before? Only invisible code
+		// points, which make no unit, may stand between u.end and i.
+		if u := &w.units[n-1]; int(u.size) == size && u.r == f.r && u.alt == 0 &&
+			(u.gapped || u.end-int(u.n)*size == u.start) && text[u.end-size:u.end] == text[i:i+size] && !w.markAt(w.next) {
+			u.gapped = u.gapped || u.end != i
 			u.n++
-			u.end += size
+			u.end = i + size
 			if w.next == len(text) {
-				w.runFrom, w.runTo = u.start, u.end // a whole run, at the end of the text
+				w.keepRun(u) // a whole run, at the end of the text
 			}
 			return
 		}
@@ -516,14 +609,24 @@ func (w *walker) decode() {
 	if n := len(w.units); n > 0 && w.units[n-1].n > 1 && !w.noMerge {
 		// The unit before is a whole run: remember it for the next
 		// triggers inside it.
-		w.runFrom, w.runTo = w.units[n-1].start, w.units[n-1].end
+		w.keepRun(&w.units[n-1])
 	}
 	w.units = append(w.units, vunit{r: f.r, sym: sym, trig: trig, start: i, end: i + size, size: int32(size), n: 1, cls: f.cls})
-	if w.runFrom <= i && i < w.runTo && (i-w.runFrom)%size == 0 && !w.noMerge && text[w.runFrom:w.runFrom+size] == text[i:i+size] {
+	if r := &w.run; r.from <= i && i < r.to && !w.noMerge && text[r.from:r.from+size] == text[i:i+size] &&
+		(r.gapped || (i-r.from)%size == 0) {
 		// Inside a run decoded before: take the rest of it at once.
 		u := &w.units[len(w.units)-1]
-		u.n, u.end = int32((w.runTo-i)/size), w.runTo
-		w.next = w.runTo
+		if r.gapped {
+			// Which copy starts here (decode starts at code points, and
+			// only copies and invisible ones lie inside the run).
+			whole := vunit{start: r.from, end: r.to, size: int32(size), n: int32(r.n), gapped: true}
+			k := w.copyIndex(&whole, i)
+			u.n, u.gapped = int32(r.n-k), r.n-k > 1
+		} else {
+			u.n = int32((r.to - i) / size)
+		}
+		u.end = r.to
+		w.next = r.to
 		return
 	}
 	if m.rd.compose {
@@ -638,7 +741,7 @@ func (sc *scanner) trigger(kind int, start int) {
 	w.reset(start)
 	w.trigJ = 0
 	w.beforeLatin = sc.lastLatin
-	if kind == trigUnit && (!sc.thirdCopy(start) || sc.endsAt(start-1, start)) && w.mayStart(0, !sc.lastLatin) {
+	if prev := sc.thirdCopy(start); kind == trigUnit && (prev < 0 || sc.endsAt(prev, start)) && w.mayStart(0, !sc.lastLatin) {
 		// The root: a match starting at the trigger. (A repeat alone
 		// starts none: it is absorbed after a carrier.)
 		w.frame = walkFrame{start: start, leftOK: !sc.lastLatin, plainPre: 0}
@@ -754,7 +857,7 @@ func (sc *scanner) repeatGoesOn(start int) bool {
 	for j, copies := start+n, 0; j < len(text); copies++ {
 		r, n := utf8.DecodeRuneInString(text[j:])
 		if r >= 0x10000 || copies > maxLookCopies {
-			return true // (a long run: the walks read it once, runFrom)
+			return true // (a long run: the walks read it once, walker.run)
 		}
 		e := m.tab[r]
 		if e&(tabSlow|tabTrig) != 0 || !isWordClass(uint8(e>>tabClsShift)) {
@@ -935,18 +1038,48 @@ func (sc *scanner) endsAt(from, to int) bool {
 	return false
 }
 
-// thirdCopy reports whether the code point at start is the third (or a
-// later) touching copy of one leet symbol: a match starting there is
-// also one starting at the second copy, which reads the copies between as
-// repeats of its first letter with the same neighbour on its left (the
-// first copy, a separator), so that walk finds it, ending as far. This
-// holds when every word that takes leet takes repeat too. That match is
-// chosen unless one chosen before overlaps it: where that one ends right
-// before the copy, the copy is walked after all (endsAt).
-func (sc *scanner) thirdCopy(start int) bool {
+// thirdCopy returns, where the code point at start is the third (or a
+// later) touching copy of one leet symbol, the start of the copy before
+// it; otherwise -1. Invisible code points between copies do not part
+// them. A match starting at such a copy is also one starting at the
+// second copy, which reads the copies between as repeats of its first
+// letter with the same neighbour on its left (the first copy, a
+// separator), so that walk finds it, ending as far. This holds when every
+// word that takes leet takes repeat too. That match is chosen unless one
+// chosen before overlaps it: where that one ends right before the copy
+// (endsAt from the copy before), the copy is walked after all.
+func (sc *scanner) thirdCopy(start int) int {
 	t := sc.text
-	return sc.m.rd.leetRepeat && start >= 2 && t[start] < utf8.RuneSelf && t[start-1] == t[start] && t[start-2] == t[start] &&
-		(t[start] < '0' || t[start] > '9') // a symbol, not a digit (digits are letters, and glued)
+	c := t[start]
+	if !sc.m.rd.leetRepeat || c >= utf8.RuneSelf || c >= '0' && c <= '9' {
+		return -1 // not a symbol (digits are letters, and glued)
+	}
+	prev := sc.copyBefore(start, c)
+	if prev < 0 || sc.copyBefore(prev, c) < 0 {
+		return -1
+	}
+	return prev
+}
+
+// copyBefore returns the start of the visible code point before byte at
+// when it is the ASCII character c, with only invisible code points
+// between; otherwise -1.
+func (sc *scanner) copyBefore(at int, c byte) int {
+	t := sc.text
+	for at > 0 {
+		switch b := t[at-1]; {
+		case b == c:
+			return at - 1
+		case b < utf8.RuneSelf:
+			return -1
+		}
+		r, n := utf8.DecodeLastRuneInString(t[:at])
+		if e := sc.m.norm.lookup(r); r == utf8.RuneError || e&expFlag != 0 || uint8(e>>runeBits) != clsInvisible {
+			return -1
+		}
+		at -= n
+	}
+	return -1
 }
 
 // composes reports (with w's scratch) whether the combining mark at byte start composes
@@ -1043,7 +1176,7 @@ func (w *walker) search(p vpath) {
 			q.j, q.k = q.j+1, 0
 		}
 	}
-	cend := u.copyEnd(p.k)
+	cend := w.copyEnd(u, p.k)
 	if u.cls == clsBreak {
 		return
 	}
@@ -1064,7 +1197,7 @@ func (w *walker) search(p vpath) {
 			// and reading those among the last copies instead reaches the
 			// same points (a run of 4,000 $ before h1t is still shit).
 			if k := int(u.n) - (maxGap + 2); !atTrig && p.k < k {
-				q.k, q.end = k, u.copyEnd(k-1)
+				q.k, q.end = k, w.copyEnd(u, k-1)
 			} else {
 				nextPos(&q)
 				q.end = cend
@@ -1205,7 +1338,7 @@ func (w *walker) form(p vpath, fi int32) {
 			j, k = j+1, 0
 		}
 	}
-	end, prevCJK := u.copyEnd(k), u.cls == clsCJK
+	end, prevCJK := w.copyEnd(u, k), u.cls == clsCJK
 	adv()
 	// The form's other characters, with up to 3 separators between them.
 	gap, clause := 0, false
@@ -1226,7 +1359,7 @@ func (w *walker) form(p vpath, fi int32) {
 		if v.r != f.runes[i] || (clause && prevCJK && v.cls == clsCJK) {
 			return
 		}
-		end, prevCJK = v.copyEnd(k), v.cls == clsCJK
+		end, prevCJK = w.copyEnd(v, k), v.cls == clsCJK
 		gap, clause = 0, false
 		i++
 		adv()
@@ -1308,9 +1441,9 @@ func (w *walker) outputs(q *vpath) {
 			// match ends at the copy before it (of this unit, or the end
 			// of the run before it), not at invisible characters that
 			// stand between them.
-			pe, pj, pk := u.start+int(u.n-1)*int(u.size), lastJ, int(u.n-1)
-			if u.n == 1 {
-				pe = prevEnd
+			pe, pj, pk := prevEnd, lastJ, int(u.n-1)
+			if u.n > 1 {
+				pe = w.copyEnd(u, pk-1)
 			}
 			if pe > q.end {
 				ends[1], n = ending{pe, pj, pk, ReadRepeat}, 3

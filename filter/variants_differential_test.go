@@ -40,6 +40,7 @@ var (
 		'p': {"\u0440"}, 'x': {"\u0445"}, 'y': {"\u0443"}, 'i': {"\u0456", "\u03b9"}, 'j': {"\u0458"}, 's': {"\u0455"}, 'v': {"\u03bd"}}
 	varDecoratedOf = map[rune][]string{'u': {"ü", "Ü"}, 'e': {"é"}, 'f': {"ƒ"}, 'a': {"ɑ"}, 'i': {"ı"}, 'n': {"ñ"}, 'c': {"ç"}, 'k': {"ķ"}}
 	varMarks       = []string{"\u0303", "\u0308", "\u0301"}
+	varInvisible   = []string{"\u200b", "\u200c", "\u200d", "\u00ad"}
 	varSeps        = []string{" ", ".", "-", "*", "，", "。", "!", "$", " ", "\u200b"}
 	varNoise       = []string{"a", "s", "h", "x", "i", "t", "1", "0", "5", "$", "@", "!", "|", "+", " ", " ", ".", "-", "，",
 		"法", "中", "女", "干", "去", "氵", "灋", "沙", "\u0441", "\u043e", "\u03bf", "я", "ü", "ñ", "é", "ƒ", "ı",
@@ -56,6 +57,10 @@ type varGen struct {
 	// maxRep is the most repeats render writes after a piece (3 unless
 	// set): long runs of a symbol take another path in the walks.
 	maxRep int
+	// invisible puts invisible code points between repeats, one or two
+	// of varInvisible before half of them (so the copies of a run stand
+	// at uneven distances).
+	invisible bool
 }
 
 func (g *varGen) pick(s []string) string { return s[g.r.IntN(len(s))] }
@@ -204,6 +209,11 @@ func (g *varGen) render(b *strings.Builder, w string) {
 				if g.r.IntN(3) == 0 {
 					b.WriteString(g.pick(varSeps))
 				}
+				if g.invisible && g.r.IntN(2) == 0 {
+					for range 1 + g.r.IntN(2) {
+						b.WriteString(g.pick(varInvisible))
+					}
+				}
 				b.WriteRune(last)
 			}
 		}
@@ -287,11 +297,19 @@ func TestVariantsDifferential(t *testing.T) {
 	t.Run("none", func(t *testing.T) { variantsDifferential(t, rand.New(rand.NewPCG(21, 22)), false) })
 	t.Run("readings", func(t *testing.T) { variantsDifferential(t, rand.New(rand.NewPCG(23, 24)), true) })
 	t.Run("long-runs", func(t *testing.T) { variantsDifferential(t, rand.New(rand.NewPCG(25, 26)), true, 12) })
+	t.Run("invisible-runs", func(t *testing.T) {
+		variantsDifferential(t, rand.New(rand.NewPCG(27, 28)), true, 12, varInvisibleRuns)
+	})
 }
+
+// varInvisibleRuns, as variantsDifferential's option after maxRep, puts
+// invisible code points between repeats (varGen.invisible).
+const varInvisibleRuns = 1
 
 // variantsDifferential compares the engine with the reference on random
 // dictionaries and texts, with the readings when readings is set, and
-// runs of up to maxRep[0] repeats in the texts.
+// runs of up to maxRep[0] repeats in the texts (with invisible code points
+// between them when maxRep[1] is varInvisibleRuns).
 func variantsDifferential(t *testing.T, r *rand.Rand, readings bool, maxRep ...int) {
 	rounds := 1500
 	switch {
@@ -307,6 +325,7 @@ func variantsDifferential(t *testing.T, r *rand.Rand, readings bool, maxRep ...i
 		g := newVarGen(r)
 		if len(maxRep) > 0 {
 			g.maxRep = maxRep[0]
+			g.invisible = len(maxRep) > 1 && maxRep[1] == varInvisibleRuns
 		}
 		g.opts = refOpts{Variants: g.variants}
 		if readings {
