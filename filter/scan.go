@@ -449,14 +449,18 @@ func (sc *scanner) ascii(text string, i int, s, pos, gf int, lat *[256]int32, de
 
 // runBack returns the number of word characters of the run of Latin
 // letters and digits that word character pos ends, as the ring records
-// their left neighbours: at most ringSize, a lower bound for a longer run
-// (a shorter run only makes the ASCII loop's checks answer yes, and its
-// emits happen, more often). The first word character of a text has no
-// Latin neighbour recorded, so the count stops before any ring entry the
-// scan has not written.
+// their left neighbours: at most the longest entry's length + 1 (no
+// state's depth or emit bound tells longer runs apart, as no key is
+// longer) and at most ringSize, a lower bound for a longer run (a shorter
+// run only makes the ASCII loop's checks answer yes, and its emits
+// happen, more often). So a text that enters the loop at every letter
+// (s, U+200B, s, U+200B, …) costs a few steps a letter. The first word
+// character of a text has no Latin neighbour recorded, so the count stops
+// before any ring entry the scan has not written.
 func (sc *scanner) runBack(pos int) int {
+	limit := min(ringSize, int(sc.m.maxLen)+1)
 	n := 1
-	for n < ringSize && sc.info[(pos-n+1)&(ringSize-1)]&infoLeftLatin != 0 {
+	for n < limit && sc.info[(pos-n+1)&(ringSize-1)]&infoLeftLatin != 0 {
 		n++
 	}
 	return n
