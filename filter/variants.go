@@ -594,9 +594,12 @@ func (w *walker) decode() {
 	}
 	if n := len(w.units); n > 0 && !w.noMerge {
 		// A touching copy of the code point before? Only invisible code
-		// points, which make no unit, may stand between u.end and i.
+		// points, which make no unit, may stand between u.end and i. A
+		// copy whose combining marks compose it into another letter is
+		// not one.
 		if u := &w.units[n-1]; int(u.size) == size && u.r == f.r && u.alt == 0 &&
-			(u.gapped || u.end-int(u.n)*size == u.start) && text[u.end-size:u.end] == text[i:i+size] && !w.markAt(w.next) {
+			(u.gapped || u.end-int(u.n)*size == u.start) && text[u.end-size:u.end] == text[i:i+size] &&
+			w.composedAt(f.r, w.next) == 0 {
 			u.gapped = u.gapped || u.end != i
 			u.n++
 			u.end = i + size
@@ -629,60 +632,49 @@ func (w *walker) decode() {
 		w.next = r.to
 		return
 	}
-	if m.rd.compose {
-		w.maybeCompose(&w.units[len(w.units)-1])
-	}
-}
-
-// markAt reports whether a combining mark that may compose starts at
-// byte i.
-func (w *walker) markAt(i int) bool {
-	if !w.sc.m.rd.compose || i >= len(w.sc.text) || w.sc.text[i] < 0xCC {
-		return false
-	}
-	r, _ := utf8.DecodeRuneInString(w.sc.text[i:])
-	return unicode.Is(unicode.Mn, r)
+	w.maybeCompose(&w.units[len(w.units)-1])
 }
 
 // maybeCompose reads the combining marks after the word unit u: when they
 // compose with its letter into one letter some key holds, that letter
 // becomes u's alternative reading (lookalike).
 func (w *walker) maybeCompose(u *vunit) {
-	sc := w.sc
-	rd := sc.m.rd
-	if !rd.compose || !isWordClass(u.cls) || u.n != 1 {
+	if !isWordClass(u.cls) || u.n != 1 {
 		return
 	}
-	text := sc.text
-	j := w.next
-	if j >= len(text) || text[j] < 0xCC {
-		return // no combining mark follows (they start at U+0300)
-	}
-	for j < len(text) {
-		r, n := utf8.DecodeRuneInString(text[j:])
-		if !unicode.Is(unicode.Mn, r) {
-			break
-		}
-		j += n
-	}
-	if j == w.next {
-		return
-	}
-	// The most marks that compose with the letter into one (the rest
-	// are left over, invisible).
-	r := rune(0)
-	for k := j; k > w.next && r == 0; {
-		if r = w.composed(u.r, text[w.next:k]); r == 0 {
-			_, n := utf8.DecodeLastRuneInString(text[w.next:k])
-			k -= n
-		}
-	}
-	if r != 0 {
+	if r := w.composedAt(u.r, w.next); r != 0 {
 		// (The marks stay outside the unit: they are invisible, and a
 		// match ends at its last character, as in section 3.)
 		u.alt = r
 		u.trig = true
 	}
+}
+
+// composedAt returns the letter some key holds that the folded letter
+// base composes into with the most of the combining marks from byte j on
+// that compose with it into one (the rest are left over, invisible), or
+// 0: always 0 where no mark starts at j.
+func (w *walker) composedAt(base rune, j int) rune {
+	text := w.sc.text
+	if !w.sc.m.rd.compose || j >= len(text) || text[j] < 0xCC {
+		return 0 // no combining mark follows (they start at U+0300)
+	}
+	end := j
+	for end < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		if !unicode.Is(unicode.Mn, r) {
+			break
+		}
+		end += n
+	}
+	r := rune(0)
+	for k := end; k > j && r == 0; {
+		if r = w.composed(base, text[j:k]); r == 0 {
+			_, n := utf8.DecodeLastRuneInString(text[j:k])
+			k -= n
+		}
+	}
+	return r
 }
 
 // trigger runs the walks from the unit at byte start (kind trigUnit), or
