@@ -346,8 +346,14 @@ func (d *pyData) build(keys *pyKeys, yield func()) {
 	// of a Chinese text visits, together at the start of the array (the
 	// 20,000 states of depth 2 of zh-large in 160 KB), where they stay in
 	// the cache.
+	// The trie's slots are those of fl: a used slot but the root holds
+	// the state's parent in check (with the flags) and its base in next,
+	// copied into d.slots at the end. (Slot 0, the root, heads fl's list
+	// of free slots; its base is 0.) fl starts with room for the trie's
+	// nodes and a few holes, and grows if it needs more.
 	var fl freeList
-	fl.init(len(keys.syl) + pinyin.NumSyllables + 16)
+	nodes := trieNodes(keys, order)
+	fl.init(nodes + nodes/16 + pinyin.NumSyllables + 16)
 	type node struct {
 		state, lo, hi, depth int32
 	}
@@ -355,7 +361,6 @@ func (d *pyData) build(keys *pyKeys, yield func()) {
 	head := 0
 	var syms []int32 // symbols of the children, 0 for the end mark
 	var ranges []int32
-	d.slots = make([]pySlot, 0, cap(fl.slots))
 	d.outs = make([]int32, 0, len(order))
 	d.outEnd = make([]int32, 1, len(order)+1)
 	steps := 0
@@ -396,28 +401,57 @@ func (d *pyData) build(keys *pyKeys, yield func()) {
 				fl.take(c, slot{})
 			}
 		}
-		for len(d.slots) < len(fl.slots) {
-			d.slots = append(d.slots, pySlot{check: -1})
+		if nd.state != 0 {
+			fl.slots[nd.state].next = int32(base)
 		}
-		d.slots[nd.state].base = int32(base)
 		for j, c := range syms {
 			t := int32(base) + c
-			d.slots[t].check = nd.state
+			fl.slots[t].check = nd.state
 			if c == 0 {
-				d.slots[t].base = int32(len(d.outEnd) - 2) // this node's list
-				d.slots[nd.state].check |= pyTerm
+				fl.slots[t].next = int32(len(d.outEnd) - 2) // this node's list
+				if nd.state != 0 {
+					fl.slots[nd.state].check |= pyTerm
+				}
 				continue
 			}
 			queue = append(queue, node{t, ranges[j], ranges[j+1], nd.depth + 1})
 		}
-		if syms[len(syms)-1] == 0 {
-			d.slots[nd.state].check |= pyLeaf
+		if syms[len(syms)-1] == 0 && nd.state != 0 {
+			fl.slots[nd.state].check |= pyLeaf
 		}
 	}
-	d.slots[0].check = -1 // the root is nobody's child
-	// Keep exactly what is used: the slices grew by doubling.
-	d.slots = slices.Clone(d.slots)
+	d.slots = make([]pySlot, len(fl.slots))
+	for i, sl := range fl.slots {
+		if fl.state[i]&slotUsed != 0 {
+			d.slots[i] = pySlot{base: sl.next, check: sl.check}
+		} else {
+			d.slots[i] = pySlot{check: -1}
+		}
+	}
+	d.slots[0] = pySlot{check: -1} // the root: base 0, nobody's child
+	// Keep exactly what is used: the slice grew by doubling.
 	d.outEnd = slices.Clone(d.outEnd)
+}
+
+// trieNodes returns the number of nodes of the trie of the keys (sorted
+// by order) besides the root, the end marks included: each key adds those
+// past its longest common prefix with the key before.
+func trieNodes(keys *pyKeys, order []int32) int {
+	n := 0
+	var prev []pinyin.Syllable
+	for i, k := range order {
+		key := keys.key(k)
+		lcp := 0
+		for lcp < len(prev) && lcp < len(key) && prev[lcp] == key[lcp] {
+			lcp++
+		}
+		n += len(key) - lcp
+		if i == 0 || lcp < len(key) || len(prev) != len(key) {
+			n++ // its end mark
+		}
+		prev = key
+	}
+	return n
 }
 
 func keyStart(keys *pyKeys, i int32) int32 {
