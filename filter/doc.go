@@ -132,6 +132,6 @@
 // (BenchmarkCompile, BenchmarkMessages). The pinyin reading adds its
 // syllable trie and tables (about 400 KB besides the trie): zh-large holds
 // 23.7 MB with every reading on (11.6 MB without pinyin) and builds in
-// about 0.33 s, zh-xlarge 38.6 MB (21.0 MB) in about 0.45 s, on a shared
+// about 0.3 s, zh-xlarge 38.6 MB (21.0 MB) in about 0.5 s, on a shared
 // 2-core machine (BenchmarkCompile).
 package filter
