@@ -191,19 +191,32 @@ func (k *pyKeys) key(i int32) []pinyin.Syllable {
 }
 
 // buildPinyin builds the pinyin reading's data, when some entry takes it.
+// It folds each entry once, keeping its characters, and counts the keys
+// they make, so that the keys are laid out in arrays of their exact size
+// (growing them by appending would leave about four times their size in
+// garbage for a large dictionary's reload).
 func (m *Matcher) buildPinyin(yield func()) {
 	m.spanLen = m.maxLen
-	var keys pyKeys
+	eligible := func(e *entry) bool {
+		return e.read&uint8(ReadPinyin) != 0 && e.n >= 2 && e.n <= maxPinyinChars
+	}
+	most := 0 // characters of the entries that may take the reading
+	for i := range m.entries {
+		if e := &m.entries[i]; eligible(e) {
+			most += int(e.n)
+		}
+	}
 	var runes []rune
 	var runeAt []int32
 	var kb [MaxWordRunes + 1]frune
 	var sb [MaxWordRunes]uint8
 	var rs [maxPinyinChars][]pinyin.Syllable
 	spell := 0 // letters of the longest spelling of a key
+	nkeys, nsyl := 0, 0
 	for i := range m.entries {
 		pace(yield, i)
 		e := &m.entries[i]
-		if e.read&uint8(ReadPinyin) == 0 || e.n < 2 || e.n > maxPinyinChars {
+		if !eligible(e) {
 			continue
 		}
 		text := ""
@@ -229,13 +242,15 @@ func (m *Matcher) buildPinyin(yield func()) {
 			for k := range runeAt {
 				runeAt[k] = -1
 			}
+			runes = make([]rune, 0, most)
 		}
 		runeAt[i] = int32(len(runes))
 		for _, f := range key {
 			runes = append(runes, f.r)
 		}
 		n := len(key)
-		keys.addCombos(rs[:n], int32(i))
+		k := pyCombos(rs[:n])
+		nkeys, nsyl = nkeys+k, nsyl+k*n
 		letters := 0
 		for _, r := range rs[:n] {
 			longest := 0
@@ -246,10 +261,25 @@ func (m *Matcher) buildPinyin(yield func()) {
 		}
 		spell = max(spell, letters)
 	}
-	if len(keys.end) == 0 {
+	if nkeys == 0 {
 		return
 	}
-	d := &pyData{runes: slices.Clone(runes), runeAt: runeAt, triple: new([1 << tripleLog]uint64)}
+	keys := pyKeys{syl: make([]pinyin.Syllable, 0, nsyl), end: make([]int32, 0, nkeys), entry: make([]int32, 0, nkeys)}
+	for i, at := range runeAt {
+		if at < 0 {
+			continue
+		}
+		pace(yield, i)
+		n := int(m.entries[i].n)
+		for j, r := range runes[at : int(at)+n] {
+			rs[j] = pinyin.Readings(r)
+		}
+		keys.addCombos(rs[:n], int32(i))
+	}
+	if cap(runes) > len(runes)+len(runes)/8 {
+		runes = slices.Clone(runes) // keep about what is used
+	}
+	d := &pyData{runes: runes, runeAt: runeAt, triple: new([1 << tripleLog]uint64)}
 	d.build(&keys, yield)
 	for i := range keys.end {
 		if k := keys.key(int32(i)); len(k) >= 3 {
@@ -260,6 +290,18 @@ func (m *Matcher) buildPinyin(yield func()) {
 	m.py = d
 	m.spanLen = int32(min(ringSize, max(int(m.maxLen), spell)))
 	m.markPinyin()
+}
+
+// pyCombos returns the number of keys addCombos adds for characters with
+// the readings rs: every combination, at most maxPinyinKeys.
+func pyCombos(rs [][]pinyin.Syllable) int {
+	n := 1
+	for _, r := range rs {
+		if n = min(n*len(r), maxPinyinKeys); n == 0 {
+			return 0
+		}
+	}
+	return n
 }
 
 // addCombos adds the keys of entry ei, whose characters have the readings
@@ -413,6 +455,9 @@ func (d *pyData) build(keys *pyKeys, yield func()) {
 					fl.slots[nd.state].check |= pyTerm
 				}
 				continue
+			}
+			if len(queue) == cap(queue) {
+				queue = slices.Grow(queue, len(queue)) // doubling: append's smaller steps leave more garbage
 			}
 			queue = append(queue, node{t, ranges[j], ranges[j+1], nd.depth + 1})
 		}

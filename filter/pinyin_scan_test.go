@@ -67,3 +67,24 @@ func TestPinyinScanTables(t *testing.T) {
 		}
 	}
 }
+
+// TestPyCombos: pyCombos, which sizes the key arrays before they are
+// filled, counts exactly the keys addCombos adds, capped at
+// maxPinyinKeys, for characters with one to seven readings each.
+func TestPyCombos(t *testing.T) {
+	for n := 1; n <= maxPinyinChars; n++ {
+		for seed := range 40 {
+			rs := make([][]pinyin.Syllable, n)
+			for j := range rs {
+				for k := range 1 + (seed*7+j*3)%7 {
+					rs[j] = append(rs[j], pinyin.Syllable(1+k))
+				}
+			}
+			var keys pyKeys
+			keys.addCombos(rs, 0)
+			if got := pyCombos(rs); got != len(keys.end) || len(keys.syl) != got*n {
+				t.Fatalf("%d characters with %v readings: pyCombos %d, addCombos added %d keys of %d syllables", n, rs, got, len(keys.end), len(keys.syl))
+			}
+		}
+	}
+}
