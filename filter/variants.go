@@ -323,18 +323,19 @@ func (w *walker) copyAt(u *vunit, k int) int {
 	return at
 }
 
-// copyIndex returns the number of the copy of the gapped unit u that
-// starts at byte i, reading on from w.copyMemo as copyAt does.
-func (w *walker) copyIndex(u *vunit, i int) int {
-	cp := w.sc.text[u.start : u.start+int(u.size)]
-	at, k := u.start, 0
-	if m := &w.copyMemo; m.from == u.start && m.at <= i {
+// copyIndex returns the number of the copy that starts at byte i in the
+// gapped run of copies of size bytes from byte from on, reading on from
+// w.copyMemo as copyAt does.
+func (w *walker) copyIndex(from, size, i int) int {
+	cp := w.sc.text[from : from+size]
+	at, k := from, 0
+	if m := &w.copyMemo; m.from == from && m.at <= i {
 		at, k = m.at, m.k
 	}
 	for ; at < i; k++ {
 		at = w.nextCopy(at, cp)
 	}
-	w.copyMemo = copyMemo{from: u.start, k: k, at: at}
+	w.copyMemo = copyMemo{from: from, k: k, at: at}
 	return k
 }
 
@@ -622,8 +623,7 @@ func (w *walker) decode() {
 		if r.gapped {
 			// Which copy starts here (decode starts at code points, and
 			// only copies and invisible ones lie inside the run).
-			whole := vunit{start: r.from, end: r.to, size: int32(size), n: int32(r.n), gapped: true}
-			k := w.copyIndex(&whole, i)
+			k := w.copyIndex(r.from, size, i)
 			u.n, u.gapped = int32(r.n-k), r.n-k > 1
 		} else {
 			u.n = int32((r.to - i) / size)
