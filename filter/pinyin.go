@@ -7,6 +7,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -144,7 +145,7 @@ func (d *pyData) memoryUsage() int {
 	if d == nil {
 		return 0
 	}
-	return 8*len(d.slots) + 4*(len(d.outs)+len(d.outEnd)+len(d.runes)+len(d.runeAt)) + 2*len(d.scout) + 8*(len(d.pair)+len(d.triple))
+	return 8*cap(d.slots) + 4*(len(d.outs)+len(d.outEnd)+len(d.runes)+len(d.runeAt)) + 2*len(d.scout) + 8*(len(d.pair)+len(d.triple))
 }
 
 // entry returns the scout entry of a CJK character of first reading s:
@@ -465,18 +466,32 @@ func (d *pyData) build(keys *pyKeys, yield func()) {
 			fl.slots[nd.state].check |= pyLeaf
 		}
 	}
-	d.slots = make([]pySlot, len(fl.slots))
-	for i, sl := range fl.slots {
-		if fl.state[i]&slotUsed != 0 {
-			d.slots[i] = pySlot{base: sl.next, check: sl.check}
+	d.slots = asPySlots(fl.slots)
+	for i := range d.slots {
+		if sl := fl.slots[i]; i == 0 || fl.state[i]&slotUsed == 0 {
+			d.slots[i] = pySlot{check: -1} // free, or the root: base 0, nobody's child
 		} else {
-			d.slots[i] = pySlot{check: -1}
+			d.slots[i] = pySlot{base: sl.next, check: sl.check}
 		}
 	}
-	d.slots[0] = pySlot{check: -1} // the root: base 0, nobody's child
 	// Keep exactly what is used: the slice grew by doubling.
 	d.outEnd = slices.Clone(d.outEnd)
 }
+
+// asPySlots returns the memory of slots as pySlots, which have the same
+// size and layout (two int32), so that the trie takes over the free
+// list's array instead of a copy of it: a large dictionary's reload then
+// holds one array of a million slots at its peak, not two. Each element
+// must be read as a slot before it is written as a pySlot.
+func asPySlots(slots []slot) []pySlot {
+	return unsafe.Slice((*pySlot)(unsafe.Pointer(unsafe.SliceData(slots))), len(slots))
+}
+
+// The two slot types must stay the same size for asPySlots.
+var (
+	_ [unsafe.Sizeof(slot{}) - unsafe.Sizeof(pySlot{})]struct{}
+	_ [unsafe.Sizeof(pySlot{}) - unsafe.Sizeof(slot{})]struct{}
+)
 
 // trieNodes returns the number of nodes of the trie of the keys (sorted
 // by order) besides the root, the end marks included: each key adds those
