@@ -302,14 +302,15 @@ func heapAlloc() int64 {
 
 // BenchmarkAdversarial filters texts made to cost the variant readings the
 // most: long runs of ambiguous leet characters (each a letter or a
-// separator, | standing for i or l), repeats and combining marks, 2,000
-// bytes each, with every reading on. The walks of one text are bounded
+// separator, | standing for i or l), repeats, combining marks and
+// invisible characters between copies, 2,000 bytes each, with every
+// reading on. The walks of one text are bounded
 // (walkBase plus walkPerByte steps a byte, variants.go): this shows what
 // the bound costs.
 func BenchmarkAdversarial(b *testing.B) {
 	for _, dict := range []string{"en", "zh-large"} {
 		m := compileDict(b, dict)
-		for _, p := range []string{"|", "!|", "| ", "1|", "a-", "$", "u\u0308", "fuuu", "f-u-"} {
+		for _, p := range []string{"|", "!|", "| ", "1|", "a-", "$", "u\u0308", "fuuu", "f-u-", "s\u200b", "$\u200b\u200c"} {
 			text := strings.Repeat(p, 2000/len(p))
 			b.Run(fmt.Sprintf("%s/%+q", dict, p), func(b *testing.B) {
 				b.SetBytes(int64(len(text)))
