@@ -132,16 +132,9 @@ var engines = []struct {
 	name  string
 	setup func(b testing.TB, dict string) func(msg string, raw []byte) int
 }{
-	{"wordfilter", func(b testing.TB, dict string) func(string, []byte) int {
-		m := compileDict(b, dict)
-		dst := make([]filter.Match, 0, 64)
-		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
-	}},
-	{"wordfilter-plain", func(b testing.TB, dict string) func(string, []byte) int {
-		m := compileDictWith(b, dict, 0)
-		dst := make([]filter.Match, 0, 64)
-		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
-	}},
+	{"wordfilter", wordfilterWith(filter.AllReadings)},
+	{"wordfilter-nopinyin", wordfilterWith(filter.AllReadings &^ filter.ReadPinyin)},
+	{"wordfilter-plain", wordfilterWith(0)},
 	{"cloudflare", func(b testing.TB, dict string) func(string, []byte) int {
 		m := bench.get("cloudflare/"+dict, func() any {
 			return cloudflare.NewStringMatcher(dictWords(b, dict))
@@ -161,6 +154,15 @@ var engines = []struct {
 			return n
 		}
 	}},
+}
+
+// wordfilterWith returns the setup of wordfilter compiled with readings.
+func wordfilterWith(readings filter.Readings) func(testing.TB, string) func(string, []byte) int {
+	return func(b testing.TB, dict string) func(string, []byte) int {
+		m := compileDictWith(b, dict, readings)
+		dst := make([]filter.Match, 0, 64)
+		return func(msg string, _ []byte) int { return len(m.Filter(dst[:0], msg).Matches) }
+	}
 }
 
 func skipHuge(b *testing.B, dict, engine string) {

@@ -132,7 +132,8 @@ func parse(out string, round int) []result {
 }
 
 // report prints, per dictionary, the median MB/s of each engine and
-// wordfilter's per-round ratio to each other engine.
+// wordfilter's per-round ratio to each other engine; then each other
+// wordfilter engine's ratio to each baseline.
 func report(w io.Writer, rs []result) {
 	type key struct{ dict, engine string }
 	byRound := map[key]map[int]float64{}
@@ -165,17 +166,7 @@ func report(w io.Writer, rs []result) {
 			}
 			ratio, per := "", ""
 			if e != "wordfilter" && len(wf) > 0 {
-				var rats []float64
-				var cells []string
-				for round := range maxRound(runs) + 1 {
-					a, okA := wf[round]
-					b, okB := runs[round]
-					if okA && okB && b > 0 {
-						rats = append(rats, a/b)
-						cells = append(cells, fmt.Sprintf("%.2f", a/b))
-					}
-				}
-				if len(rats) > 0 {
+				if rats, cells := perRound(wf, runs); len(rats) > 0 {
 					ratio = fmt.Sprintf("%.2f×", median(rats))
 					per = strings.Join(cells, ", ")
 				}
@@ -183,6 +174,48 @@ func report(w io.Writer, rs []result) {
 			fmt.Fprintf(w, "| %s | %s | %.1f | %s | %s |\n", d, e, median(mbs), ratio, per)
 		}
 	}
+	// The other wordfilter engines (wordfilter-plain, ...) against each
+	// baseline, the same way.
+	header := false
+	for _, d := range dicts {
+		for _, v := range engines {
+			if !strings.HasPrefix(v, "wordfilter-") {
+				continue
+			}
+			for _, b := range engines {
+				if strings.HasPrefix(b, "wordfilter") {
+					continue
+				}
+				rats, cells := perRound(byRound[key{d, v}], byRound[key{d, b}])
+				if len(rats) == 0 {
+					continue
+				}
+				if !header {
+					fmt.Fprintln(w)
+					fmt.Fprintln(w, "| dict | engine | ÷ baseline | median of rounds | per round |")
+					fmt.Fprintln(w, "|---|---|---|---:|---|")
+					header = true
+				}
+				fmt.Fprintf(w, "| %s | %s | %s | %.2f× | %s |\n", d, v, b, median(rats), strings.Join(cells, ", "))
+			}
+		}
+	}
+}
+
+// perRound returns the ratios a/b of the rounds both ran, and each
+// formatted.
+func perRound(a, b map[int]float64) ([]float64, []string) {
+	var rats []float64
+	var cells []string
+	for round := range max(maxRound(a), maxRound(b)) + 1 {
+		x, okA := a[round]
+		y, okB := b[round]
+		if okA && okB && y > 0 {
+			rats = append(rats, x/y)
+			cells = append(cells, fmt.Sprintf("%.2f", x/y))
+		}
+	}
+	return rats, cells
 }
 
 func maxRound(m map[int]float64) int {

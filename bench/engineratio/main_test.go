@@ -55,6 +55,29 @@ func TestReportRatiosPerRound(t *testing.T) {
 	}
 }
 
+// TestReportVariants: the other wordfilter engines get their own ratio
+// to each baseline, round by round; wordfilter's table is unchanged.
+func TestReportVariants(t *testing.T) {
+	rs := []result{
+		{"zh", "wordfilter", 0, 100}, {"zh", "wordfilter-nopinyin", 0, 150}, {"zh", "cloudflare", 0, 50},
+		{"zh", "wordfilter", 1, 90}, {"zh", "wordfilter-nopinyin", 1, 120}, {"zh", "cloudflare", 1, 40},
+	}
+	var b strings.Builder
+	report(&b, rs)
+	out := b.String()
+	for _, want := range []string{
+		"| zh | cloudflare | 45.0 | 2.12× | 2.00, 2.25 |",
+		"| zh | wordfilter-nopinyin | cloudflare | 3.00× | 3.00, 3.00 |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "| zh | wordfilter-nopinyin | wordfilter |") {
+		t.Errorf("report compares a wordfilter engine with another as a baseline:\n%s", out)
+	}
+}
+
 func TestMedian(t *testing.T) {
 	for _, c := range []struct {
 		in   []float64
