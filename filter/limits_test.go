@@ -160,12 +160,13 @@ func checkPaddings(t *testing.T, m *filter.Matcher, pads []string, tail, end, wh
 // at the cost of a short run: a leet symbol as one letter and its
 // repeats, a letter or a CJK character as a carrier and its repeats,
 // invisible code points between the copies (one or two, at uneven
-// distances, or combining marks that compose it into no letter of a word)
-// parting none of them. The walks take as many steps after
-// 1 MiB of copies (128 KiB under the race detector) as after 64, and the
-// match spans the whole run, the text not reported incomplete. (A walk
-// reading such a run a copy at a time runs out of steps after about
-// 2,000 copies and misses $$$…$h1t.)
+// distances, or combining marks) parting none of them; copies whose marks
+// compose them into a letter of a word make one unit too. The walks take
+// as many steps after 1 MiB of copies (128 KiB under the race detector) as
+// after 64 (a step a copy more where each copy's marks start a search of
+// their own), and the match spans the whole run, the text not reported
+// incomplete. (A walk reading such a run a copy at a time runs out of
+// steps after about 2,000 copies and misses $$$…$h1t.)
 func TestLongRun(t *testing.T) {
 	var words []filter.Word
 	// (coño makes the engine read combining marks: those after u compose
@@ -197,11 +198,16 @@ func TestLongRun(t *testing.T) {
 			{"f", "u\u200d", "ck", 0},
 			{"f", "u\u0308", "ck", 0},
 			{"f", "u\u0308\u200b", "ck", 0},
+			// ñ is coño's: each copy's marks start a search of their own.
+			{"co", "n\u0303", "o", 0},
+			{"co", "n\u0303\u200b", "o", 0},
 			{"", "傻\u200b傻\u200c\u200d", "逼", 0},
 		} {
 			short := c.before + strings.Repeat(c.copy, 64) + c.after
-			text := c.before + strings.Repeat(c.copy, size/len(c.copy)) + c.after
-			if s, l := m.WalkSteps(short), m.WalkSteps(text); l > s {
+			copies := size / len(c.copy)
+			text := c.before + strings.Repeat(c.copy, copies) + c.after
+			perCopy := strings.Contains(c.copy, "\u0303") // a step a copy
+			if s, l := m.WalkSteps(short), m.WalkSteps(text); perCopy && l > s+copies || !perCopy && l > s {
 				t.Errorf("dense %v, %q + %q…: the walks took %d steps after %d bytes, %d after 64 copies", dense, c.before, c.copy, l, len(text), s)
 			}
 			res := m.Filter(nil, text)

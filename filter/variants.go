@@ -323,6 +323,17 @@ func (w *walker) copyAt(u *vunit, k int) int {
 	return at
 }
 
+// copyOf returns the number of the copy of unit u that starts at byte i.
+func (w *walker) copyOf(u *vunit, i int) int {
+	switch {
+	case i == u.start:
+		return 0
+	case !u.gapped:
+		return (i - u.start) / int(u.size)
+	}
+	return w.copyIndex(u.start, int(u.size), i)
+}
+
 // copyIndex returns the number of the copy that starts at byte i in the
 // gapped run of copies of size bytes from byte from on, reading on from
 // w.copyMemo as copyAt does.
@@ -366,15 +377,17 @@ func (w *walker) prevCopy(at int, cp string) int {
 }
 
 // wholeRun is a unit of several copies decoded whole (walker.run): its
-// span, its copies, and whether invisible code points stand between them.
+// span, its copies, whether invisible code points stand between them, and
+// the letter its copies' marks compose them into (vunit.alt).
 type wholeRun struct {
 	from, to, n int
 	gapped      bool
+	alt         rune
 }
 
 // keepRun remembers the unit u, a whole run, in w.run.
 func (w *walker) keepRun(u *vunit) {
-	w.run = wholeRun{from: u.start, to: u.end, n: int(u.n), gapped: u.gapped}
+	w.run = wholeRun{from: u.start, to: u.end, n: int(u.n), gapped: u.gapped, alt: u.alt}
 }
 
 // copyMemo is the copy of a gapped unit that copyAt found last: copy k of
@@ -436,6 +449,7 @@ type walker struct {
 	next  int     // byte offset of the next code point to decode
 	steps int
 	trigJ int // the unit every walk must read otherwise
+	trigK int // its copy
 	// beforeLatin tells that the visible unit before the first one is a
 	// letter or digit of a spaced script.
 	beforeLatin bool
@@ -595,12 +609,12 @@ func (w *walker) decode() {
 	}
 	if n := len(w.units); n > 0 && !w.noMerge {
 		// A touching copy of the code point before? Only invisible code
-		// points, which make no unit, may stand between u.end and i. A
-		// copy whose combining marks compose it into another letter is
-		// not one.
-		if u := &w.units[n-1]; int(u.size) == size && u.r == f.r && u.alt == 0 &&
+		// points, which make no unit, may stand between u.end and i, and
+		// the combining marks after it must compose it into the same
+		// letter as those after the others (or none).
+		if u := &w.units[n-1]; int(u.size) == size && u.r == f.r &&
 			(u.gapped || u.end-int(u.n)*size == u.start) && text[u.end-size:u.end] == text[i:i+size] &&
-			w.composedAt(f.r, w.next) == 0 {
+			w.composedAt(f.r, w.next) == u.alt {
 			u.gapped = u.gapped || u.end != i
 			u.n++
 			u.end = i + size
@@ -629,6 +643,7 @@ func (w *walker) decode() {
 			u.n = int32((r.to - i) / size)
 		}
 		u.end = r.to
+		u.alt, u.trig = r.alt, u.trig || r.alt != 0
 		w.next = r.to
 		return
 	}
@@ -704,7 +719,6 @@ func (sc *scanner) trigger(kind int, start int) {
 		}
 		first := max(1, sc.pos-int(m.maxLen)+1)
 		w.reset(sc.starts[first&(ringSize-1)])
-		w.noMerge = true
 		w.beforeLatin = sc.info[first&(ringSize-1)]&infoLeftLatin != 0
 		letter := sc.starts[sc.pos&(ringSize-1)]
 		w.trigJ = -1
@@ -713,8 +727,12 @@ func (sc *scanner) trigger(kind int, start int) {
 			if u == nil {
 				return
 			}
-			if u.start == letter {
-				w.trigJ = j
+			if u.start == letter || u.n > 1 && u.start < letter && letter < u.end {
+				// The letter is a unit, or a copy of a run: walks start
+				// at units only, as a match starting at a later copy of
+				// a run of Latin letters (marks compose Latin letters
+				// only) is glued to the copy before it.
+				w.trigJ, w.trigK = j, w.copyOf(u, letter)
 				break
 			}
 		}
@@ -731,7 +749,7 @@ func (sc *scanner) trigger(kind int, start int) {
 		return
 	}
 	w.reset(start)
-	w.trigJ = 0
+	w.trigJ, w.trigK = 0, 0
 	w.beforeLatin = sc.lastLatin
 	if prev := sc.thirdCopy(start); kind == trigUnit && (prev < 0 || sc.endsAt(prev, start)) && w.mayStart(0, !sc.lastLatin) {
 		// The root: a match starting at the trigger. (A repeat alone
@@ -1159,8 +1177,8 @@ func (w *walker) search(p vpath) {
 	}
 	m := w.sc.m
 	rd := m.rd
-	atTrig := p.j == w.trigJ && p.k == 0
-	beforeTrig := w.trigJ >= 0 && p.j < w.trigJ
+	atTrig := p.j == w.trigJ && p.k == w.trigK
+	beforeTrig := w.trigJ >= 0 && (p.j < w.trigJ || p.j == w.trigJ && p.k < w.trigK)
 	nextPos := func(q *vpath) {
 		if q.k+1 < int(u.n) {
 			q.k++
@@ -1242,8 +1260,8 @@ func (w *walker) search(p vpath) {
 			}
 		}
 	}
-	if u.alt != 0 && p.k == 0 {
-		w.carry(p, u, m.symOf(u.alt), u.end, ReadLookalike, false)
+	if u.alt != 0 {
+		w.carry(p, u, m.symOf(u.alt), cend, ReadLookalike, false)
 	}
 	// Variant forms.
 	if rd.formAt != nil {

@@ -202,6 +202,10 @@ var varCases = []varCase{
 	{name: "spanish decomposed upper case", words: []string{"coño", "ano"}, text: "CON\u0303O", want: []vm{{"CON\u0303O", "coño", "lookalike"}}},
 	// A reading adds a way to read the text and takes none away: the mark
 	// after n is still invisible to the exact rules (reference_variants_test.go).
+	{name: "spanish decomposed repeats", words: []string{"coño", "ano"}, text: "con\u0303n\u0303\u200bn\u0303o", want: []vm{{"con\u0303n\u0303\u200bn\u0303o", "coño", "repeat,lookalike"}}},
+	// A letter and its marks read plainly before the copy read composed:
+	// the second copy's marks start the search.
+	{name: "spanish decomposed, plain copy then composed", words: []string{"conño"}, text: "con\u0303n\u0303o", want: []vm{{"con\u0303n\u0303o", "conño", "lookalike"}}},
 	{name: "spanish decomposed, the mark still invisible", words: []string{"coño", "ano"}, text: "an\u0303o", want: []vm{{"an\u0303o", "ano", ""}}},
 	{name: "año without ñ written", words: []string{"ano"}, text: "año", want: []vm{{"año", "", "lookalike"}}},
 	{name: "decomposed año without ñ written", words: []string{"ano"}, text: "an\u0303o", want: []vm{{"an\u0303o", "", ""}}},

@@ -59,7 +59,8 @@ type varGen struct {
 	maxRep int
 	// invisible puts invisible code points between repeats, one or two
 	// of varInvisible before half of them (so the copies of a run stand
-	// at uneven distances).
+	// at uneven distances), and repeats a letter written with a combining
+	// mark whole (decomposed copies).
 	invisible bool
 }
 
@@ -205,6 +206,10 @@ func (g *varGen) render(b *strings.Builder, w string) {
 		b.WriteString(piece)
 		if g.r.IntN(3) == 0 { // repeats of the piece's last character
 			last, _ := utf8.DecodeLastRuneInString(piece)
+			rep := string(last)
+			if g.invisible && strings.ContainsRune(strings.Join(varMarks, ""), last) {
+				rep = piece // a letter and its marks, again: decomposed copies
+			}
 			for range 1 + g.r.IntN(max(g.maxRep, 3)) {
 				if g.r.IntN(3) == 0 {
 					b.WriteString(g.pick(varSeps))
@@ -214,7 +219,7 @@ func (g *varGen) render(b *strings.Builder, w string) {
 						b.WriteString(g.pick(varInvisible))
 					}
 				}
-				b.WriteRune(last)
+				b.WriteString(rep)
 			}
 		}
 		j += step
