@@ -453,8 +453,7 @@ type walker struct {
 	// beforeLatin tells that the visible unit before the first one is a
 	// letter or digit of a spaced script.
 	beforeLatin bool
-	noMerge     bool // keep touching copies apart (walks from several starts)
-	walkSteps   int  // steps of the current walk
+	walkSteps   int // steps of the current walk
 	// run is the last run of touching copies of one code point decoded
 	// whole in this text (so a trigger inside it need not decode it
 	// again).
@@ -607,7 +606,7 @@ func (w *walker) decode() {
 		}
 		return
 	}
-	if n := len(w.units); n > 0 && !w.noMerge {
+	if n := len(w.units); n > 0 {
 		// A touching copy of the code point before? Only invisible code
 		// points, which make no unit, may stand between u.end and i, and
 		// the combining marks after it must compose it into the same
@@ -624,13 +623,13 @@ func (w *walker) decode() {
 			return
 		}
 	}
-	if n := len(w.units); n > 0 && w.units[n-1].n > 1 && !w.noMerge {
+	if n := len(w.units); n > 0 && w.units[n-1].n > 1 {
 		// The unit before is a whole run: remember it for the next
 		// triggers inside it.
 		w.keepRun(&w.units[n-1])
 	}
 	w.units = append(w.units, vunit{r: f.r, sym: sym, trig: trig, start: i, end: i + size, size: int32(size), n: 1, cls: f.cls})
-	if r := &w.run; r.from <= i && i < r.to && !w.noMerge && text[r.from:r.from+size] == text[i:i+size] &&
+	if r := &w.run; r.from <= i && i < r.to && text[r.from:r.from+size] == text[i:i+size] &&
 		(r.gapped || (i-r.from)%size == 0) {
 		// Inside a run decoded before: take the rest of it at once.
 		u := &w.units[len(w.units)-1]
@@ -1143,7 +1142,6 @@ func (w *walker) reset(at int) {
 	w.units = w.units[:0]
 	w.next = at
 	w.steps = 0
-	w.noMerge = false
 }
 
 // walkFrom runs one walk from p and adds its best candidates.
