@@ -646,7 +646,9 @@ func (w *walker) decode() {
 		w.next = r.to
 		return
 	}
-	w.maybeCompose(&w.units[len(w.units)-1])
+	if m.rd.compose {
+		w.maybeCompose(&w.units[len(w.units)-1])
+	}
 }
 
 // maybeCompose reads the combining marks after the word unit u: when they
