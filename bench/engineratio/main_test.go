@@ -42,17 +42,24 @@ func TestReportRatiosPerRound(t *testing.T) {
 		{"en", "wordfilter", 1, 90}, {"en", "cloudflare", 1, 60}, // 1.5
 		{"en", "wordfilter", 2, 200}, {"en", "cloudflare", 2, 80}, // 2.5
 	}
+	reportHas(t, rs,
+		"| en | wordfilter | 100.0 |  |  |",
+		"| en | cloudflare | 60.0 | 2.00× | 2.00, 1.50, 2.50 |")
+}
+
+// reportHas checks that the report of rs holds every line of want, and
+// returns it.
+func reportHas(t *testing.T, rs []result, want ...string) string {
+	t.Helper()
 	var b strings.Builder
 	report(&b, rs)
 	out := b.String()
-	for _, want := range []string{
-		"| en | wordfilter | 100.0 |  |  |",
-		"| en | cloudflare | 60.0 | 2.00× | 2.00, 1.50, 2.50 |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("report lacks %q:\n%s", w, out)
 		}
 	}
+	return out
 }
 
 // TestReportVariants: the other wordfilter engines get their own ratio
@@ -62,17 +69,9 @@ func TestReportVariants(t *testing.T) {
 		{"zh", "wordfilter", 0, 100}, {"zh", "wordfilter-nopinyin", 0, 150}, {"zh", "cloudflare", 0, 50},
 		{"zh", "wordfilter", 1, 90}, {"zh", "wordfilter-nopinyin", 1, 120}, {"zh", "cloudflare", 1, 40},
 	}
-	var b strings.Builder
-	report(&b, rs)
-	out := b.String()
-	for _, want := range []string{
+	out := reportHas(t, rs,
 		"| zh | cloudflare | 45.0 | 2.12× | 2.00, 2.25 |",
-		"| zh | wordfilter-nopinyin | cloudflare | 3.00× | 3.00, 3.00 |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
-		}
-	}
+		"| zh | wordfilter-nopinyin | cloudflare | 3.00× | 3.00, 3.00 |")
 	if strings.Contains(out, "| zh | wordfilter-nopinyin | wordfilter |") {
 		t.Errorf("report compares a wordfilter engine with another as a baseline:\n%s", out)
 	}
